@@ -1,0 +1,42 @@
+# posecoach: `make run` starts the coach page, `make test` runs the whole test suite.
+# Both set everything up on first use: a virtual environment in .venv with the package and
+# its dependencies, and the pose model provisioned into models/.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.posecoach-installed
+MODEL  := models/pose_landmarker_full.task
+
+.PHONY: run test test-fast lint models clean samples bench
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "posecoach needs Python 3.11 or later"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+$(MODEL): | $(STAMP)
+	$(VENV)/bin/posecoach models --install full
+
+models: $(STAMP)
+	$(VENV)/bin/posecoach models --install full
+
+run: $(STAMP) $(MODEL)
+	$(VENV)/bin/streamlit run app.py
+
+test: $(STAMP) $(MODEL)
+	$(PY) -m pytest
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests tools app.py
+
+samples:
+	bash tools/synth/make_samples.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

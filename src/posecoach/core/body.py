@@ -1,0 +1,164 @@
+"""Body orientation from image geometry: belly side, facing side, view and legs.
+
+MediaPipe's left/right labels swap (above all at a distance and in side views), so
+nothing here trusts them for "front leg" or "belly side". Everything is vectorised over
+a leading frame axis: ``xy`` is (T, 33, 2) pixels (y down), ``vis`` is (T, 33) and
+``z`` is (T, 33) MediaPipe relative depth (smaller is nearer the camera).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from posecoach.core import landmarks as lm
+from posecoach.core.geometry import cross2, dot2, inner_angle_deg, norm2, perpendicular
+
+
+@dataclass(frozen=True)
+class BodyParams:
+    """Settings of the orientation decisions (dimensionless unless stated)."""
+
+    min_visibility: float = 0.5  # a landmark below this visibility counts as not seen
+    side_view_max_width: float = 0.32  # shoulder or hip width / trunk length below: side view
+    front_view_min_width: float = 0.55  # above: front or back view
+    face_visible: float = 0.6  # nose visibility above which a wide view is a front view
+    upright_max_deg: float = 60.0  # trunk within this of vertical: upright or kneeling
+    min_belly_score: float = 0.15  # weaker evidence leaves the belly side unknown
+
+
+@dataclass(frozen=True)
+class Body:
+    """Per-frame orientation, arrays over T frames.
+
+    ``belly``: unit vector (T, 2) out of the belly, perpendicular to the trunk, NaN when
+    unknown. ``facing_x``: +1 when the person faces image right, -1 left, NaN unknown.
+    ``facing``: anatomical side nearer the camera, 0 left, 1 right, -1 unknown.
+    ``view``: 0 side, 1 front, 2 back, -1 unknown. ``near``: MediaPipe label (0/1) of the
+    limbs nearer the camera. ``front_leg``: label of the leg ahead in the facing direction.
+    ``trunk_px``: hip-to-shoulder distance in pixels.
+    """
+
+    xy: np.ndarray
+    vis: np.ndarray
+    seen: np.ndarray
+    hip_mid: np.ndarray
+    shoulder_mid: np.ndarray
+    trunk_px: np.ndarray
+    belly: np.ndarray
+    belly_score: np.ndarray
+    facing_x: np.ndarray
+    facing: np.ndarray
+    view: np.ndarray
+    near: np.ndarray
+    front_leg: np.ndarray
+    upright: np.ndarray
+
+    def point(self, pair: tuple[int, int], label: np.ndarray) -> np.ndarray:
+        """Pixel position (T, 2) of a left/right landmark chosen per frame by ``label``."""
+        idx = np.asarray(pair)[np.clip(label, 0, 1)]
+        return np.take_along_axis(self.xy, idx[:, None, None], axis=1)[:, 0, :]
+
+    def seen_at(self, pair: tuple[int, int], label: np.ndarray) -> np.ndarray:
+        """Whether that landmark is visible enough, (T,) bool."""
+        idx = np.asarray(pair)[np.clip(label, 0, 1)]
+        return np.take_along_axis(self.seen, idx[:, None], axis=1)[:, 0] & (label >= 0)
+
+
+VIEW_NAMES = ("side", "front", "back")
+
+
+def _mid(xy: np.ndarray, vis: np.ndarray, pair: tuple[int, int]) -> np.ndarray:
+    """Visibility-weighted midpoint of a left/right pair, (T, 2)."""
+    w = np.clip(vis[:, list(pair)], 1e-3, 1.0)[..., None]
+    return (xy[:, list(pair)] * w).sum(axis=1) / w.sum(axis=1)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = norm2(v)[..., None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, v / n, 0.0)
+
+
+def _belly_evidence(xy: np.ndarray, seen: np.ndarray, normal: np.ndarray, trunk_px: np.ndarray) -> np.ndarray:
+    """Signed evidence (T,) that the belly lies along +normal.
+
+    Cues, each found from the body rather than the camera: a bent knee points to the
+    front; the face (nose ahead of the ears) looks to the front; hands rest on the belly
+    side of the trunk (cobra, plank, knee hugs); toes point to the front of a standing foot.
+    """
+    score = np.zeros(len(xy))
+    for side in (0, 1):
+        h, k, a = lm.HIP[side], lm.KNEE[side], lm.ANKLE[side]
+        ok = seen[:, h] & seen[:, k] & seen[:, a]
+        knee_deg = inner_angle_deg(xy[:, h], xy[:, k], xy[:, a])
+        weight = np.clip((170.0 - knee_deg) / 50.0, 0.0, 1.0)
+        pointing = _unit(xy[:, k] - (xy[:, h] + xy[:, a]) / 2.0)
+        score += np.where(ok, weight * dot2(pointing, normal), 0.0)
+        wr = lm.WRIST[side]
+        hand_ok = seen[:, wr]
+        shoulder_mid = (xy[:, lm.LEFT_SHOULDER] + xy[:, lm.RIGHT_SHOULDER]) / 2.0
+        offset = dot2(xy[:, wr] - shoulder_mid, normal) / np.maximum(trunk_px, 1e-6)
+        score += np.where(hand_ok, 0.5 * np.clip(offset / 0.3, -1.0, 1.0), 0.0)
+        toe_ok = seen[:, lm.HEEL[side]] & seen[:, lm.FOOT[side]]
+        toe = _unit(xy[:, lm.FOOT[side]] - xy[:, lm.HEEL[side]])
+        score += np.where(toe_ok, 0.3 * dot2(toe, normal), 0.0)
+    ears = seen[:, lm.LEFT_EAR] | seen[:, lm.RIGHT_EAR]
+    face_ok = seen[:, lm.NOSE] & ears
+    w = np.where(seen[:, list(lm.EAR)], 1.0, 1e-3)
+    ear_mid = (xy[:, list(lm.EAR)] * w[..., None]).sum(axis=1) / w.sum(axis=1)[:, None]
+    score += np.where(face_ok, 0.8 * dot2(_unit(xy[:, lm.NOSE] - ear_mid), normal), 0.0)
+    return score
+
+
+def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyParams | None = None) -> Body:
+    """Decide belly side, facing, view, near limbs and front leg for each frame."""
+    p = params or BodyParams()
+    xy = np.asarray(xy, dtype=float)
+    vis = np.nan_to_num(np.asarray(vis, dtype=float))
+    seen = (vis >= p.min_visibility) & ~np.isnan(xy).any(axis=-1)
+    hip_mid = _mid(xy, vis, lm.HIP)
+    shoulder_mid = _mid(xy, vis, lm.SHOULDER)
+    trunk = shoulder_mid - hip_mid
+    trunk_px = norm2(trunk)
+    trunk_ok = seen[:, list(lm.HIP)].any(axis=1) & seen[:, list(lm.SHOULDER)].any(axis=1) & (trunk_px > 1.0)
+    normal = _unit(perpendicular(trunk))
+    evidence = _belly_evidence(xy, seen, normal, trunk_px)
+    sign = np.where(evidence >= 0, 1.0, -1.0)
+    known = trunk_ok & (np.abs(evidence) >= p.min_belly_score)
+    belly = np.where(known[:, None], normal * sign[:, None], np.nan)
+
+    facing_x = np.where(known, np.sign(belly[:, 0]), np.nan)
+    facing_x = np.where(facing_x == 0, np.nan, facing_x)
+    # Left axis = up x front; its depth component tells which side faces the camera.
+    left_depth = cross2(trunk, np.nan_to_num(belly))
+    facing = np.where(known, np.where(left_depth > 0, 1, 0), -1)
+
+    widths = np.maximum(
+        norm2(xy[:, lm.LEFT_SHOULDER] - xy[:, lm.RIGHT_SHOULDER]),
+        norm2(xy[:, lm.LEFT_HIP] - xy[:, lm.RIGHT_HIP]),
+    ) / np.maximum(trunk_px, 1e-6)
+    face_on = vis[:, lm.NOSE] >= p.face_visible
+    view = np.where(widths <= p.side_view_max_width, 0, np.where(widths >= p.front_view_min_width, np.where(face_on, 1, 2), -1))
+    view = np.where(trunk_ok, view, -1)
+
+    depth = np.nan_to_num(np.asarray(z, dtype=float))
+    left_z = depth[:, [lm.LEFT_SHOULDER, lm.LEFT_HIP, lm.LEFT_KNEE]].mean(axis=1)
+    right_z = depth[:, [lm.RIGHT_SHOULDER, lm.RIGHT_HIP, lm.RIGHT_KNEE]].mean(axis=1)
+    near = np.where(left_z <= right_z, 0, 1)
+
+    ahead = np.stack(
+        [dot2(xy[:, lm.KNEE[s]] - hip_mid, np.nan_to_num(belly)) for s in (0, 1)], axis=1
+    )
+    front_leg = np.where(known, np.argmax(ahead, axis=1), -1)
+
+    up = -trunk[:, 1]
+    tilt = np.degrees(np.arctan2(np.abs(trunk[:, 0]), up))
+    upright = trunk_ok & (tilt <= p.upright_max_deg)
+    return Body(
+        xy=xy, vis=vis, seen=seen, hip_mid=hip_mid, shoulder_mid=shoulder_mid,
+        trunk_px=np.where(trunk_ok, trunk_px, np.nan), belly=belly, belly_score=evidence,
+        facing_x=facing_x, facing=facing, view=view, near=near, front_leg=front_leg,
+        upright=upright,
+    )

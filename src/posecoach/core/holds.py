@@ -1,0 +1,95 @@
+"""Hold timers: good-form seconds per exercise and side.
+
+A hold counts while every required check passes, pauses (never resets) on a fail or an
+unknown, and completes at its target. The set ends when the person has been out of the
+pose for longer than the grace period, or switches side; the next set then begins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class HoldSet:
+    """One set: good-form seconds accumulated toward a target (mutable record)."""
+
+    exercise: str
+    side: str | None
+    target_s: float
+    start_ms: float
+    end_ms: float
+    good_form_s: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        return self.good_form_s >= self.target_s
+
+    def as_dict(self) -> dict:
+        return {
+            "exercise": self.exercise, "side": self.side, "good_form_s": round(self.good_form_s, 2),
+            "target_s": self.target_s, "complete": self.complete,
+            "start_ms": round(self.start_ms), "end_ms": round(self.end_ms),
+        }
+
+
+@dataclass(frozen=True)
+class HoldStatus:
+    """What the page shows: the current set, and the side to do next."""
+
+    exercise: str | None
+    side: str | None
+    good_form_s: float
+    target_s: float
+    complete: bool
+    counting: bool
+    next_side: str | None
+
+
+@dataclass
+class HoldTracker:
+    """Accumulates sets from per-frame good-form flags. Time is passed in, in ms."""
+
+    grace_s: float = 5.0
+    max_step_s: float = 0.25  # a longer gap between frames counts as this much at most
+    sets: list[HoldSet] = field(default_factory=list)
+    _current: HoldSet | None = None
+    _last_ms: float | None = None
+    _last_in_pose_ms: float | None = None
+
+    def update(
+        self, t_ms: float, exercise: str | None, side: str | None, each_side: bool,
+        target_s: float, good_form: bool,
+    ) -> HoldStatus:
+        """Advance to ``t_ms``. ``side`` None while unknown; ``good_form``: required checks pass."""
+        dt_s = 0.0 if self._last_ms is None else max(0.0, min(t_ms - self._last_ms, self.max_step_s * 1000)) / 1000
+        self._last_ms = t_ms
+        cur = self._current
+        if exercise is None:
+            if cur is not None and self._last_in_pose_ms is not None and t_ms - self._last_in_pose_ms > self.grace_s * 1000:
+                self._current = cur = None
+            return self._status(cur, False, each_side)
+        set_side = side if each_side else None
+        switched = cur is not None and (cur.exercise != exercise or (each_side and side is not None and cur.side != side))
+        if cur is None or switched:
+            if each_side and side is None:
+                return self._status(cur, False, each_side)
+            cur = HoldSet(exercise, set_side, target_s, t_ms, t_ms)
+            self.sets.append(cur)
+            self._current = cur
+        self._last_in_pose_ms = t_ms
+        cur.end_ms = t_ms
+        counting = good_form and not (each_side and side is None)
+        if counting:
+            cur.good_form_s += dt_s
+        return self._status(cur, counting, each_side)
+
+    def _status(self, cur: HoldSet | None, counting: bool, each_side: bool) -> HoldStatus:
+        if cur is None:
+            return HoldStatus(None, None, 0.0, 0.0, False, False, None)
+        next_side = None
+        if each_side and cur.complete and cur.side is not None:
+            done = {s.side for s in self.sets if s.exercise == cur.exercise and s.complete}
+            other = "right" if cur.side == "left" else "left"
+            next_side = other if other not in done else None
+        return HoldStatus(cur.exercise, cur.side, cur.good_form_s, cur.target_s, cur.complete, counting, next_side)

@@ -1,0 +1,206 @@
+"""Measures: named angles and distances computed from a Body, vectorised over frames.
+
+Conventions follow the report contract: knee and elbow angles are inner angles 0..180
+(180 straight); angles at the hip vertex are measured through the belly side, 0..360
+(180 straight, above 180 extension / arch / sag, below 180 flexion); ``trunk_lean`` is
+positive toward the facing direction; ``hip_level`` is positive when the left hip is
+higher. Distances are divided by the trunk length (dimensionless). A measure is NaN where
+a landmark it needs is not visible enough, or the body's orientation is unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from posecoach.core import landmarks as lm
+from posecoach.core.body import Body
+from posecoach.core.geometry import front_angle_deg, inner_angle_deg, line_tilt_deg, tilt_from_vertical_deg
+
+MeasureFn = Callable[[Body], np.ndarray]
+
+# Which leg (or arm) an exercise works on, as a per-frame MediaPipe label.
+LegRule = Callable[[Body], np.ndarray]
+
+
+def _nan_unless(ok: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return np.where(ok, values, np.nan)
+
+
+def _hip_front_angle(b: Body, leg: np.ndarray, end: tuple[int, int]) -> np.ndarray:
+    """Front-side angle shoulder-hip-(knee or ankle) for the chosen leg."""
+    ok = b.seen_at(lm.HIP, leg) & b.seen_at(end, leg) & ~np.isnan(b.belly[:, 0])
+    ok &= b.seen[:, list(lm.SHOULDER)].any(axis=1)
+    angle = front_angle_deg(b.shoulder_mid, b.point(lm.HIP, leg), b.point(end, leg), np.nan_to_num(b.belly))
+    return _nan_unless(ok, angle)
+
+
+def _knee_angle(b: Body, leg: np.ndarray) -> np.ndarray:
+    ok = b.seen_at(lm.HIP, leg) & b.seen_at(lm.KNEE, leg) & b.seen_at(lm.ANKLE, leg)
+    return _nan_unless(ok, inner_angle_deg(b.point(lm.HIP, leg), b.point(lm.KNEE, leg), b.point(lm.ANKLE, leg)))
+
+
+def front_leg(b: Body) -> np.ndarray:
+    """The leg ahead of the hips in the facing direction (lunge, pigeon)."""
+    return b.front_leg
+
+
+def back_leg(b: Body) -> np.ndarray:
+    return np.where(b.front_leg >= 0, 1 - b.front_leg, -1)
+
+
+def near_leg(b: Body) -> np.ndarray:
+    """The limbs nearer the camera."""
+    return b.near
+
+
+def _hip_flexion_pair(b: Body) -> np.ndarray:
+    """Front hip angle of both legs, (T, 2) by label."""
+    both = [np.full(len(b.xy), s) for s in (0, 1)]
+    return np.stack([_hip_front_angle(b, leg, lm.KNEE) for leg in both], axis=1)
+
+
+def bent_leg(b: Body) -> np.ndarray:
+    """The leg with the more flexed hip (knee to chest, edge hang's top leg)."""
+    pair = np.nan_to_num(_hip_flexion_pair(b), nan=np.inf)
+    return np.where(np.isfinite(pair).any(axis=1), np.argmin(pair, axis=1), -1)
+
+
+def straight_leg(b: Body) -> np.ndarray:
+    leg = bent_leg(b)
+    return np.where(leg >= 0, 1 - leg, -1)
+
+
+LEG_RULES: dict[str, LegRule] = {
+    "front_leg": front_leg,
+    "bent_leg": bent_leg,
+    "near": near_leg,
+}
+
+
+def working_side(b: Body, rule: str) -> np.ndarray:
+    """Anatomical working side per frame (0 left, 1 right, -1 unknown).
+
+    ``facing`` is found from geometry; a chosen leg is on the facing side when it is the
+    limb nearer the camera, else on the other side.
+    """
+    if rule == "facing":
+        return b.facing
+    leg = LEG_RULES[rule](b)
+    side = np.where(leg == b.near, b.facing, 1 - b.facing)
+    return np.where((leg >= 0) & (b.facing >= 0), side, -1)
+
+
+def m_front_knee(b: Body) -> np.ndarray:
+    return _knee_angle(b, front_leg(b))
+
+
+def m_back_hip(b: Body) -> np.ndarray:
+    return _hip_front_angle(b, back_leg(b), lm.KNEE)
+
+
+def m_trunk_lean(b: Body) -> np.ndarray:
+    ok = b.upright & ~np.isnan(b.facing_x)
+    return _nan_unless(ok, tilt_from_vertical_deg(b.hip_mid, b.shoulder_mid, np.nan_to_num(b.facing_x)))
+
+
+def m_front_shin(b: Body) -> np.ndarray:
+    """Front shin's lean from vertical, degrees; positive with the knee ahead of the ankle."""
+    leg = front_leg(b)
+    ok = b.seen_at(lm.KNEE, leg) & b.seen_at(lm.ANKLE, leg) & ~np.isnan(b.facing_x)
+    lean = tilt_from_vertical_deg(b.point(lm.ANKLE, leg), b.point(lm.KNEE, leg), np.nan_to_num(b.facing_x))
+    return _nan_unless(ok, lean)
+
+
+def m_back_knee_lift(b: Body) -> np.ndarray:
+    """Height of the back knee above the front foot's sole, in trunk lengths."""
+    back, front = back_leg(b), front_leg(b)
+    ok = b.seen_at(lm.KNEE, back) & (b.seen_at(lm.HEEL, front) | b.seen_at(lm.FOOT, front))
+    floor_y = np.fmax(b.point(lm.HEEL, front)[:, 1], b.point(lm.FOOT, front)[:, 1])
+    lift = (floor_y - b.point(lm.KNEE, back)[:, 1]) / b.trunk_px
+    return _nan_unless(ok, lift)
+
+
+def m_elbow(b: Body) -> np.ndarray:
+    arm = near_leg(b)
+    ok = b.seen_at(lm.SHOULDER, arm) & b.seen_at(lm.ELBOW, arm) & b.seen_at(lm.WRIST, arm)
+    return _nan_unless(ok, inner_angle_deg(b.point(lm.SHOULDER, arm), b.point(lm.ELBOW, arm), b.point(lm.WRIST, arm)))
+
+
+def m_hip(b: Body) -> np.ndarray:
+    return _hip_front_angle(b, near_leg(b), lm.KNEE)
+
+
+def m_knee(b: Body) -> np.ndarray:
+    return _knee_angle(b, near_leg(b))
+
+
+def m_bent_hip(b: Body) -> np.ndarray:
+    return _hip_front_angle(b, bent_leg(b), lm.KNEE)
+
+
+def m_straight_knee(b: Body) -> np.ndarray:
+    return _knee_angle(b, straight_leg(b))
+
+
+def m_straight_hip(b: Body) -> np.ndarray:
+    return _hip_front_angle(b, straight_leg(b), lm.KNEE)
+
+
+def m_hang_hip(b: Body) -> np.ndarray:
+    """Hip angle of the hanging (more extended) leg."""
+    return _hip_front_angle(b, straight_leg(b), lm.KNEE)
+
+
+def m_body_line(b: Body) -> np.ndarray:
+    return _hip_front_angle(b, near_leg(b), lm.ANKLE)
+
+
+def m_hip_level(b: Body) -> np.ndarray:
+    ok = b.seen[:, lm.LEFT_HIP] & b.seen[:, lm.RIGHT_HIP] & ((b.view == 1) | (b.view == 2))
+    return _nan_unless(ok, line_tilt_deg(b.xy[:, lm.LEFT_HIP], b.xy[:, lm.RIGHT_HIP]))
+
+
+def m_neck(b: Body) -> np.ndarray:
+    """Head tipped back relative to the trunk, degrees (0 neutral, positive looking up).
+
+    The face direction (ears to nose) is compared with the trunk's belly normal: in a
+    neutral neck the face looks along the belly side; tipping the head back turns it
+    toward the head end of the trunk.
+    """
+    ear = near_leg(b)
+    ok = b.seen[:, lm.NOSE] & b.seen_at(lm.EAR, ear) & ~np.isnan(b.belly[:, 0])
+    face = b.xy[:, lm.NOSE] - b.point(lm.EAR, ear)
+    trunk = b.shoulder_mid - b.hip_mid
+    belly = np.nan_to_num(b.belly)
+    along = (face * trunk).sum(axis=1) / np.maximum(np.hypot(trunk[:, 0], trunk[:, 1]), 1e-6)
+    across = (face * belly).sum(axis=1)
+    return _nan_unless(ok, np.degrees(np.arctan2(along, across)))
+
+
+MEASURES: dict[str, MeasureFn] = {
+    "front_knee": m_front_knee,
+    "back_hip": m_back_hip,
+    "trunk_lean": m_trunk_lean,
+    "front_shin": m_front_shin,
+    "back_knee_lift": m_back_knee_lift,
+    "elbow": m_elbow,
+    "hip": m_hip,
+    "knee": m_knee,
+    "bent_hip": m_bent_hip,
+    "straight_knee": m_straight_knee,
+    "straight_hip": m_straight_hip,
+    "hang_hip": m_hang_hip,
+    "body_line": m_body_line,
+    "hip_level": m_hip_level,
+    "neck": m_neck,
+}
+
+# Measures read from the landmarks file's per-frame image measures, not from landmarks.
+IMAGE_MEASURES = ("lumbar_curve",)
+
+
+def compute_measures(b: Body, names: list[str] | tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Compute the named landmark measures, each an array over frames (NaN = unknown)."""
+    return {name: MEASURES[name](b) for name in names if name in MEASURES}

@@ -1,0 +1,78 @@
+"""Causal One Euro filtering (Casiez, Roussel and Vogel, CHI 2012).
+
+A low-pass filter whose cutoff rises with speed: still poses are smoothed hard, fast
+movements follow with little lag. It only looks at the past, so live and offline
+verdicts are identical. Time is an argument (milliseconds), never read from a clock.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class OneEuroParams:
+    """Filter settings.
+
+    ``min_cutoff_hz``: cutoff at rest (lower smooths more). ``beta``: how fast the cutoff
+    rises with speed, in Hz per (value unit per second); the coach filters positions in
+    image sizes (pixels divided by the larger image side), for which these defaults suit. ``d_cutoff_hz``: cutoff of the speed
+    estimate. ``max_gap_ms``: a longer gap between samples restarts the filter.
+    """
+
+    min_cutoff_hz: float = 1.5
+    beta: float = 4.0
+    d_cutoff_hz: float = 1.0
+    max_gap_ms: float = 500.0
+
+
+def _alpha(cutoff_hz: np.ndarray | float, dt_s: float) -> np.ndarray | float:
+    tau = 1.0 / (2.0 * math.pi * np.asarray(cutoff_hz))
+    return 1.0 / (1.0 + tau / dt_s)
+
+
+class OneEuroFilter:
+    """One Euro filter over an array of values of fixed shape.
+
+    NaN entries pass through as NaN and restart that entry's filter when they return.
+    """
+
+    def __init__(self, params: OneEuroParams | None = None) -> None:
+        self.params = params or OneEuroParams()
+        self._x: np.ndarray | None = None
+        self._dx: np.ndarray | None = None
+        self._t_ms: float | None = None
+
+    def reset(self) -> None:
+        """Forget the history."""
+        self._x = self._dx = None
+        self._t_ms = None
+
+    def __call__(self, value: np.ndarray, t_ms: float) -> np.ndarray:
+        """Filter one sample taken at ``t_ms``; return the smoothed value (same shape)."""
+        x = np.asarray(value, dtype=float)
+        p = self.params
+        if (
+            self._x is None
+            or self._t_ms is None
+            or self._x.shape != x.shape
+            or t_ms <= self._t_ms
+            or t_ms - self._t_ms > p.max_gap_ms
+        ):
+            self._x, self._dx, self._t_ms = x.copy(), np.zeros_like(x), t_ms
+            return x.copy()
+        dt_s = (t_ms - self._t_ms) / 1000.0
+        prev = self._x
+        fresh = np.isnan(prev) & ~np.isnan(x)
+        prev = np.where(fresh, x, prev)
+        dx = (x - prev) / dt_s
+        a_d = _alpha(p.d_cutoff_hz, dt_s)
+        dx_hat = a_d * dx + (1.0 - a_d) * np.where(fresh, 0.0, self._dx)
+        cutoff = p.min_cutoff_hz + p.beta * np.abs(dx_hat)
+        a = _alpha(cutoff, dt_s)
+        x_hat = a * x + (1.0 - a) * prev
+        self._x, self._dx, self._t_ms = x_hat, np.nan_to_num(dx_hat), t_ms
+        return x_hat.copy()

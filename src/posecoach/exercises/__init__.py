@@ -1,0 +1,1 @@
+"""The exercise catalogue as data (TOML), its loader, profiles and user overrides."""

@@ -1,0 +1,315 @@
+"""Load the catalogue (TOML) into typed, frozen specs, apply a profile and user overrides.
+
+Malformed files are rejected with a ``ConfigError`` naming the file, line and key.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from posecoach.core.checks import CheckSpec, Condition
+from posecoach.core.measures import IMAGE_MEASURES, LEG_RULES, MEASURES
+
+VIEWS = ("side", "front", "back")
+SIDE_RULES = ("facing", *LEG_RULES)
+
+
+class ConfigError(ValueError):
+    """A catalogue, profile or routine file that cannot be used."""
+
+    def __init__(self, path: str | Path, key: str, problem: str, line: int | None = None) -> None:
+        where = f"{path}" + (f", line {line}" if line else "")
+        super().__init__(f"{where}: {key}: {problem}" if key else f"{where}: {problem}")
+        self.path, self.key, self.problem, self.line = str(path), key, problem, line
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    """One catalogue entry: what to measure, how to judge it, how long to hold it."""
+
+    id: str
+    name: str
+    seed: str
+    view: str
+    each_side: bool
+    side_rule: str
+    hold_s: float
+    measures: tuple[str, ...]
+    checks: tuple[CheckSpec, ...]
+
+    def check(self, check_id: str) -> CheckSpec:
+        for c in self.checks:
+            if c.id == check_id:
+                return c
+        raise KeyError(check_id)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    exercises: dict[str, ExerciseSpec]
+    profile: str
+
+    def __getitem__(self, exercise_id: str) -> ExerciseSpec:
+        return self.exercises[exercise_id]
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """Best-effort line number of the first line mentioning ``key``."""
+    last = key.split(".")[-1]
+    for i, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith(("#",)):
+            continue
+        starts = stripped.startswith((f"{last} ", f"{last}="))
+        if starts or f"[{key}" in stripped or f".{last}]" in stripped or f'= "{last}"' in stripped:
+            return i
+    return None
+
+
+class _Reader:
+    """Typed access to parsed TOML that reports bad keys with file and line."""
+
+    def __init__(self, path: str | Path, text: str) -> None:
+        self.path, self.text = path, text
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(self.path, key, problem, _line_of(self.text, key))
+
+    def get(self, table: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        full = f"{where}.{key}" if where else key
+        if key not in table:
+            if default is ...:
+                raise self.fail(full, "missing")
+            return default
+        value = table[key]
+        if kind in (float, (int, float)) and isinstance(value, bool):
+            raise self.fail(full, f"must be a number, not {value!r}")
+        if not isinstance(value, kind):
+            raise self.fail(full, f"must be {_kind_name(kind)}, not {type(value).__name__}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(full, "must be a finite number")
+        return value
+
+    def bound(self, value: Any, key: str) -> float | None:
+        if value == "none":
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise self.fail(key, f"band bounds must be numbers or \"none\", not {value!r}")
+        return float(value)
+
+    def band(self, table: dict[str, Any], where: str) -> tuple[float | None, float | None]:
+        raw = self.get(table, "band", where, list)
+        if len(raw) != 2:
+            raise self.fail(f"{where}.band", "must be [low, high]")
+        low, high = self.bound(raw[0], f"{where}.band"), self.bound(raw[1], f"{where}.band")
+        if low is not None and high is not None and low > high:
+            raise self.fail(f"{where}.band", f"low {low} is above high {high}")
+        return low, high
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "text", int: "a whole number", float: "a number", bool: "true or false", list: "a list", dict: "a table"}
+    if isinstance(kind, tuple):
+        return " or ".join(names.get(k, k.__name__) for k in kind)
+    return names.get(kind, kind.__name__)
+
+
+def _condition(r: _Reader, raw: dict[str, Any], where: str) -> Condition:
+    measure = r.get(raw, "measure", where, str)
+    if measure not in MEASURES and measure not in IMAGE_MEASURES:
+        raise r.fail(f"{where}.measure", f"unknown measure {measure!r}")
+    low, high = r.band(raw, where)
+    margin = float(r.get(raw, "margin", where, (int, float), 0.0))
+    if margin < 0:
+        raise r.fail(f"{where}.margin", "must not be negative")
+    return Condition(
+        measure=measure, low=low, high=high, margin=margin,
+        cue_low=r.get(raw, "cue_low", where, str, ""), cue_high=r.get(raw, "cue_high", where, str, ""),
+        optional=r.get(raw, "optional", where, bool, False),
+    )
+
+
+def _check(r: _Reader, raw: dict[str, Any], where: str, priority: int) -> CheckSpec:
+    cid = r.get(raw, "id", where, str)
+    where = f"{where}.{cid}"
+    views = tuple(r.get(raw, "views", where, list))
+    for v in views:
+        if v not in VIEWS:
+            raise r.fail(f"{where}.views", f"unknown view {v!r} (use {', '.join(VIEWS)})")
+    conds = r.get(raw, "conditions", where, list)
+    if not conds:
+        raise r.fail(f"{where}.conditions", "needs at least one condition")
+    return CheckSpec(
+        id=cid,
+        conditions=tuple(_condition(r, c, f"{where}.conditions") for c in conds),
+        views=views,
+        required=r.get(raw, "required", where, bool),
+        priority=priority,
+        why=r.get(raw, "why", where, str, ""),
+    )
+
+
+def _exercise(r: _Reader, eid: str, raw: dict[str, Any]) -> ExerciseSpec:
+    where = f"exercises.{eid}"
+    view = r.get(raw, "view", where, str)
+    if view not in VIEWS and view != "any":
+        raise r.fail(f"{where}.view", f"unknown view {view!r}")
+    side_rule = r.get(raw, "side_rule", where, str, "facing")
+    if side_rule not in SIDE_RULES:
+        raise r.fail(f"{where}.side_rule", f"unknown rule {side_rule!r} (use {', '.join(SIDE_RULES)})")
+    hold_s = float(r.get(raw, "hold_s", where, (int, float)))
+    if hold_s <= 0:
+        raise r.fail(f"{where}.hold_s", "must be positive")
+    checks = tuple(_check(r, c, f"{where}.checks", i) for i, c in enumerate(r.get(raw, "checks", where, list, [])))
+    return ExerciseSpec(
+        id=eid, name=r.get(raw, "name", where, str), seed=r.get(raw, "seed", where, str, ""),
+        view=view, each_side=r.get(raw, "each_side", where, bool), side_rule=side_rule, hold_s=hold_s,
+        measures=tuple(r.get(raw, "measures", where, list)), checks=checks,
+    )
+
+
+def parse_toml(path: str | Path, text: str) -> dict[str, Any]:
+    """Parse TOML, turning syntax errors into a ConfigError with the line."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, "", f"not valid TOML ({exc})") from None
+
+
+def read_text(path: str | Path) -> str:
+    p = Path(path)
+    if not p.exists():
+        raise ConfigError(p, "", "no such file")
+    if p.is_dir():
+        raise ConfigError(p, "", "is a directory, not a TOML file")
+    try:
+        return p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(p, "", "is not a UTF-8 text file") from None
+    except OSError as exc:
+        raise ConfigError(p, "", f"cannot be read ({exc.strerror})") from None
+
+
+def _builtin_text(name: str) -> tuple[str, str]:
+    res = resources.files("posecoach.exercises").joinpath(name)
+    return str(res), res.read_text(encoding="utf-8")
+
+
+def load_base(path: str | Path | None = None) -> dict[str, ExerciseSpec]:
+    """The catalogue's exercises with their default (beginner) thresholds."""
+    where, text = _builtin_text("catalogue.toml") if path is None else (str(path), read_text(path))
+    data = parse_toml(where, text)
+    r = _Reader(where, text)
+    if data.get("schema") != 1:
+        raise r.fail("schema", f"unsupported schema {data.get('schema')!r} (expected 1)")
+    exercises = r.get(data, "exercises", "", dict)
+    return {eid: _exercise(r, eid, raw) for eid, raw in exercises.items()}
+
+
+def apply_overrides(
+    exercises: dict[str, ExerciseSpec], overrides: dict[str, Any], r: _Reader
+) -> dict[str, ExerciseSpec]:
+    """Apply a profile's per-exercise overrides.
+
+    ``overrides[exercise]`` may set ``hold_s`` and, per check id, ``band`` / ``margin`` /
+    ``required`` (single-condition checks) or per measure of a multi-condition check.
+    """
+    out = dict(exercises)
+    for eid, table in overrides.items():
+        if eid not in out:
+            raise r.fail(eid, f"unknown exercise {eid!r}")
+        if not isinstance(table, dict):
+            raise r.fail(eid, "must be a table")
+        spec = out[eid]
+        if "hold_s" in table:
+            hold_s = float(r.get(table, "hold_s", eid, (int, float)))
+            if hold_s <= 0:
+                raise r.fail(f"{eid}.hold_s", "must be positive")
+            spec = replace(spec, hold_s=hold_s)
+        checks = list(spec.checks)
+        for key, value in table.items():
+            if key == "hold_s":
+                continue
+            ids = [c.id for c in checks]
+            if key not in ids:
+                raise r.fail(f"{eid}.{key}", f"unknown check {key!r} of {eid} (checks: {', '.join(ids)})")
+            if not isinstance(value, dict):
+                raise r.fail(f"{eid}.{key}", "must be a table")
+            i = ids.index(key)
+            checks[i] = _override_check(checks[i], value, f"{eid}.{key}", r)
+        out[eid] = replace(spec, checks=tuple(checks))
+    return out
+
+
+def _override_check(check: CheckSpec, table: dict[str, Any], where: str, r: _Reader) -> CheckSpec:
+    conds = list(check.conditions)
+    if "required" in table:
+        check = replace(check, required=r.get(table, "required", where, bool))
+    for key, value in table.items():
+        if key == "required":
+            continue
+        if key in ("band", "margin"):
+            if len(conds) != 1:
+                names = ", ".join(c.measure for c in conds)
+                raise r.fail(f"{where}.{key}", f"check has several measures: set it per measure ({names})")
+            conds[0] = _override_condition(conds[0], table, where, r)
+            continue
+        measures = [c.measure for c in conds]
+        if key not in measures:
+            raise r.fail(f"{where}.{key}", f"unknown key {key!r} (use band, margin, required or one of {', '.join(measures)})")
+        if not isinstance(value, dict):
+            raise r.fail(f"{where}.{key}", "must be a table")
+        j = measures.index(key)
+        conds[j] = _override_condition(conds[j], value, f"{where}.{key}", r)
+    return replace(check, conditions=tuple(conds))
+
+
+def _override_condition(c: Condition, table: dict[str, Any], where: str, r: _Reader) -> Condition:
+    for key in table:
+        if key not in ("band", "margin"):
+            raise r.fail(f"{where}.{key}", f"unknown key {key!r} (use band or margin)")
+    if "band" in table:
+        low, high = r.band(table, where)
+        c = replace(c, low=low, high=high)
+    if "margin" in table:
+        margin = float(r.get(table, "margin", where, (int, float)))
+        if margin < 0:
+            raise r.fail(f"{where}.margin", "must not be negative")
+        c = replace(c, margin=margin)
+    return c
+
+
+BUILTIN_PROFILES = ("beginner", "advanced")
+
+
+def load_catalogue(profile: str | Path | None = None) -> Catalogue:
+    """The catalogue with a built-in profile (``beginner``/``advanced``) or a profile file.
+
+    A profile file is TOML: optional ``base = "beginner"|"advanced"``, ``name``, and
+    per-exercise tables of overrides (see ``apply_overrides``).
+    """
+    exercises = load_base()
+    name = "beginner" if profile is None else str(profile)
+    where, text = _builtin_text("profiles.toml")
+    builtin = parse_toml(where, text)
+    rb = _Reader(where, text)
+    if name in BUILTIN_PROFILES:
+        return Catalogue(apply_overrides(exercises, builtin.get(name, {}), rb), name)
+    path = Path(name)
+    if path.suffix != ".toml" and not path.exists():
+        raise ConfigError(path, "", f"unknown profile (use {', '.join(BUILTIN_PROFILES)} or a .toml file)")
+    text = read_text(path)
+    data = parse_toml(path, text)
+    r = _Reader(path, text)
+    base = r.get(data, "base", "", str, "beginner")
+    if base not in BUILTIN_PROFILES:
+        raise r.fail("base", f"unknown base profile {base!r} (use {', '.join(BUILTIN_PROFILES)})")
+    exercises = apply_overrides(exercises, builtin.get(base, {}), rb)
+    overrides = {k: v for k, v in data.items() if k not in ("base", "name", "schema")}
+    label = r.get(data, "name", "", str, path.stem)
+    return Catalogue(apply_overrides(exercises, overrides, r), label)

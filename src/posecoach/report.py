@@ -1,0 +1,100 @@
+"""Build the JSON report of the analysis contract from the coach's FrameResults."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from posecoach.core.coach import FrameResult
+from posecoach.core.holds import HoldSet
+
+SCHEMA = 1
+
+
+@dataclass
+class ReportBuilder:
+    """Accumulates frames; ``document()`` returns the report as a JSON-ready dict."""
+
+    input_name: str
+    width: int
+    height: int
+    fps: float | None
+    stride: int
+    model: str
+    model_sha256: str
+    profile: str
+    exercise_arg: str | None
+    min_segment_ms: float = 2000.0
+    frames: list[dict] = field(default_factory=list)
+    skipped_frames: int = 0
+
+    def add(self, r: FrameResult) -> None:
+        self.frames.append({
+            "t_ms": round(r.t_ms, 1) if not float(r.t_ms).is_integer() else int(r.t_ms),
+            "pose": r.pose,
+            "exercise": r.exercise,
+            "facing": r.facing,
+            "side": r.side,
+            "view": r.view,
+            "angles": {k: (None if v is None or not math.isfinite(v) else v) for k, v in r.angles.items()},
+            "checks": dict(r.checks),
+            "cues": list(r.cues),
+            "confidence": round(r.confidence, 2),
+            "hold_s": round(r.hold.good_form_s, 2) if r.hold.exercise else None,
+        })
+
+    def _segments(self) -> list[dict]:
+        """Runs of one exercise lasting at least ``min_segment_ms``; short runs are transitions."""
+        runs: list[list] = []
+        for f in self.frames:
+            ex = f["exercise"] if f["pose"] else None
+            if runs and runs[-1][0] == ex:
+                runs[-1][2] = f["t_ms"]
+            else:
+                runs.append([ex, f["t_ms"], f["t_ms"]])
+        frame_ms = 1000.0 / self.fps if self.fps else 0.0
+        out: list[dict] = []
+        for ex, start, end in runs:
+            if ex is None or (end - start + frame_ms) < self.min_segment_ms and len(self.frames) > 1:
+                continue
+            if out and out[-1]["exercise"] == ex:
+                out[-1]["end_ms"] = round(end + frame_ms)
+            else:
+                out.append({"exercise": ex, "start_ms": round(start), "end_ms": round(end + frame_ms)})
+        return out
+
+    def _overall_exercise(self, segments: list[dict]) -> str | None:
+        if self.exercise_arg not in (None, "auto"):
+            return self.exercise_arg
+        if not segments:
+            # A single image (or a clip too short for a segment) takes its frames' majority.
+            votes = Counter(f["exercise"] for f in self.frames if f["pose"])
+            top = votes.most_common(1)
+            return top[0][0] if top and top[0][1] * 2 > len(self.frames) else None
+        total: dict[str, float] = defaultdict(float)
+        for s in segments:
+            total[s["exercise"]] += s["end_ms"] - s["start_ms"]
+        return max(total, key=total.get)
+
+    def document(self, holds: list[HoldSet]) -> dict:
+        checks: dict[str, Counter] = defaultdict(Counter)
+        for f in self.frames:
+            for cid, verdict in f["checks"].items():
+                checks[cid][verdict] += 1
+        segments = self._segments()
+        return {
+            "schema": SCHEMA, "kind": "report", "input": self.input_name,
+            "width": self.width, "height": self.height, "fps": self.fps,
+            "stride": self.stride, "skipped_frames": self.skipped_frames,
+            "model": self.model, "model_sha256": self.model_sha256, "profile": self.profile,
+            "exercise": self._overall_exercise(segments),
+            "frames": self.frames,
+            "summary": {
+                "frames": len(self.frames),
+                "pose_frames": sum(1 for f in self.frames if f["pose"]),
+                "checks": {cid: {"pass": c["pass"], "fail": c["fail"], "unknown": c["unknown"]} for cid, c in checks.items()},
+                "holds": [h.as_dict() for h in holds],
+                "segments": segments,
+            },
+        }

@@ -1,0 +1,1 @@
+"""Streamlit pages: widgets and wiring only; the coaching lives in the core."""
