@@ -44,6 +44,18 @@ def _check_input(path: Path) -> str:
     return kind
 
 
+def _probe(path: Path, kind: str) -> None:
+    """Fail fast on unreadable media, before the model is provisioned or loaded."""
+    if kind == "video":
+        from posecoach.adapters.video import VideoReader
+
+        VideoReader(path).close()
+    elif kind == "image":
+        from posecoach.adapters.video import read_image
+
+        read_image(path)
+
+
 def analyze_command(args) -> int:
     try:
         return _analyze(args)
@@ -76,6 +88,7 @@ def _analyze(args) -> int:
     if args.annotate and Path(args.annotate).suffix.lower() not in (".mp4", ".png", ".jpg", ".jpeg"):
         raise InputError(f"{args.annotate}: --annotate writes .mp4, .png or .jpg")
 
+    _probe(path, kind)
     doc = None
     if kind == "landmarks":
         from posecoach.adapters.landmarks_file import read_landmarks

@@ -59,9 +59,7 @@ class VideoReader:
         self.path = Path(path)
         try:
             self._container = av.open(str(self.path))
-        except (av.error.InvalidDataError, av.error.ValueError, av.error.EOFError, av.error.OSError) as exc:
-            raise InputError(f"{self.path}: not a readable video ({_short(exc)})") from None
-        except Exception as exc:  # PyAV raises various FFmpeg errors for garbage input
+        except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{self.path}: not a readable video ({_short(exc)})") from None
         if not self._container.streams.video:
             self._container.close()
@@ -84,6 +82,17 @@ class VideoReader:
         self.close()
 
     def frames(self) -> Iterator[Frame]:
+        """Yield decoded frames; at the end, frames the container lists but that could not be
+        decoded (a truncated tail) are added to ``info.skipped_frames``."""
+        decoded_count = 0
+        for frame in self._decode():
+            decoded_count += 1
+            yield frame
+        missing = self.info.frames_hint - decoded_count
+        if missing > self.info.skipped_frames:
+            self.info.skipped_frames = missing
+
+    def _decode(self) -> Iterator[Frame]:
         import av
 
         first_pts: float | None = None
@@ -103,6 +112,9 @@ class VideoReader:
                 self.info.skipped_frames += 1
                 continue
             for frame in decoded:
+                if frame.is_corrupt:
+                    self.info.skipped_frames += 1
+                    continue
                 rotation = (-int(frame.rotation or 0)) % 360
                 t = frame.time
                 if t is None:
