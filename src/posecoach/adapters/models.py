@@ -114,7 +114,8 @@ def installed(directory: Path | None = None) -> dict[str, ModelInfo]:
 
 
 def _download_official(variant: str, dest: Path, say: Progress) -> str:
-    url = OFFICIAL_URL.format(v=variant)
+    # POSECOACH_MODEL_URL (with {v} for the variant) points at a mirror, e.g. a clinic's own server.
+    url = os.environ.get("POSECOACH_MODEL_URL", OFFICIAL_URL).format(v=variant)
     say(f"downloading the {variant} model from the official MediaPipe models")
     with urllib.request.urlopen(url, timeout=15) as resp, open(dest, "wb") as out:
         total = int(resp.headers.get("Content-Length") or 0)
