@@ -50,3 +50,25 @@ def mirror(joints: dict[str, tuple[float, float]], width: int = 640) -> dict[str
         swapped = name.replace("left", "@").replace("right", "left").replace("@", "right")
         out[swapped] = (width - x, y)
     return out
+
+
+def front_view(hip_tilt_px: float = 0.0, knee_gap_px: float = 70.0, ankle_gap_px: float = 70.0,
+               nose_visible: bool = True) -> np.ndarray:
+    """A person facing the camera (their left on image right). ``hip_tilt_px`` raises the
+    left hip; gaps are centre-to-centre in pixels (hips are 70 px apart)."""
+    cx = 320
+    joints = {
+        "nose": (cx, 90), "left_ear": (cx + 18, 95), "right_ear": (cx - 18, 95),
+        "left_shoulder": (cx + 60, 130), "right_shoulder": (cx - 60, 130),
+        "left_elbow": (cx + 70, 190), "right_elbow": (cx - 70, 190),
+        "left_wrist": (cx + 72, 245), "right_wrist": (cx - 72, 245),
+        "left_hip": (cx + 35, 250 - hip_tilt_px / 2), "right_hip": (cx - 35, 250 + hip_tilt_px / 2),
+        "left_knee": (cx + knee_gap_px / 2, 340), "right_knee": (cx - knee_gap_px / 2, 340),
+        "left_ankle": (cx + ankle_gap_px / 2, 430), "right_ankle": (cx - ankle_gap_px / 2, 430),
+        "left_heel": (cx + ankle_gap_px / 2, 438), "right_heel": (cx - ankle_gap_px / 2, 438),
+        "left_foot_index": (cx + ankle_gap_px / 2 + 5, 446), "right_foot_index": (cx - ankle_gap_px / 2 - 5, 446),
+    }
+    lms = make_landmarks(joints, near="none")
+    if not nose_visible:
+        lms[:11, 3] = 0.1
+    return lms

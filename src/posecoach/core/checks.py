@@ -62,6 +62,7 @@ def judge_now(spec: CheckSpec, measures: dict[str, np.ndarray], view_ok: np.ndar
     """Per-frame evidence: (plain_pass, wide_fail, unknown) boolean arrays over frames."""
     n = len(view_ok)
     all_known = np.ones(n, bool)
+    any_known = np.zeros(n, bool)
     plain = np.ones(n, bool)
     wide_fail = np.zeros(n, bool)
     for c in spec.conditions:
@@ -73,13 +74,15 @@ def judge_now(spec: CheckSpec, measures: dict[str, np.ndarray], view_ok: np.ndar
         with np.errstate(invalid="ignore"):
             inside = (v >= lo) & (v <= hi)
             outside_wide = known & ((v < wlo) | (v > whi))
+        any_known |= known
         if not c.optional:
             all_known &= known
         plain &= inside | (~known & c.optional)
         wide_fail |= outside_wide
-    plain &= all_known & view_ok
+    judged = all_known & any_known  # a check of optional measures only needs one of them
+    plain &= judged & view_ok
     wide_fail &= view_ok
-    unknown = ~view_ok | (~all_known & ~wide_fail)
+    unknown = ~view_ok | (~judged & ~wide_fail)
     return plain, wide_fail, unknown
 
 

@@ -6,17 +6,18 @@ reads a clock, touches a camera or draws.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from posecoach.core import landmarks as lm
 from posecoach.core.body import VIEW_NAMES, Body, BodyParams, analyse_body
-from posecoach.core.checks import PASS, UNKNOWN, VERDICT_NAMES, CheckSpec, evaluate, failing_cue
+from posecoach.core.checks import FAIL, PASS, UNKNOWN, VERDICT_NAMES, CheckSpec, evaluate, failing_cue
 from posecoach.core.holds import HoldStatus, HoldTracker
 from posecoach.core.measures import (
     IMAGE_MEASURES,
     back_leg,
+    bent_knee_leg,
     bent_leg,
     compute_measures,
     front_leg,
@@ -103,6 +104,7 @@ class Coach:
         self._cue: tuple[str, str, float] | None = None  # (check id or guidance, text, since_ms)
         self.holds = HoldTracker(grace_s=self.params.hold_grace_s)
         self._last_exercise: str | None = None
+        self._rep_state = UNKNOWN
 
     def step(
         self, t_ms: float, landmarks: np.ndarray | None, width_px: int, height_px: int,
@@ -131,6 +133,8 @@ class Coach:
             return FrameResult(t_ms, True, None, confidence, facing, facing, view, {}, {}, [], hold,
                                smooth, raw[:, 3], {})
         spec = self.catalogue[exercise]
+        if spec.front_leg_rule == "bent_knee":
+            body = replace(body, front_leg=bent_knee_leg(body))
         image_measures = image_measures or {}
         measures = compute_measures(body, spec.measures)
         for name in IMAGE_MEASURES:
@@ -149,6 +153,11 @@ class Coach:
         good = bool(required) and all(verdicts[c.id] == PASS for c in required)
         if not spec.checks:
             good = True
+        if spec.reps_check is not None:
+            before = self._rep_state
+            self._rep_state = verdicts[spec.reps_check]
+            if before == PASS and self._rep_state == FAIL:
+                self.holds.add_rep()
         hold = self.holds.update(t_ms, exercise, side, spec.each_side, spec.hold_s, good)
         cue = self._pick_cue(t_ms, spec, verdicts, measures, body, view)
         anchors = {n: a for n in measures if (a := _anchor_leg(n, body)) is not None}

@@ -20,6 +20,7 @@ class HoldSet:
     start_ms: float
     end_ms: float
     good_form_s: float = 0.0
+    reps: int = 0
 
     @property
     def complete(self) -> bool:
@@ -29,7 +30,7 @@ class HoldSet:
         return {
             "exercise": self.exercise, "side": self.side, "good_form_s": round(self.good_form_s, 2),
             "target_s": self.target_s, "complete": self.complete,
-            "start_ms": round(self.start_ms), "end_ms": round(self.end_ms),
+            "start_ms": round(self.start_ms), "end_ms": round(self.end_ms), "reps": self.reps,
         }
 
 
@@ -44,6 +45,7 @@ class HoldStatus:
     complete: bool
     counting: bool
     next_side: str | None
+    reps: int = 0
 
 
 @dataclass
@@ -84,6 +86,11 @@ class HoldTracker:
             cur.good_form_s += dt_s
         return self._status(cur, counting, each_side)
 
+    def add_rep(self) -> None:
+        """Count one repetition in the current set (e.g. a bridge lifted and lowered)."""
+        if self._current is not None:
+            self._current.reps += 1
+
     def _status(self, cur: HoldSet | None, counting: bool, each_side: bool) -> HoldStatus:
         if cur is None:
             return HoldStatus(None, None, 0.0, 0.0, False, False, None)
@@ -92,4 +99,5 @@ class HoldTracker:
             done = {s.side for s in self.sets if s.exercise == cur.exercise and s.complete}
             other = "right" if cur.side == "left" else "left"
             next_side = other if other not in done else None
-        return HoldStatus(cur.exercise, cur.side, cur.good_form_s, cur.target_s, cur.complete, counting, next_side)
+        return HoldStatus(cur.exercise, cur.side, cur.good_form_s, cur.target_s, cur.complete, counting, next_side,
+                          cur.reps)

@@ -16,7 +16,14 @@ import numpy as np
 
 from posecoach.core import landmarks as lm
 from posecoach.core.body import Body
-from posecoach.core.geometry import front_angle_deg, inner_angle_deg, line_tilt_deg, tilt_from_vertical_deg
+from posecoach.core.geometry import (
+    dot2,
+    front_angle_deg,
+    inner_angle_deg,
+    line_tilt_deg,
+    norm2,
+    tilt_from_vertical_deg,
+)
 
 MeasureFn = Callable[[Body], np.ndarray]
 
@@ -72,9 +79,17 @@ def straight_leg(b: Body) -> np.ndarray:
     return np.where(leg >= 0, 1 - leg, -1)
 
 
+def bent_knee_leg(b: Body) -> np.ndarray:
+    """The leg with the more bent knee (pigeon's front leg, seen from any side)."""
+    both = np.stack([_knee_angle(b, np.full(len(b.xy), s)) for s in (0, 1)], axis=1)
+    both = np.nan_to_num(both, nan=np.inf)
+    return np.where(np.isfinite(both).any(axis=1), np.argmin(both, axis=1), -1)
+
+
 LEG_RULES: dict[str, LegRule] = {
     "front_leg": front_leg,
     "bent_leg": bent_leg,
+    "bent_knee": bent_knee_leg,
     "near": near_leg,
 }
 
@@ -179,6 +194,62 @@ def m_neck(b: Body) -> np.ndarray:
     return _nan_unless(ok, np.degrees(np.arctan2(along, across)))
 
 
+def m_back_knee(b: Body) -> np.ndarray:
+    """Knee angle of the back leg (pigeon: straight behind)."""
+    return _knee_angle(b, back_leg(b))
+
+
+def m_hip_lift(b: Body) -> np.ndarray:
+    """Height of the hip above the line of the lower leg (knee to ankle) lying on the floor,
+    in trunk lengths, positive away from the belly (prone: hips lifted off the floor)."""
+    leg = near_leg(b)
+    ok = b.seen_at(lm.HIP, leg) & b.seen_at(lm.KNEE, leg) & b.seen_at(lm.ANKLE, leg) & ~np.isnan(b.belly[:, 0])
+    hip, knee, ankle = b.point(lm.HIP, leg), b.point(lm.KNEE, leg), b.point(lm.ANKLE, leg)
+    d = knee - ankle
+    t = dot2(hip - ankle, d) / np.maximum(dot2(d, d), 1e-6)
+    foot_of_perp = ankle + d * t[:, None]
+    lift = -dot2(hip - foot_of_perp, np.nan_to_num(b.belly)) / b.trunk_px
+    return _nan_unless(ok, lift)
+
+
+def m_foot_tilt(b: Body) -> np.ndarray:
+    """Tilt of the near foot (heel to toe) from image horizontal, degrees 0..90: a flat foot
+    on a level floor reads near 0."""
+    leg = near_leg(b)
+    ok = b.seen_at(lm.HEEL, leg) & b.seen_at(lm.FOOT, leg)
+    d = b.point(lm.FOOT, leg) - b.point(lm.HEEL, leg)
+    return _nan_unless(ok, np.degrees(np.arctan2(np.abs(d[:, 1]), np.abs(d[:, 0]))))
+
+
+def _front_view_ratio(b: Body, pair: tuple[int, int]) -> np.ndarray:
+    """Distance between a left/right pair over the hip width, in a front or back view."""
+    ok = b.seen[:, pair[0]] & b.seen[:, pair[1]] & b.seen[:, lm.LEFT_HIP] & b.seen[:, lm.RIGHT_HIP]
+    ok &= (b.view == 1) | (b.view == 2)
+    hip_w = norm2(b.xy[:, lm.LEFT_HIP] - b.xy[:, lm.RIGHT_HIP])
+    ratio = norm2(b.xy[:, pair[0]] - b.xy[:, pair[1]]) / np.maximum(hip_w, 1e-6)
+    return _nan_unless(ok, ratio)
+
+
+def m_feet_width(b: Body) -> np.ndarray:
+    """Ankle-to-ankle distance over hip width (front view): about 1 is hip-width apart."""
+    return _front_view_ratio(b, lm.ANKLE)
+
+
+def m_knee_gap(b: Body) -> np.ndarray:
+    """Knee-to-knee distance over hip width (front view): near 0 when the knees rest together."""
+    return _front_view_ratio(b, lm.KNEE)
+
+
+def m_ankle_to_knee(b: Body) -> np.ndarray:
+    """Figure four: distance from the crossed leg's ankle to the other knee, trunk lengths."""
+    best = np.full(len(b.xy), np.inf)
+    for s in (0, 1):
+        ok = b.seen[:, lm.ANKLE[s]] & b.seen[:, lm.KNEE[1 - s]]
+        d = norm2(b.xy[:, lm.ANKLE[s]] - b.xy[:, lm.KNEE[1 - s]]) / b.trunk_px
+        best = np.where(ok, np.fmin(best, d), best)
+    return np.where(np.isfinite(best), best, np.nan)
+
+
 MEASURES: dict[str, MeasureFn] = {
     "front_knee": m_front_knee,
     "back_hip": m_back_hip,
@@ -195,6 +266,12 @@ MEASURES: dict[str, MeasureFn] = {
     "body_line": m_body_line,
     "hip_level": m_hip_level,
     "neck": m_neck,
+    "back_knee": m_back_knee,
+    "hip_lift": m_hip_lift,
+    "foot_tilt": m_foot_tilt,
+    "feet_width": m_feet_width,
+    "knee_gap": m_knee_gap,
+    "ankle_to_knee": m_ankle_to_knee,
 }
 
 # Measures read from the landmarks file's per-frame image measures, not from landmarks.

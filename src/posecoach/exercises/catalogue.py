@@ -41,6 +41,8 @@ class ExerciseSpec:
     hold_s: float
     measures: tuple[str, ...]
     checks: tuple[CheckSpec, ...]
+    front_leg_rule: str = "ahead"  # "ahead" in the facing direction, or "bent_knee"
+    reps_check: str | None = None  # a check whose pass-then-fail counts one rep
 
     def check(self, check_id: str) -> CheckSpec:
         for c in self.checks:
@@ -166,10 +168,20 @@ def _exercise(r: _Reader, eid: str, raw: dict[str, Any]) -> ExerciseSpec:
     if hold_s <= 0:
         raise r.fail(f"{where}.hold_s", "must be positive")
     checks = tuple(_check(r, c, f"{where}.checks", i) for i, c in enumerate(r.get(raw, "checks", where, list, [])))
+    front_rule = r.get(raw, "front_leg_rule", where, str, "ahead")
+    if front_rule not in ("ahead", "bent_knee"):
+        raise r.fail(f"{where}.front_leg_rule", f"unknown rule {front_rule!r} (use ahead or bent_knee)")
+    reps_check = r.get(raw, "reps_check", where, str, None)
+    if reps_check is not None and reps_check not in [c.id for c in checks]:
+        raise r.fail(f"{where}.reps_check", f"no check {reps_check!r} in {eid}")
+    measures = tuple(r.get(raw, "measures", where, list))
+    for m in measures:
+        if m not in MEASURES and m not in IMAGE_MEASURES:
+            raise r.fail(f"{where}.measures", f"unknown measure {m!r}")
     return ExerciseSpec(
         id=eid, name=r.get(raw, "name", where, str), seed=r.get(raw, "seed", where, str, ""),
         view=view, each_side=r.get(raw, "each_side", where, bool), side_rule=side_rule, hold_s=hold_s,
-        measures=tuple(r.get(raw, "measures", where, list)), checks=checks,
+        measures=measures, checks=checks, front_leg_rule=front_rule, reps_check=reps_check,
     )
 
 
@@ -253,7 +265,7 @@ def _override_check(check: CheckSpec, table: dict[str, Any], where: str, r: _Rea
     for key, value in table.items():
         if key == "required":
             continue
-        if key in ("band", "margin"):
+        if key in ("band", "margin", "cue_low", "cue_high"):
             if len(conds) != 1:
                 names = ", ".join(c.measure for c in conds)
                 raise r.fail(f"{where}.{key}", f"check has several measures: set it per measure ({names})")
@@ -271,8 +283,11 @@ def _override_check(check: CheckSpec, table: dict[str, Any], where: str, r: _Rea
 
 def _override_condition(c: Condition, table: dict[str, Any], where: str, r: _Reader) -> Condition:
     for key in table:
-        if key not in ("band", "margin"):
-            raise r.fail(f"{where}.{key}", f"unknown key {key!r} (use band or margin)")
+        if key not in ("band", "margin", "cue_low", "cue_high"):
+            raise r.fail(f"{where}.{key}", f"unknown key {key!r} (use band, margin, cue_low or cue_high)")
+    for key in ("cue_low", "cue_high"):
+        if key in table:
+            c = replace(c, **{key: r.get(table, key, where, str)})
     if "band" in table:
         low, high = r.band(table, where)
         c = replace(c, low=low, high=high)
