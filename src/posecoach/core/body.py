@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from posecoach.core import landmarks as lm
-from posecoach.core.geometry import cross2, dot2, inner_angle_deg, norm2, perpendicular
+from posecoach.core.geometry import cross2, dot2, norm2, perpendicular
 
 
 @dataclass(frozen=True)
@@ -81,34 +81,42 @@ def _unit(v: np.ndarray) -> np.ndarray:
         return np.where(n > 0, v / n, 0.0)
 
 
-def _belly_evidence(xy: np.ndarray, seen: np.ndarray, normal: np.ndarray, trunk_px: np.ndarray) -> np.ndarray:
-    """Signed evidence (T,) that the belly lies along +normal.
+def _turn(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Signed sine of the turn from direction a to direction b (positive: cross2 > 0)."""
+    return cross2(a, b) / np.maximum(norm2(a) * norm2(b), 1e-9)
 
-    Cues, each found from the body rather than the camera: a bent knee points to the
-    front; the face (nose ahead of the ears) looks to the front; hands rest on the belly
-    side of the trunk (cobra, plank, knee hugs); toes point to the front of a standing foot.
+
+def _belly_evidence(xy: np.ndarray, seen: np.ndarray, normal: np.ndarray, trunk_px: np.ndarray) -> np.ndarray:
+    """Signed evidence (T,) that the belly lies along +normal, where normal = perp(trunk).
+
+    Joints bend one way only, so the turn from one segment to the next shows which side
+    of the body faces the camera, whatever the posture: a knee flexes with the shin turning
+    backward, an elbow with the forearm turning forward, the foot points forward from the
+    shin, and the face looks forward from the neck. In the image each gives the sign of
+    cross2(trunk, belly); bent joints give strong evidence, straight ones almost none.
     """
+    del normal, trunk_px  # perp(trunk) is the belly when cross2(trunk, belly) > 0
     score = np.zeros(len(xy))
     for side in (0, 1):
         h, k, a = lm.HIP[side], lm.KNEE[side], lm.ANKLE[side]
-        ok = seen[:, h] & seen[:, k] & seen[:, a]
-        knee_deg = inner_angle_deg(xy[:, h], xy[:, k], xy[:, a])
-        weight = np.clip((170.0 - knee_deg) / 50.0, 0.0, 1.0)
-        pointing = _unit(xy[:, k] - (xy[:, h] + xy[:, a]) / 2.0)
-        score += np.where(ok, weight * dot2(pointing, normal), 0.0)
-        wr = lm.WRIST[side]
-        hand_ok = seen[:, wr]
-        shoulder_mid = (xy[:, lm.LEFT_SHOULDER] + xy[:, lm.RIGHT_SHOULDER]) / 2.0
-        offset = dot2(xy[:, wr] - shoulder_mid, normal) / np.maximum(trunk_px, 1e-6)
-        score += np.where(hand_ok, 0.5 * np.clip(offset / 0.3, -1.0, 1.0), 0.0)
-        toe_ok = seen[:, lm.HEEL[side]] & seen[:, lm.FOOT[side]]
-        toe = _unit(xy[:, lm.FOOT[side]] - xy[:, lm.HEEL[side]])
-        score += np.where(toe_ok, 0.3 * dot2(toe, normal), 0.0)
-    ears = seen[:, lm.LEFT_EAR] | seen[:, lm.RIGHT_EAR]
-    face_ok = seen[:, lm.NOSE] & ears
-    w = np.where(seen[:, list(lm.EAR)], 1.0, 1e-3)
+        knee_turn = _turn(xy[:, k] - xy[:, h], xy[:, a] - xy[:, k])
+        ok = seen[:, h] & seen[:, k] & seen[:, a] & (np.abs(knee_turn) > 0.26)  # bent 15+ degrees
+        score += np.where(ok, knee_turn, 0.0)
+        s, e, w = lm.SHOULDER[side], lm.ELBOW[side], lm.WRIST[side]
+        elbow_turn = _turn(xy[:, e] - xy[:, s], xy[:, w] - xy[:, e])
+        ok = seen[:, s] & seen[:, e] & seen[:, w] & (np.abs(elbow_turn) > 0.34)  # bent 20+ degrees
+        score -= np.where(ok, 0.6 * elbow_turn, 0.0)
+        heel, toe = lm.HEEL[side], lm.FOOT[side]
+        foot_turn = _turn(xy[:, a] - xy[:, k], xy[:, toe] - xy[:, heel])
+        ok = seen[:, k] & seen[:, a] & seen[:, heel] & seen[:, toe] & (np.abs(foot_turn) > 0.34)
+        score -= np.where(ok, 0.4 * foot_turn, 0.0)
+    ears = seen[:, list(lm.EAR)]
+    w = np.where(ears, 1.0, 1e-3)
     ear_mid = (xy[:, list(lm.EAR)] * w[..., None]).sum(axis=1) / w.sum(axis=1)[:, None]
-    score += np.where(face_ok, 0.8 * dot2(_unit(xy[:, lm.NOSE] - ear_mid), normal), 0.0)
+    shoulder_mid = (xy[:, lm.LEFT_SHOULDER] + xy[:, lm.RIGHT_SHOULDER]) / 2.0
+    face_turn = _turn(ear_mid - shoulder_mid, xy[:, lm.NOSE] - ear_mid)
+    face_ok = seen[:, lm.NOSE] & ears.any(axis=1) & (seen[:, lm.LEFT_SHOULDER] | seen[:, lm.RIGHT_SHOULDER])
+    score += np.where(face_ok, 0.8 * face_turn, 0.0)
     return score
 
 

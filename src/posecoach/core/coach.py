@@ -25,7 +25,7 @@ from posecoach.core.measures import (
     straight_leg,
     working_side,
 )
-from posecoach.core.recognize import recognize
+from posecoach.core.recognize import RecognitionSmoother, recognize
 from posecoach.core.smoothing import OneEuroFilter, OneEuroParams
 
 SIDE_NAMES = ("left", "right")
@@ -105,6 +105,7 @@ class Coach:
         self.holds = HoldTracker(grace_s=self.params.hold_grace_s)
         self._last_exercise: str | None = None
         self._rep_state = UNKNOWN
+        self._recognition = RecognitionSmoother()
 
     def step(
         self, t_ms: float, landmarks: np.ndarray | None, width_px: int, height_px: int,
@@ -121,7 +122,7 @@ class Coach:
         if self.forced is not None:
             exercise, confidence = self.forced, 1.0
         else:
-            rec = recognize(body)[0]
+            rec = self._recognition.update(t_ms, recognize(body)[0])
             exercise, confidence = rec.exercise, rec.confidence
         view = VIEW_NAMES[int(body.view[0])] if body.view[0] >= 0 else None
         facing = SIDE_NAMES[int(body.facing[0])] if body.facing[0] >= 0 else None

@@ -1,45 +1,225 @@
-"""Which catalogue exercise a pose shows, from body orientation and joint angles.
+"""Which catalogue exercise a pose shows, or None.
 
-Rules over measures that do not depend on which way the person faces. Returns None (no
-catalogue exercise) when standing or walking upright without a bent-knee split stance,
-or when the pose is not reliable enough to say.
+Body orientation narrows the choice (upright or kneeling, lying on the back, lying face
+down), then rules on angles that do not depend on which way the person faces pick the
+exercise. Frames without a reliable pose are never guessed: they give None with
+confidence 0. ``RecognitionSmoother`` adds a causal vote over the last second so a clip's
+label does not flicker; time is an argument in milliseconds.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 
+from posecoach.core import landmarks as lm
 from posecoach.core.body import Body
-from posecoach.core.measures import m_back_hip, m_front_knee
+from posecoach.core.geometry import inner_angle_deg, norm2
+from posecoach.core.measures import _hip_front_angle, _knee_angle, m_back_hip, m_front_knee, m_front_shin, m_hip_lift
 
 
 @dataclass(frozen=True)
 class Recognition:
     exercise: str | None
-    confidence: float
+    confidence: float  # 0..1; 0 means no reliable pose to judge
 
 
 @dataclass(frozen=True)
 class RecognizeParams:
-    lunge_max_front_knee_deg: float = 135.0  # a bent front knee: a split stance, not standing
-    lunge_min_back_hip_deg: float = 170.0  # the back thigh at or behind the trunk line
+    """Thresholds of the rules (degrees unless stated; lengths in trunk lengths)."""
+
+    upright_max_deg: float = 40.0  # trunk within this of vertical: upright or kneeling
+    lying_min_deg: float = 55.0  # trunk beyond this from vertical: lying (or plank)
+    lunge_max_front_knee: float = 140.0  # a bent front knee: a split stance
+    lunge_min_back_hip: float = 165.0  # the back thigh at or behind the trunk line
+    lunge_min_split: float = 0.35  # knees apart along the facing direction
+    pigeon_min_shin_lean: float = 50.0  # pigeon's front shin lies across the floor
+    smooth_window_ms: float = 1000.0
+
+
+def _f(x: np.ndarray) -> float:
+    return float(x[0])
+
+
+def _features(b: Body) -> dict[str, float]:
+    """Scalar features of frame 0 of ``b`` (NaN where unknown)."""
+    n = 1
+    legs = [np.full(n, s) for s in (0, 1)]
+    knees = [_f(_knee_angle(b, leg)) for leg in legs]
+    knees = [np.nan if k < 15 else k for k in knees]  # a folded-flat knee is a landmark error
+    hips = [_f(_hip_front_angle(b, leg, lm.KNEE)) for leg in legs]
+    trunk = b.shoulder_mid[0] - b.hip_mid[0]
+    tilt = float(np.degrees(np.arctan2(abs(trunk[0]), -trunk[1]))) if b.trunk_px[0] > 0 else np.nan
+    belly = b.belly[0]
+    scale = float(b.trunk_px[0])
+    height = {}  # heights above the hip, trunk lengths, image up positive
+    for name, pair in (("knee", lm.KNEE), ("ankle", lm.ANKLE), ("wrist", lm.WRIST)):
+        vals = [(b.hip_mid[0, 1] - b.xy[0, pair[s], 1]) / scale for s in (0, 1) if b.seen[0, pair[s]]]
+        height[name] = float(np.mean(vals)) if vals else np.nan
+    ankle_knee = np.nan
+    for s in (0, 1):
+        if b.seen[0, lm.ANKLE[s]] and b.seen[0, lm.KNEE[1 - s]]:
+            d = float(norm2(b.xy[0, lm.ANKLE[s]] - b.xy[0, lm.KNEE[1 - s]])) / scale
+            ankle_knee = d if np.isnan(ankle_knee) else min(ankle_knee, d)
+    shin_flat = []
+    for s in (0, 1):
+        if b.seen[0, lm.KNEE[s]] and b.seen[0, lm.ANKLE[s]]:
+            d = b.xy[0, lm.ANKLE[s]] - b.xy[0, lm.KNEE[s]]
+            shin_flat.append(float(np.degrees(np.arctan2(abs(d[1]), abs(d[0])))))
+    ankle_mid = [b.xy[0, lm.ANKLE[s]] for s in (0, 1) if b.seen[0, lm.ANKLE[s]]]
+    leg_rise = np.nan
+    if ankle_mid:
+        d = b.hip_mid[0] - np.mean(ankle_mid, axis=0)
+        leg_rise = float(np.degrees(np.arctan2(-d[1], abs(d[0]))))
+    support = [(b.xy[0, lm.WRIST[s], 1] - b.shoulder_mid[0, 1]) / scale for s in (0, 1) if b.seen[0, lm.WRIST[s]]]
+    return {
+        "tilt": tilt,
+        "leg_rise": leg_rise,
+        "knee_near": knees[int(b.near[0])] if not np.isnan(knees[int(b.near[0])]) else np.nanmin(knees + [np.inf]),
+        "hip_near": hips[int(b.near[0])] if not np.isnan(hips[int(b.near[0])]) else np.nan,
+        "arm_support": float(max(support)) if support else np.nan,
+        "belly_y": float(belly[1]) if not np.isnan(belly[1]) else np.nan,
+        "knee_min": float(np.nanmin(knees)) if not np.isnan(knees).all() else np.nan,
+        "knee_max": float(np.nanmax(knees)) if not np.isnan(knees).all() else np.nan,
+        "hip_min": float(np.nanmin(hips)) if not np.isnan(hips).all() else np.nan,
+        "hip_max": float(np.nanmax(hips)) if not np.isnan(hips).all() else np.nan,
+        "front_knee": _f(m_front_knee(b)),
+        "back_hip": _f(m_back_hip(b)),
+        "front_shin": _f(m_front_shin(b)),
+        "hip_lift": _f(m_hip_lift(b)),
+        "knee_h": height["knee"], "ankle_h": height["ankle"], "wrist_h": height["wrist"],
+        "ankle_knee": ankle_knee,
+        "shin_tilt_min": min(shin_flat) if shin_flat else np.nan,
+        "view": float(b.view[0]),
+        "elbow": _f(inner_angle_deg(b.point(lm.SHOULDER, b.near), b.point(lm.ELBOW, b.near), b.point(lm.WRIST, b.near))),
+    }
+
+
+def _reliable(b: Body) -> bool:
+    core = [lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, lm.LEFT_HIP, lm.RIGHT_HIP]
+    legs = [lm.LEFT_KNEE, lm.RIGHT_KNEE, lm.LEFT_ANKLE, lm.RIGHT_ANKLE]
+    return bool(b.seen[0, core].sum() >= 2 and b.seen[0, legs].sum() >= 2 and b.trunk_px[0] > 0)
+
+
+def _upright(f: dict[str, float], p: RecognizeParams, b: Body) -> Recognition:
+    fk, bh, shin = f["front_knee"], f["back_hip"], f["front_shin"]
+    if np.isnan(fk) or np.isnan(bh):
+        return Recognition(None, 0.3)
+    split = np.nan
+    if b.front_leg[0] >= 0 and not np.isnan(b.belly[0, 0]):
+        fl = int(b.front_leg[0])
+        d = b.xy[0, lm.KNEE[fl]] - b.xy[0, lm.KNEE[1 - fl]]
+        split = float(abs(d @ b.belly[0])) / float(b.trunk_px[0])
+    if fk <= 110 and not np.isnan(shin) and abs(shin) >= p.pigeon_min_shin_lean and f["knee_max"] >= 130 and bh >= 150:
+        return Recognition("pigeon", 0.7)
+    if fk <= p.lunge_max_front_knee and bh >= p.lunge_min_back_hip and (np.isnan(split) or split >= p.lunge_min_split):
+        margin = min(p.lunge_max_front_knee - fk, bh - p.lunge_min_back_hip) / 30.0
+        return Recognition("lunge", float(np.clip(0.6 + margin, 0.6, 0.98)))
+    return Recognition(None, 0.8)
+
+
+def _prone(f: dict[str, float], p: RecognizeParams) -> Recognition:
+    """Face down: cobra (trunk raised, legs flat), plank (body a raised line), SMR (flat)."""
+    trunk_rise = 90.0 - f["tilt"]  # shoulders above hips, degrees from horizontal
+    leg_rise = f["leg_rise"]  # hips above ankles, degrees from horizontal
+    kmin, kmax = f["knee_min"], f["knee_max"]
+    if np.isnan(kmin) or np.isnan(leg_rise):
+        return Recognition(None, 0.3)
+    if kmin < 120:
+        if kmax >= 130:
+            return Recognition("pigeon", 0.55)
+        return Recognition(None, 0.5)
+    arched = trunk_rise - leg_rise >= 15 and leg_rise < 12
+    if f["arm_support"] >= 0.3 and leg_rise >= 4 and abs(trunk_rise - leg_rise) <= 35 and not arched:
+        return Recognition("plank", float(np.clip(0.6 + (leg_rise - 4) / 30, 0.6, 0.95)))
+    if arched or (leg_rise < 12 and trunk_rise >= 12):
+        return Recognition("cobra", float(np.clip(0.6 + (trunk_rise - 12) / 60, 0.6, 0.95)))
+    if leg_rise < 8 and trunk_rise < 12:
+        return Recognition("smr_release", 0.6)
+    return Recognition(None, 0.5)
+
+
+def _supine(f: dict[str, float], p: RecognizeParams) -> Recognition:
+    """Face up: the rest positions, knee to chest, edge hang, bridge, reverse plank."""
+    kmin, kmax, hmin, hmax = f["knee_min"], f["knee_max"], f["hip_min"], f["hip_max"]
+    kn, hn = f["knee_near"], f["hip_near"]
+    if np.isnan(kmin) or np.isnan(hmin):
+        return Recognition(None, 0.3)
+    if hmin <= 100 and hmax >= 185 and kmax <= 150:
+        return Recognition("edge_hang", 0.7)
+    if hmin <= 95 and kmax >= 150 and hmax >= 150:
+        return Recognition("knee_to_chest", float(np.clip(0.6 + (95 - hmin) / 60, 0.6, 0.95)))
+    hips_up = f["tilt"] - 90.0  # hips above shoulders, degrees
+    if hips_up >= 6 and not np.isnan(hn) and hn >= 130 and kn <= 125:
+        return Recognition("glute_bridge", float(np.clip(0.6 + (hn - 130) / 80, 0.6, 0.95)))
+    if kmin >= 150 and f["arm_support"] >= 0.3 and f["leg_rise"] >= 8:
+        return Recognition("plank", 0.6)  # a reverse plank: the body held up as a line
+    if not np.isnan(f["ankle_knee"]) and f["ankle_knee"] <= 0.35 and kmax - kmin >= 15:
+        return Recognition("figure_four_rest", 0.6)
+    shin_flat = f["shin_tilt_min"]
+    if 60 <= hmax <= 120 and 60 <= kmax <= 125 and not np.isnan(shin_flat) and shin_flat <= 30:
+        return Recognition("legs_on_chair", 0.7)
+    if kn <= 110 and 90 <= hmin:
+        if f["view"] in (1.0, 2.0):
+            return Recognition("knees_together_rest", 0.55)
+        return Recognition("constructive_rest", 0.7)
+    return Recognition(None, 0.6)
 
 
 def recognize(b: Body, params: RecognizeParams | None = None) -> list[Recognition]:
-    """Per-frame recognition over the frames of ``b``."""
+    """Per-frame recognition over the frames of ``b`` (one Recognition per frame)."""
     p = params or RecognizeParams()
-    front_knee = m_front_knee(b)
-    back_hip = m_back_hip(b)
     out = []
     for i in range(len(b.xy)):
-        if not b.upright[i] or np.isnan(front_knee[i]) or np.isnan(back_hip[i]):
-            out.append(Recognition(None, 0.0 if np.isnan(front_knee[i]) else 0.6))
-            continue
-        if front_knee[i] <= p.lunge_max_front_knee_deg and back_hip[i] >= p.lunge_min_back_hip_deg:
-            margin = min(p.lunge_max_front_knee_deg - front_knee[i], back_hip[i] - p.lunge_min_back_hip_deg)
-            out.append(Recognition("lunge", float(min(1.0, 0.6 + margin / 50.0))))
-        else:
-            out.append(Recognition(None, 0.7))
+        bi = Body(**{k: getattr(b, k)[i:i + 1] for k in b.__dataclass_fields__})
+        out.append(_recognize_one(bi, p))
     return out
+
+
+def _recognize_one(b: Body, p: RecognizeParams) -> Recognition:
+    if not _reliable(b):
+        return Recognition(None, 0.0)
+    f = _features(b)
+    tilt = f["tilt"]
+    if np.isnan(tilt):
+        return Recognition(None, 0.0)
+    if tilt <= p.upright_max_deg:
+        return _upright(f, p, b)
+    if np.isnan(f["belly_y"]):
+        return Recognition(None, 0.2)
+    if tilt >= p.lying_min_deg or f["belly_y"] > 0.5:
+        if f["belly_y"] > 0.3:
+            return _prone(f, p)
+        if f["belly_y"] < -0.3:
+            return _supine(f, p)
+    if f["belly_y"] > 0.3:
+        return _prone(f, p)
+    return Recognition(None, 0.4)
+
+
+@dataclass
+class RecognitionSmoother:
+    """Causal majority vote over the last ``window_ms``; frames with confidence 0 do not vote."""
+
+    window_ms: float = 1000.0
+    _votes: deque = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        self._votes = deque()
+
+    def update(self, t_ms: float, rec: Recognition) -> Recognition:
+        self._votes.append((t_ms, rec))
+        while self._votes and t_ms - self._votes[0][0] > self.window_ms:
+            self._votes.popleft()
+        weights: dict[str | None, float] = {}
+        for _, r in self._votes:
+            if r.confidence > 0:
+                weights[r.exercise] = weights.get(r.exercise, 0.0) + r.confidence
+        if not weights or rec.confidence == 0:
+            return Recognition(None, 0.0)
+        best = max(weights, key=weights.get)
+        share = weights[best] / sum(weights.values())
+        conf = float(np.mean([r.confidence for _, r in self._votes if r.exercise == best])) * share
+        return Recognition(best, round(conf, 2))

@@ -1,0 +1,60 @@
+"""Recognition on constructed poses, facing either way, and its causal smoothing."""
+
+import pytest
+
+from posecoach.core.coach import Coach
+from posecoach.core.recognize import Recognition, RecognitionSmoother
+from posecoach.exercises.catalogue import load_catalogue
+from tests import stick as S
+from tests.poses import front_view
+from tests.unit.test_catalogue_checks import edge_hang, figure_four, pigeon_side
+
+CAT = load_catalogue()
+
+POSES = [
+    ("lunge", lambda f: S.kneeling_lunge(facing=f)),
+    ("lunge", lambda f: S.kneeling_lunge(facing=f, near_thigh=200, near_shin=260)),  # standing split stance
+    ("cobra", lambda f: S.cobra(facing=f)),
+    ("knee_to_chest", lambda f: S.knee_to_chest(facing=f)),
+    ("constructive_rest", lambda f: S.constructive_rest(facing=f)),
+    ("legs_on_chair", lambda f: S.legs_on_chair(facing=f)),
+    ("glute_bridge", lambda f: S.bridge(facing=f)),
+    ("plank", lambda f: S.plank(facing=f, trunk=15, near_thigh=195, far_thigh=195, near_shin=195, far_shin=195)),
+    ("edge_hang", lambda f: edge_hang(facing=f)),
+    ("pigeon", lambda f: pigeon_side(facing=f)),
+    ("smr_release", lambda f: S.plank(facing=f, trunk=0, near_thigh=180, upper_arm=180, forearm=180, hip=(320, 60))),
+    (None, lambda f: S.standing(facing=f)),
+    (None, lambda f: S.supine(facing=f)),  # lying flat on the back is no exercise
+]
+
+
+@pytest.mark.parametrize("facing", ["right", "left"])
+@pytest.mark.parametrize("expected, make", POSES, ids=[str(e) for e, _ in POSES])
+def test_recognises_the_pose_whichever_way_the_person_faces(expected, make, facing):
+    r = Coach(CAT, None).step(0.0, make(facing), 640, 480)
+    assert r.exercise == expected
+    assert 0 < r.confidence <= 1
+
+
+def test_figure_four_is_recognised():
+    assert Coach(CAT, None).step(0.0, figure_four(), 640, 480).exercise == "figure_four_rest"
+
+
+def test_standing_facing_the_camera_is_no_exercise():
+    assert Coach(CAT, None).step(0.0, front_view(), 640, 480).exercise is None
+
+
+def test_no_reliable_pose_is_never_guessed():
+    lms = S.kneeling_lunge()
+    lms[23:, 3] = 0.1  # legs not seen
+    r = Coach(CAT, None).step(0.0, lms, 640, 480)
+    assert r.exercise is None and r.confidence == 0.0
+
+
+def test_smoother_outvotes_a_single_odd_frame_and_follows_a_lasting_change():
+    sm = RecognitionSmoother(window_ms=1000)
+    out = [sm.update(t * 33.3, Recognition("lunge", 0.9)).exercise for t in range(30)]
+    assert sm.update(30 * 33.3, Recognition("plank", 0.9)).exercise == "lunge"
+    later = [sm.update((31 + t) * 33.3, Recognition("cobra", 0.9)).exercise for t in range(40)]
+    assert out[-1] == "lunge" and later[-1] == "cobra"
+    assert sm.update(80 * 33.3, Recognition(None, 0.0)).exercise is None
