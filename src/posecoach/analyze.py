@@ -112,7 +112,9 @@ def _analyze(args) -> int:
             from posecoach.adapters.estimator import PoseEstimator
 
             mode = "image" if kind == "image" else "video"
-            with PoseEstimator(info.path, mode=mode) as estimator:
+            from posecoach.pipeline import needs_mask
+
+            with PoseEstimator(info.path, mode=mode, masks=needs_mask(catalogue, exercise)) as estimator:
                 runner.run_media(estimator)
         report = runner.finish()
     except BaseException:

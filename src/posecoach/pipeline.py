@@ -11,7 +11,9 @@ import numpy as np
 
 from posecoach.adapters.estimator import Detection, PoseEstimator
 from posecoach.adapters.landmarks_file import LandmarksDoc
+from posecoach.core.body import analyse_body
 from posecoach.core.coach import Coach, CoachParams, FrameResult
+from posecoach.core.silhouette import lumbar_curve
 from posecoach.exercises.catalogue import Catalogue
 
 
@@ -28,6 +30,7 @@ class Session:
         self.estimator = estimator
         self.coach = Coach(catalogue, exercise, params)
         self.last_detection: Detection | None = None
+        self.last_image_measures: dict[str, float] = {}
 
     def step(self, rgb: np.ndarray, t_ms: float) -> FrameResult:
         """Estimate the pose in an RGB frame and judge it."""
@@ -35,7 +38,8 @@ class Session:
         det = self.estimator.detect(rgb, t_ms)
         self.last_detection = det
         h, w = rgb.shape[:2]
-        return self.coach.step(t_ms, det.landmarks, w, h, {})
+        self.last_image_measures = image_measures(det, w, h)
+        return self.coach.step(t_ms, det.landmarks, w, h, self.last_image_measures)
 
     def replay(self, t_ms: float, landmarks: np.ndarray | None, width: int, height: int,
                image_measures: dict[str, float]) -> FrameResult:
@@ -43,11 +47,28 @@ class Session:
         return self.coach.step(t_ms, landmarks, width, height, image_measures)
 
 
+def needs_mask(catalogue: Catalogue, exercise: str | None) -> bool:
+    """Whether the segmentation mask is worth its cost: some exercise in play uses it."""
+    specs = catalogue.exercises.values() if exercise is None else [catalogue[exercise]]
+    return any("lumbar_curve" in spec.measures for spec in specs)
+
+
+def image_measures(det: Detection, width: int, height: int) -> dict[str, float]:
+    """Per-frame measures that need the image: the lower-back curve from the mask."""
+    if det.mask is None or det.landmarks is None:
+        return {}
+    xy = det.landmarks[:, :2] * np.array([width, height], dtype=float)
+    body = analyse_body(xy[None], det.landmarks[None, :, 3], det.landmarks[None, :, 2])
+    curve = lumbar_curve(det.mask, body.hip_mid[0], body.shoulder_mid[0], body.belly[0])
+    return {} if np.isnan(curve) else {"lumbar_curve": round(curve, 4)}
+
+
 @dataclass(frozen=True)
 class AnalysedFrame:
     rgb: np.ndarray | None
     detection: Detection | None
     result: FrameResult
+    image_measures: dict[str, float]
 
 
 def run_frames(session: Session, frames: Iterator, stride: int = 1,
@@ -60,7 +81,7 @@ def run_frames(session: Session, frames: Iterator, stride: int = 1,
         result = session.step(frame.rgb, frame.t_ms)
         n += 1
         if on_frame:
-            on_frame(AnalysedFrame(frame.rgb, session.last_detection, result))
+            on_frame(AnalysedFrame(frame.rgb, session.last_detection, result, session.last_image_measures))
     return n
 
 
@@ -72,7 +93,7 @@ def replay_landmarks(session: Session, doc: LandmarksDoc,
         result = session.replay(t_ms, landmarks, doc.width, doc.height, measures)
         n += 1
         if on_frame:
-            on_frame(AnalysedFrame(None, Detection(landmarks), result))
+            on_frame(AnalysedFrame(None, Detection(landmarks), result, measures))
     return n
 
 

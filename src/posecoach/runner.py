@@ -45,7 +45,7 @@ class Runner:
         self.report.add(f.result)
         det = f.detection
         if self.recorder is not None:
-            self.recorder.add(f.result.t_ms, None if det is None else det.landmarks, {})
+            self.recorder.add(f.result.t_ms, None if det is None else det.landmarks, f.image_measures)
         if self.args.annotate:
             self._annotate(f)
         self._count += 1

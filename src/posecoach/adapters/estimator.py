@@ -98,7 +98,8 @@ class PoseEstimator:
         arr = np.array([[p.x, p.y, p.z, p.visibility if p.visibility is not None else 0.0] for p in first], dtype=float)
         mask = None
         if result.segmentation_masks:
-            mask = np.asarray(result.segmentation_masks[0].numpy_view(), dtype=np.float32).reshape(rgb.shape[:2])
+            # Copy: the view points into memory the landmarker frees on its next call.
+            mask = np.array(result.segmentation_masks[0].numpy_view(), dtype=np.float32, copy=True).reshape(rgb.shape[:2])
         return Detection(arr, mask, len(result.pose_landmarks))
 
 

@@ -85,8 +85,14 @@ def _anchor_leg(name: str, b: Body) -> int | None:
     return pair[leg] if leg >= 0 else None
 
 
-def _finite_or_none(value: float) -> float | None:
-    return None if value is None or not np.isfinite(value) else round(float(value), 1)
+# Measures in trunk lengths (dimensionless) keep three decimals; angles one.
+RATIO_MEASURES = frozenset({"back_knee_lift", "hip_lift", "feet_width", "knee_gap", "ankle_to_knee", "lumbar_curve"})
+
+
+def _finite_or_none(value: float, name: str = "") -> float | None:
+    if value is None or not np.isfinite(value):
+        return None
+    return round(float(value), 3 if name in RATIO_MEASURES else 1)
 
 
 class Coach:
@@ -164,7 +170,7 @@ class Coach:
         anchors = {n: a for n in measures if (a := _anchor_leg(n, body)) is not None}
         return FrameResult(
             t_ms=t_ms, pose=True, exercise=exercise, confidence=confidence, facing=facing, side=side,
-            view=view, angles={n: _finite_or_none(v[0]) for n, v in measures.items()},
+            view=view, angles={n: _finite_or_none(v[0], n) for n, v in measures.items()},
             checks={cid: VERDICT_NAMES[v] for cid, v in verdicts.items()},
             cues=[cue] if cue else [], hold=hold, landmarks_px=smooth, visibility=raw[:, 3], anchors=anchors,
         )

@@ -1,0 +1,479 @@
+"""The session store: people, their profiles and their coached sessions in one SQLite file.
+
+Everything stays on this machine, by default in ``$POSECOACH_DATA/posecoach.db``
+(``POSECOACH_DATA`` defaults to ``~/.local/share/posecoach``). The file runs in WAL mode;
+a live session is written as it goes, one transaction per second of frames, so a closed
+tab or a crash loses at most the last second. The schema is versioned with
+``PRAGMA user_version`` and upgraded by the ``MIGRATIONS`` list on opening.
+
+Landmarks are kept as a little-endian float32 blob of 33 x 4 values (normalised x, y, z,
+visibility, as MediaPipe gives them); NULL where no person was found. Times: ``t_ms`` is
+the frame's time from the session's start in milliseconds; ``started`` / ``ended`` are
+ISO 8601 UTC timestamps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from posecoach.core.coach import FrameResult
+
+LANDMARKS_DTYPE = np.dtype("<f4")
+LANDMARKS_SHAPE = (33, 4)
+
+# Each migration is the list of statements that takes the file from version i to i + 1.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL)""",
+        """CREATE TABLE profiles (
+            person INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            toml TEXT NOT NULL,
+            PRIMARY KEY (person, name))""",
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            person INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            started TEXT NOT NULL,
+            ended TEXT,
+            exercise_arg TEXT,
+            profile_name TEXT,
+            profile_toml TEXT,
+            model TEXT,
+            model_sha256 TEXT,
+            width INTEGER,
+            height INTEGER,
+            fps REAL,
+            source TEXT,
+            video_path TEXT)""",
+        "CREATE INDEX sessions_by_person ON sessions(person, started)",
+        """CREATE TABLE frames (
+            session INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            t_ms REAL NOT NULL,
+            landmarks BLOB,
+            image_measures TEXT NOT NULL DEFAULT '{}',
+            exercise TEXT,
+            side TEXT,
+            view TEXT,
+            checks TEXT NOT NULL DEFAULT '{}',
+            cue TEXT,
+            PRIMARY KEY (session, t_ms)) WITHOUT ROWID""",
+        """CREATE TABLE holds (
+            session INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            exercise TEXT NOT NULL,
+            side TEXT,
+            good_form_s REAL NOT NULL,
+            target_s REAL NOT NULL,
+            complete INTEGER NOT NULL,
+            reps INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX holds_by_session ON holds(session)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be used (newer schema, not a database, missing session)."""
+
+
+def data_dir() -> Path:
+    """Where posecoach keeps its data: ``$POSECOACH_DATA``, else ``~/.local/share/posecoach``."""
+    env = os.environ.get("POSECOACH_DATA")
+    return Path(env).expanduser() if env else Path.home() / ".local" / "share" / "posecoach"
+
+
+def default_path() -> Path:
+    return data_dir() / "posecoach.db"
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@contextlib.contextmanager
+def _transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on an error (autocommit connections)."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """An autocommit connection with foreign keys on; safe to hand to one other thread."""
+    con = sqlite3.connect(str(path), isolation_level=None, timeout=10.0, check_same_thread=False)
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable at each checkpoint, never corrupt
+    return con
+
+
+def migrate(con: sqlite3.Connection, migrations: Sequence[Sequence[str]] = MIGRATIONS) -> int:
+    """Bring the file to ``len(migrations)``, one transaction per step; return the version."""
+    version = int(con.execute("PRAGMA user_version").fetchone()[0])
+    if version > len(migrations):
+        raise StoreError(f"the store was written by a newer posecoach (schema {version}, this one knows {len(migrations)})")
+    for target in range(version + 1, len(migrations) + 1):
+        with _transaction(con):
+            for statement in migrations[target - 1]:
+                con.execute(statement)
+            con.execute(f"PRAGMA user_version = {target}")
+    return len(migrations)
+
+
+def landmarks_blob(landmarks: np.ndarray | None) -> bytes | None:
+    """(33, 4) landmarks as the stored float32 blob, or None."""
+    if landmarks is None:
+        return None
+    arr = np.asarray(landmarks, dtype=LANDMARKS_DTYPE)
+    if arr.shape != LANDMARKS_SHAPE:
+        raise ValueError(f"landmarks must be {LANDMARKS_SHAPE}, not {arr.shape}")
+    return arr.tobytes()
+
+
+def landmarks_from_blob(blob: bytes | None) -> np.ndarray | None:
+    """The stored blob back as a float (33, 4) array, or None."""
+    if blob is None:
+        return None
+    return np.frombuffer(blob, dtype=LANDMARKS_DTYPE).reshape(LANDMARKS_SHAPE).astype(float)
+
+
+def _finite_measures(measures: dict[str, float] | None) -> dict[str, float]:
+    return {k: float(v) for k, v in (measures or {}).items() if v is not None and math.isfinite(v)}
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    created: str
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One stored session's header. ``ended`` is None when it was interrupted (tab closed, crash)."""
+
+    id: int
+    person: int
+    started: str
+    ended: str | None
+    exercise_arg: str | None
+    profile_name: str | None
+    profile_toml: str | None
+    model: str | None
+    model_sha256: str | None
+    width: int | None
+    height: int | None
+    fps: float | None
+    source: str | None
+    video_path: str | None
+    n_frames: int
+    last_t_ms: float | None
+
+    @property
+    def duration_s(self) -> float:
+        """Seconds from the first to the last stored frame."""
+        return 0.0 if self.last_t_ms is None else self.last_t_ms / 1000.0
+
+
+@dataclass(frozen=True)
+class StoredFrame:
+    """One stored frame: ``landmarks`` (33, 4) normalised or None; verdicts as judged live."""
+
+    t_ms: float
+    landmarks: np.ndarray | None
+    image_measures: dict[str, float]
+    exercise: str | None
+    side: str | None
+    view: str | None
+    checks: dict[str, str]
+    cue: str | None
+
+
+@dataclass(frozen=True)
+class StoredHold:
+    exercise: str
+    side: str | None
+    good_form_s: float
+    target_s: float
+    complete: bool
+    reps: int
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    info: SessionInfo
+    frames: list[StoredFrame]
+    holds: list[StoredHold]
+
+
+class HoldLike(Protocol):
+    """What a hold set must offer to be stored (``posecoach.core.holds.HoldSet`` does)."""
+
+    exercise: str
+    side: str | None
+    good_form_s: float
+    target_s: float
+    reps: int
+
+    @property
+    def complete(self) -> bool: ...
+
+
+_SESSION_COLUMNS = (
+    "s.id, s.person, s.started, s.ended, s.exercise_arg, s.profile_name, s.profile_toml, s.model, "
+    "s.model_sha256, s.width, s.height, s.fps, s.source, s.video_path, "
+    "(SELECT COUNT(*) FROM frames f WHERE f.session = s.id), "
+    "(SELECT MAX(t_ms) FROM frames f WHERE f.session = s.id)"
+)
+
+
+class Store:
+    """The SQLite store. Thread-safe: each call opens its own short connection."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.closing(connect(self.path)) as con:
+                mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise StoreError(f"{self.path}: cannot switch to WAL mode (got {mode})")
+                migrate(con)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable posecoach store ({exc})") from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot be created ({exc.strerror})") from None
+
+    @contextlib.contextmanager
+    def _con(self) -> Iterator[sqlite3.Connection]:
+        con = connect(self.path)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    # People and their profiles
+    def add_person(self, name: str) -> Person:
+        name = name.strip()
+        if not name:
+            raise ValueError("a person needs a name")
+        created = _now_iso()
+        with self._con() as con, _transaction(con):
+            try:
+                cur = con.execute("INSERT INTO people (name, created) VALUES (?, ?)", (name, created))
+            except sqlite3.IntegrityError:
+                raise ValueError(f"there is already someone called {name!r}") from None
+        return Person(int(cur.lastrowid), name, created)
+
+    def people(self) -> list[Person]:
+        with self._con() as con:
+            rows = con.execute("SELECT id, name, created FROM people ORDER BY name COLLATE NOCASE").fetchall()
+        return [Person(*row) for row in rows]
+
+    def save_profile(self, person: int, name: str, toml_text: str) -> None:
+        """Create or replace one of a person's profiles (TOML text, see the catalogue's profiles)."""
+        with self._con() as con, _transaction(con):
+            con.execute("INSERT OR REPLACE INTO profiles (person, name, toml) VALUES (?, ?, ?)", (person, name, toml_text))
+
+    def profiles(self, person: int) -> dict[str, str]:
+        """A person's saved profiles: name -> TOML text."""
+        with self._con() as con:
+            rows = con.execute("SELECT name, toml FROM profiles WHERE person = ? ORDER BY name", (person,)).fetchall()
+        return dict(rows)
+
+    def delete_profile(self, person: int, name: str) -> None:
+        with self._con() as con, _transaction(con):
+            con.execute("DELETE FROM profiles WHERE person = ? AND name = ?", (person, name))
+
+    # Sessions
+    def start_session(
+        self, person: int, *, exercise_arg: str | None, profile_name: str, profile_toml: str | None,
+        model: str, model_sha256: str, width: int | None = None, height: int | None = None,
+        fps: float | None = None, source: str | None = None, video_path: str | Path | None = None,
+        flush_every_s: float = 1.0,
+    ) -> SessionWriter:
+        """Open a session row now and return its writer (frames are written about once a second)."""
+        with self._con() as con, _transaction(con):
+            cur = con.execute(
+                "INSERT INTO sessions (person, started, exercise_arg, profile_name, profile_toml, model, model_sha256,"
+                " width, height, fps, source, video_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (person, _now_iso(), exercise_arg, profile_name, profile_toml, model, model_sha256, width, height, fps,
+                 source, None if video_path is None else str(video_path)),
+            )
+        return SessionWriter(self.path, int(cur.lastrowid), flush_every_s)
+
+    def sessions(self, person: int) -> list[SessionInfo]:
+        """A person's sessions, newest first."""
+        with self._con() as con:
+            rows = con.execute(
+                f"SELECT {_SESSION_COLUMNS} FROM sessions s WHERE s.person = ? ORDER BY s.started DESC, s.id DESC",
+                (person,),
+            ).fetchall()
+        return [SessionInfo(*row) for row in rows]
+
+    def session(self, session_id: int) -> SessionInfo:
+        with self._con() as con:
+            row = con.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions s WHERE s.id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no session {session_id}")
+        return SessionInfo(*row)
+
+    def load_session(self, session_id: int) -> StoredSession:
+        """A session with all its frames (in time order) and holds."""
+        info = self.session(session_id)
+        with self._con() as con:
+            rows = con.execute(
+                "SELECT t_ms, landmarks, image_measures, exercise, side, view, checks, cue FROM frames"
+                " WHERE session = ? ORDER BY t_ms",
+                (session_id,),
+            ).fetchall()
+            hold_rows = con.execute(
+                "SELECT exercise, side, good_form_s, target_s, complete, reps FROM holds WHERE session = ? ORDER BY rowid",
+                (session_id,),
+            ).fetchall()
+        frames = [
+            StoredFrame(t, landmarks_from_blob(blob), json.loads(measures), exercise, side, view, json.loads(checks), cue)
+            for t, blob, measures, exercise, side, view, checks, cue in rows
+        ]
+        holds = [StoredHold(e, s, g, t, bool(c), r) for e, s, g, t, c, r in hold_rows]
+        return StoredSession(info, frames, holds)
+
+    def delete_session(self, session_id: int) -> None:
+        """Remove a session, its frames, holds and recorded video."""
+        with self._con() as con, _transaction(con):
+            row = con.execute("SELECT video_path FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            con.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        if row is not None:
+            _remove_file(row[0])
+
+    def delete_person(self, person: int) -> None:
+        """Remove a person with their profiles, sessions, frames, holds and recorded videos."""
+        with self._con() as con, _transaction(con):
+            videos = [r[0] for r in con.execute("SELECT video_path FROM sessions WHERE person = ?", (person,))]
+            con.execute("DELETE FROM people WHERE id = ?", (person,))
+        for video in videos:
+            _remove_file(video)
+
+    def integrity_ok(self) -> bool:
+        """SQLite's own ``PRAGMA integrity_check`` and the foreign keys both pass."""
+        with self._con() as con:
+            ok = con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            return ok and not con.execute("PRAGMA foreign_key_check").fetchall()
+
+
+def _remove_file(path: str | None) -> None:
+    if path:
+        with contextlib.suppress(FileNotFoundError):
+            Path(path).unlink()
+
+
+class SessionWriter:
+    """Writes one session's frames as they come, committing about every ``flush_every_s``.
+
+    Owns one connection; use it from one thread at a time.
+    """
+
+    def __init__(self, path: Path, session_id: int, flush_every_s: float = 1.0) -> None:
+        self.id = session_id
+        self.flush_every_s = flush_every_s
+        self._con: sqlite3.Connection | None = connect(path)
+        self._rows: list[tuple[Any, ...]] = []
+        self._holds: list[tuple[Any, ...]] | None = None
+        self._last_flush_s = time.monotonic()
+
+    def add(self, result: FrameResult, landmarks: np.ndarray | None, image_measures: dict[str, float] | None) -> None:
+        """Queue one judged frame; commits when a second has passed since the last commit."""
+        cue = result.cues[0] if result.cues else None
+        self._rows.append((
+            self.id, float(result.t_ms), landmarks_blob(landmarks), json.dumps(_finite_measures(image_measures)),
+            result.exercise, result.side, result.view, json.dumps(result.checks), cue,
+        ))
+        if time.monotonic() - self._last_flush_s >= self.flush_every_s:
+            self.flush()
+
+    def save_holds(self, holds: Iterable[HoldLike]) -> None:
+        """Replace the session's holds at the next commit (so a crash keeps recent ones)."""
+        self._holds = [(self.id, h.exercise, h.side, float(h.good_form_s), float(h.target_s), int(bool(h.complete)),
+                        int(h.reps)) for h in holds]
+
+    def update(self, **columns: Any) -> None:
+        """Set session columns known only later (``width``, ``height``, ``fps``, ``model``, ``model_sha256``)."""
+        allowed = {"width", "height", "fps", "model", "model_sha256", "video_path"}
+        unknown = set(columns) - allowed
+        if unknown:
+            raise ValueError(f"cannot update {', '.join(sorted(unknown))}")
+        con = self._open()
+        sets = ", ".join(f"{name} = ?" for name in columns)
+        with _transaction(con):
+            con.execute(f"UPDATE sessions SET {sets} WHERE id = ?", (*columns.values(), self.id))
+
+    def flush(self) -> None:
+        """Commit the queued frames (and holds) in one transaction."""
+        con = self._open()
+        with _transaction(con):
+            if self._rows:
+                con.executemany(
+                    "INSERT OR REPLACE INTO frames (session, t_ms, landmarks, image_measures, exercise, side, view, checks, cue)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    self._rows,
+                )
+            if self._holds is not None:
+                con.execute("DELETE FROM holds WHERE session = ?", (self.id,))
+                con.executemany(
+                    "INSERT INTO holds (session, exercise, side, good_form_s, target_s, complete, reps)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    self._holds,
+                )
+        self._rows.clear()
+        self._holds = None
+        self._last_flush_s = time.monotonic()
+
+    def close(self, holds: Iterable[HoldLike] = ()) -> None:
+        """Write what is left and the final holds, mark the session ended. Idempotent."""
+        if self._con is None:
+            return
+        self.save_holds(holds)
+        self.flush()
+        with _transaction(self._con):
+            self._con.execute("UPDATE sessions SET ended = ? WHERE id = ?", (_now_iso(), self.id))
+        self._con.close()
+        self._con = None
+
+    @property
+    def closed(self) -> bool:
+        return self._con is None
+
+    def _open(self) -> sqlite3.Connection:
+        if self._con is None:
+            raise StoreError(f"session {self.id} is closed")
+        return self._con
+
+
+def landmarks_document(stored: StoredSession) -> dict:
+    """A stored session as the contract's landmarks file (``kind: "landmarks"``, schema 1)."""
+    from posecoach.adapters.landmarks_file import LandmarksRecorder
+
+    info = stored.info
+    if not stored.frames or not info.width or not info.height:
+        raise StoreError(f"session {info.id} holds no frames to export")
+    recorder = LandmarksRecorder(info.width, info.height, info.fps, info.model or "unknown", info.model_sha256 or "")
+    for frame in stored.frames:
+        recorder.add(frame.t_ms, frame.landmarks, frame.image_measures)
+    return recorder.document()

@@ -1,0 +1,70 @@
+"""The lower-back curve from the person's segmentation mask.
+
+Neither back nor pelvis has a landmark, but the silhouette shows the back's edge. Between
+the hip and the shoulder we march from the hip-shoulder chord toward the back until the
+mask ends, giving the back edge's profile. A flat back gives a nearly straight profile;
+an arched lower back dips in between the bulge of the buttocks and that of the upper back.
+The curve is that dip's depth, divided by the trunk length (hip to shoulder): 0 for a
+flat back, larger for a deeper lumbar curve.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SAMPLES = 33
+LOW_ZONE = (0.08, 0.3)  # where the buttocks bulge, as a fraction of the chord from the hip
+HIGH_ZONE = (0.55, 0.95)  # where the upper back bulges
+MAX_DEPTH = 0.7  # search this far toward the back, trunk lengths
+
+
+def back_edge_profile(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, back_unit: np.ndarray,
+                      threshold: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """Distances (px) from the chord to the back edge at fractions ``s`` of the chord.
+
+    ``mask`` is (H, W), 1 on the person. ``back_unit`` points out of the back (away from
+    the belly) in pixels (x right, y down). Returns (s, distance); NaN where the chord
+    point is not on the person or no edge is found.
+    """
+    h, w = mask.shape[:2]
+    chord = shoulder_px - hip_px
+    length = float(np.hypot(*chord))
+    back = back_unit - chord * (back_unit @ chord) / max(length**2, 1e-9)  # perpendicular part
+    back = back / max(float(np.hypot(*back)), 1e-9)
+    s = np.linspace(0.0, 1.0, SAMPLES)
+    steps = np.arange(0, int(MAX_DEPTH * length) + 1, dtype=float)
+    starts = hip_px[None, :] + s[:, None] * chord[None, :]  # (S, 2)
+    pts = starts[:, None, :] + steps[None, :, None] * back[None, None, :]  # (S, D, 2)
+    xi = np.clip(np.rint(pts[..., 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.rint(pts[..., 1]).astype(int), 0, h - 1)
+    outside_img = (pts[..., 0] < 0) | (pts[..., 0] > w - 1) | (pts[..., 1] < 0) | (pts[..., 1] > h - 1)
+    inside = (mask[yi, xi] >= threshold) & ~outside_img
+    leaves = ~inside
+    first_out = np.where(leaves.any(axis=1), leaves.argmax(axis=1), -1).astype(float)
+    valid = inside[:, 0] & (first_out > 0)
+    return s, np.where(valid, first_out, np.nan)
+
+
+def lumbar_curve(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, belly_unit: np.ndarray,
+                 threshold: float = 0.5) -> float:
+    """Depth of the lower-back curve in trunk lengths (NaN when the mask cannot show it)."""
+    if mask is None or not np.isfinite(belly_unit).all() or not np.isfinite(hip_px).all() or not np.isfinite(shoulder_px).all():
+        return float("nan")
+    length = float(np.hypot(*(shoulder_px - hip_px)))
+    if length < 20:
+        return float("nan")
+    s, d = back_edge_profile(mask, hip_px, shoulder_px, -np.asarray(belly_unit, float), threshold)
+    if np.isnan(d).mean() > 0.3:
+        return float("nan")
+    low = (s >= LOW_ZONE[0]) & (s <= LOW_ZONE[1]) & ~np.isnan(d)
+    high = (s >= HIGH_ZONE[0]) & (s <= HIGH_ZONE[1]) & ~np.isnan(d)
+    if not low.any() or not high.any():
+        return float("nan")
+    i = np.flatnonzero(low)[np.argmax(d[low])]
+    k = np.flatnonzero(high)[np.argmax(d[high])]
+    between = np.arange(i + 1, k)
+    between = between[~np.isnan(d[between])]
+    if len(between) == 0:
+        return 0.0
+    line = d[i] + (d[k] - d[i]) * (s[between] - s[i]) / (s[k] - s[i])
+    return float(max(0.0, np.max(line - d[between])) / length)
