@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     m = sub.add_parser("models", help="list installed pose models, or install one")
     m.add_argument("--install", nargs="*", choices=("lite", "full", "heavy"), help="provision these models")
     m.add_argument("--force", action="store_true", help="provision again even if installed")
+    b = sub.add_parser("bench", help="benchmarks (engine, speed, accuracy)")
+    bsub = b.add_subparsers(dest="bench", required=True)
+    be = bsub.add_parser("engine", help="engine cost per frame and re-scoring time (no model)")
+    be.add_argument("--frames", type=int, default=18000)
     return p
 
 
@@ -40,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
             return analyze_command(args)
         if args.command == "models":
             return _models_command(args)
+        if args.command == "bench":
+            return _bench_command(args)
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
@@ -66,6 +72,14 @@ def _models_command(args) -> int:
             print(f"  {v:5s}  installed  sha256 {info.sha256[:16]}…  {entry.get('size', 0) >> 20} MB  {info.source}")
         else:
             print(f"  {v:5s}  not installed (posecoach models --install {v})")
+    return EXIT_OK
+
+
+def _bench_command(args) -> int:
+    if args.bench == "engine":
+        from posecoach.bench.engine import run
+
+        print(run(args.frames))
     return EXIT_OK
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from posecoach.core.checks import FAIL, PASS, UNKNOWN, CheckSpec, Condition, evaluate
+from posecoach.core.checks import FAIL, PASS, UNKNOWN, CheckSpec, Condition, evaluate, judge_one
 from posecoach.core.holds import HoldTracker
 from posecoach.core.smoothing import OneEuroFilter
 
@@ -31,14 +31,16 @@ def test_a_value_hovering_at_the_threshold_does_not_flicker():
     assert (out == PASS).all()
 
 
-def test_streaming_one_frame_at_a_time_equals_the_vectorised_result():
-    values = [90, 99, 101, 104.5, 103, 99.5, np.nan, 102, 98, 106, 101]
-    whole = verdicts(values)
-    state, one = UNKNOWN, []
+@pytest.mark.parametrize("view", ["side", "front"])
+def test_streaming_one_frame_at_a_time_equals_the_vectorised_result(view):
+    values = [90, 99, 101, 104.5, 103, 99.5, np.nan, 102, 98, 106, 101, 79, 77, 80.5, 85]
+    whole = verdicts(values, views=[view] * len(values))
+    state, one, via_arrays = UNKNOWN, [], []
     for v in values:
-        state = verdicts([v], prev=state)[0]
+        state = judge_one(KNEE, {"front_knee": v}, view, state)
         one.append(state)
-    assert one == whole
+        via_arrays.append(verdicts([v], views=[view], prev=via_arrays[-1] if via_arrays else UNKNOWN)[0])
+    assert one == whole == via_arrays
 
 
 def test_unknown_when_measure_missing_or_view_wrong():

@@ -9,6 +9,7 @@ a leading frame axis: ``xy`` is (T, 33, 2) pixels (y down), ``vis`` is (T, 33) a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -57,13 +58,25 @@ class Body:
 
     def point(self, pair: tuple[int, int], label: np.ndarray) -> np.ndarray:
         """Pixel position (T, 2) of a left/right landmark chosen per frame by ``label``."""
-        idx = np.asarray(pair)[np.clip(label, 0, 1)]
-        return np.take_along_axis(self.xy, idx[:, None, None], axis=1)[:, 0, :]
+        if len(label) == 1:  # the live path: one frame, a plain slice
+            return self.xy[:, pair[1] if label[0] == 1 else pair[0]]
+        return self.xy[np.arange(len(label)), np.where(label == 1, pair[1], pair[0])]
 
     def seen_at(self, pair: tuple[int, int], label: np.ndarray) -> np.ndarray:
         """Whether that landmark is visible enough, (T,) bool."""
-        idx = np.asarray(pair)[np.clip(label, 0, 1)]
-        return np.take_along_axis(self.seen, idx[:, None], axis=1)[:, 0] & (label >= 0)
+        if len(label) == 1:
+            return self.seen[:, pair[1] if label[0] == 1 else pair[0]] & (label >= 0)
+        return self.seen[np.arange(len(label)), np.where(label == 1, pair[1], pair[0])] & (label >= 0)
+
+    @cached_property
+    def belly0(self) -> np.ndarray:
+        """The belly direction with unknown frames as (0, 0)."""
+        return np.where(np.isnan(self.belly), 0.0, self.belly)
+
+    @cached_property
+    def facing_x0(self) -> np.ndarray:
+        """``facing_x`` with unknown frames as 0."""
+        return np.where(np.isnan(self.facing_x), 0.0, self.facing_x)
 
 
 VIEW_NAMES = ("side", "front", "back")
@@ -124,7 +137,8 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
     """Decide belly side, facing, view, near limbs and front leg for each frame."""
     p = params or BodyParams()
     xy = np.asarray(xy, dtype=float)
-    vis = np.nan_to_num(np.asarray(vis, dtype=float))
+    vis = np.asarray(vis, dtype=float)
+    vis = np.where(np.isnan(vis), 0.0, vis)
     seen = (vis >= p.min_visibility) & ~np.isnan(xy).any(axis=-1)
     hip_mid = _mid(xy, vis, lm.HIP)
     shoulder_mid = _mid(xy, vis, lm.SHOULDER)
@@ -140,7 +154,8 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
     facing_x = np.where(known, np.sign(belly[:, 0]), np.nan)
     facing_x = np.where(facing_x == 0, np.nan, facing_x)
     # Left axis = up x front; its depth component tells which side faces the camera.
-    left_depth = cross2(trunk, np.nan_to_num(belly))
+    belly0 = np.where(np.isnan(belly), 0.0, belly)
+    left_depth = cross2(trunk, belly0)
     facing = np.where(known, np.where(left_depth > 0, 1, 0), -1)
 
     widths = np.maximum(
@@ -151,13 +166,14 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
     view = np.where(widths <= p.side_view_max_width, 0, np.where(widths >= p.front_view_min_width, np.where(face_on, 1, 2), -1))
     view = np.where(trunk_ok, view, -1)
 
-    depth = np.nan_to_num(np.asarray(z, dtype=float))
+    depth = np.asarray(z, dtype=float)
+    depth = np.where(np.isnan(depth), 0.0, depth)
     left_z = depth[:, [lm.LEFT_SHOULDER, lm.LEFT_HIP, lm.LEFT_KNEE]].mean(axis=1)
     right_z = depth[:, [lm.RIGHT_SHOULDER, lm.RIGHT_HIP, lm.RIGHT_KNEE]].mean(axis=1)
     near = np.where(left_z <= right_z, 0, 1)
 
     ahead = np.stack(
-        [dot2(xy[:, lm.KNEE[s]] - hip_mid, np.nan_to_num(belly)) for s in (0, 1)], axis=1
+        [dot2(xy[:, lm.KNEE[s]] - hip_mid, belly0) for s in (0, 1)], axis=1
     )
     front_leg = np.where(known, np.argmax(ahead, axis=1), -1)
 

@@ -9,6 +9,7 @@ Verdicts are int8 arrays over frames: 1 pass, 0 fail, -1 unknown.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,21 +105,48 @@ def hysteresis(plain_pass: np.ndarray, wide_fail: np.ndarray, unknown: np.ndarra
     return filled[1:].astype(np.int8)
 
 
-def failing_cue(spec: CheckSpec, measures: dict[str, np.ndarray], i: int) -> str:
-    """The cue for frame i: the first condition outside its plain band says which way."""
+def failing_cue(spec: CheckSpec, measures: dict[str, float]) -> str:
+    """The cue for one frame's measures: the first condition outside its band says which way."""
     for c in spec.conditions:
         v = measures.get(c.measure)
-        if v is None or np.isnan(v[i]):
+        if v is None or np.isnan(v):
             continue
         lo, hi = _bounds(c, 0.0)
-        if v[i] < lo and c.cue_low:
+        if v < lo and c.cue_low:
             return c.cue_low
-        if v[i] > hi and c.cue_high:
+        if v > hi and c.cue_high:
             return c.cue_high
     for c in spec.conditions:
         if c.cue_low or c.cue_high:
             return c.cue_low or c.cue_high
     return ""
+
+
+def judge_one(spec: CheckSpec, measures: dict[str, float], view: str | None, prev: int = UNKNOWN) -> int:
+    """The verdict of one frame, given the verdict before it: ``evaluate`` for a single frame,
+    in plain Python because the live coach calls it for every check on every frame."""
+    if view not in spec.views:
+        return UNKNOWN
+    all_known, any_known, plain, wide_fail = True, False, True, False
+    for c in spec.conditions:
+        v = measures.get(c.measure)
+        known = v is not None and v == v  # not NaN
+        if known:
+            any_known = True
+            lo = -math.inf if c.low is None else c.low
+            hi = math.inf if c.high is None else c.high
+            plain = plain and lo <= v <= hi
+            wide_fail = wide_fail or v < lo - c.margin or v > hi + c.margin
+        elif not c.optional:
+            all_known = False
+    judged = all_known and any_known
+    if judged and plain:
+        return PASS
+    if wide_fail:
+        return FAIL
+    if not judged:
+        return UNKNOWN
+    return FAIL if prev == UNKNOWN else prev
 
 
 def evaluate(

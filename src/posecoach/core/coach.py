@@ -12,7 +12,7 @@ import numpy as np
 
 from posecoach.core import landmarks as lm
 from posecoach.core.body import VIEW_NAMES, Body, BodyParams, analyse_body
-from posecoach.core.checks import FAIL, PASS, UNKNOWN, VERDICT_NAMES, CheckSpec, evaluate, failing_cue
+from posecoach.core.checks import FAIL, PASS, UNKNOWN, VERDICT_NAMES, CheckSpec, failing_cue, judge_one
 from posecoach.core.holds import HoldStatus, HoldTracker
 from posecoach.core.measures import (
     IMAGE_MEASURES,
@@ -25,7 +25,7 @@ from posecoach.core.measures import (
     straight_leg,
     working_side,
 )
-from posecoach.core.recognize import RecognitionSmoother, recognize
+from posecoach.core.recognize import Recognition, RecognitionSmoother, recognize
 from posecoach.core.smoothing import OneEuroFilter, OneEuroParams
 
 SIDE_NAMES = ("left", "right")
@@ -45,7 +45,31 @@ class CoachParams:
     smoothing: OneEuroParams = field(default_factory=OneEuroParams)
     body: BodyParams = field(default_factory=BodyParams)
     cue_cooldown_s: float = 3.0  # a shown cue stays at least this long while its check fails
+    recognise_every_ms: float = 100.0  # recognition runs at most this often (its vote spans 1 s)
     hold_grace_s: float = 5.0  # out of the pose longer than this ends the set
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one frame shows, before any threshold is applied (re-scoring starts here).
+
+    ``measures`` are the smoothed measures of ``exercise`` (NaN unknown); ``feet_seen`` and
+    ``head_seen`` feed the visibility guidance.
+    """
+
+    t_ms: float
+    pose: bool
+    exercise: str | None
+    confidence: float
+    facing: str | None
+    side: str | None
+    view: str | None
+    measures: dict[str, float]
+    feet_seen: bool
+    head_seen: bool
+    landmarks_px: np.ndarray | None = None
+    visibility: np.ndarray | None = None
+    anchors: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -95,132 +119,203 @@ def _finite_or_none(value: float, name: str = "") -> float | None:
     return round(float(value), 3 if name in RATIO_MEASURES else 1)
 
 
+class CueSelector:
+    """One cue at a time: guidance first, then the most important failing check; a shown
+    cue stays while its check fails, for at least the cooldown, before another replaces it."""
+
+    def __init__(self, cooldown_s: float) -> None:
+        self.cooldown_ms = cooldown_s * 1000.0
+        self._cue: tuple[str, float] | None = None  # (check id or "guidance", since_ms)
+
+    def reset(self) -> None:
+        self._cue = None
+
+    def pick(self, t_ms: float, spec, verdicts: dict[str, int], measures: dict[str, float],
+             guidance: str | None) -> str | None:
+        if guidance:
+            self._cue = ("guidance", t_ms)
+            return guidance
+        failing: list[CheckSpec] = sorted((c for c in spec.checks if verdicts[c.id] == FAIL), key=lambda c: c.priority)
+        if not failing:
+            self._cue = None
+            return None
+        if self._cue is not None:
+            cid, since = self._cue
+            still = next((c for c in failing if c.id == cid), None)
+            if still is not None and t_ms - since < self.cooldown_ms:
+                return failing_cue(still, measures)
+        top = failing[0]
+        if self._cue is None or self._cue[0] != top.id:
+            self._cue = (top.id, t_ms)
+        return failing_cue(top, measures)
+
+
+def guidance_for(spec, verdicts: dict[str, int], obs: Observation) -> str | None:
+    """View or visibility guidance when the exercise's required checks cannot be judged."""
+    if spec.view == "side" and obs.view in ("front", "back"):
+        return CUE_TURN_SIDE
+    if spec.view == "front" and obs.view == "side":
+        return CUE_TURN_FRONT
+    if not any(c.required and verdicts[c.id] == UNKNOWN for c in spec.checks):
+        return None
+    if not obs.feet_seen:
+        return CUE_FEET_OUT
+    if not obs.head_seen:
+        return CUE_HEAD_OUT
+    return CUE_NOT_VISIBLE
+
+
+class Judge:
+    """Thresholds applied to observations, frame by frame: verdicts with hysteresis, the cue,
+    reps and the hold timer. Live coaching and re-scoring both go through it."""
+
+    def __init__(self, catalogue, params: CoachParams) -> None:
+        self.catalogue = catalogue
+        self.params = params
+        self._states: dict[str, int] = {}
+        self._exercise: str | None = None
+        self._rep_state = UNKNOWN
+        self.cues = CueSelector(params.cue_cooldown_s)
+        self.holds = HoldTracker(grace_s=params.hold_grace_s)
+
+    def verdicts(self, obs: Observation) -> dict[str, int]:
+        """Verdicts for one frame, continuing each check's hysteresis."""
+        spec = self.catalogue[obs.exercise]
+        return {c.id: judge_one(c, obs.measures, obs.view, self._states.get(c.id, UNKNOWN)) for c in spec.checks}
+
+    def judge(self, obs: Observation, verdicts: dict[str, int] | None = None) -> FrameResult:
+        """Judge one observation; ``verdicts`` may come precomputed (vectorised re-scoring)."""
+        self._track(obs)
+        if not obs.pose:
+            self.cues.reset()
+            hold = self.holds.update(obs.t_ms, None, None, False, 0.0, False)
+            checks = {c.id: "unknown" for c in self.catalogue[obs.exercise].checks} if obs.exercise else {}
+            return FrameResult(obs.t_ms, False, obs.exercise, 0.0, None, None, None, {}, checks, [CUE_NO_PERSON],
+                               hold, None, None, {})
+        if obs.exercise is None:
+            self.cues.reset()
+            hold = self.holds.update(obs.t_ms, None, None, False, 0.0, False)
+            return FrameResult(obs.t_ms, True, None, obs.confidence, obs.facing, obs.facing, obs.view, {}, {}, [],
+                               hold, obs.landmarks_px, obs.visibility, {})
+        if verdicts is None:
+            verdicts = self.verdicts(obs)
+        hold, cue = self.advance(obs, verdicts)
+        return FrameResult(
+            t_ms=obs.t_ms, pose=True, exercise=obs.exercise, confidence=obs.confidence, facing=obs.facing,
+            side=obs.side, view=obs.view, angles={n: _finite_or_none(v, n) for n, v in obs.measures.items()},
+            checks={cid: VERDICT_NAMES[v] for cid, v in verdicts.items()}, cues=[cue] if cue else [], hold=hold,
+            landmarks_px=obs.landmarks_px, visibility=obs.visibility, anchors=obs.anchors,
+        )
+
+
+    def _track(self, obs: Observation) -> None:
+        """A new exercise, or a frame without a person, starts the checks' history afresh."""
+        if obs.exercise != self._exercise or not obs.pose:
+            self._states = {}
+            self._rep_state = UNKNOWN
+            self._exercise = obs.exercise
+
+    def advance(self, obs: Observation, verdicts: dict[str, int]) -> tuple[HoldStatus, str | None]:
+        """Move the reps, hold timer and cue on by one frame of an exercise, given its verdicts."""
+        self._track(obs)
+        spec = self.catalogue[obs.exercise]
+        self._states = verdicts
+        required = [c for c in spec.checks if c.required and obs.view in c.views]
+        good = (not spec.checks) or (bool(required) and all(verdicts[c.id] == PASS for c in required))
+        if spec.reps_check is not None:
+            before, self._rep_state = self._rep_state, verdicts[spec.reps_check]
+            if before == PASS and self._rep_state == FAIL:
+                self.holds.add_rep()
+        hold = self.holds.update(obs.t_ms, obs.exercise, obs.side, spec.each_side, spec.hold_s, good)
+        cue = self.cues.pick(obs.t_ms, spec, verdicts, obs.measures, guidance_for(spec, verdicts, obs))
+        return hold, cue
+
+
+class Observer:
+    """Landmarks to observations: smoothing, body orientation, recognition, measures.
+
+    Nothing here depends on a threshold of the checks, so a session's observations can be
+    kept and judged again under another profile without running anything but the Judge.
+    """
+
+    def __init__(self, catalogue, exercise: str | None, params: CoachParams) -> None:
+        self.catalogue = catalogue
+        self.forced = exercise
+        self.params = params
+        self._filter = OneEuroFilter(params.smoothing)
+        self._recognition = RecognitionSmoother()
+        self._last_recognised: tuple[float, Recognition] | None = None
+
+    def _recognise(self, t_ms: float, body: Body) -> Recognition:
+        last = self._last_recognised
+        if last is not None and 0 <= t_ms - last[0] < self.params.recognise_every_ms:
+            return last[1]
+        rec = self._recognition.update(t_ms, recognize(body)[0])
+        self._last_recognised = (t_ms, rec)
+        return rec
+
+    def observe(self, t_ms: float, landmarks: np.ndarray | None, width_px: int, height_px: int,
+                image_measures: dict[str, float] | None = None) -> Observation:
+        if landmarks is None or not np.isfinite(landmarks[:, :2]).any():
+            self._filter.reset()
+            self._last_recognised = None
+            return Observation(t_ms, False, self.forced, 0.0, None, None, None, {}, False, False)
+        raw = np.asarray(landmarks, dtype=float)
+        scale = float(max(width_px, height_px))
+        smooth = self._filter(raw[:, :2] * np.array([width_px, height_px]) / scale, t_ms) * scale
+        body = analyse_body(smooth[None], raw[None, :, 3], raw[None, :, 2], self.params.body)
+        if self.forced is not None:
+            exercise, confidence = self.forced, 1.0
+        else:
+            rec = self._recognise(t_ms, body)
+            exercise, confidence = rec.exercise, rec.confidence
+        view = VIEW_NAMES[int(body.view[0])] if body.view[0] >= 0 else None
+        facing = SIDE_NAMES[int(body.facing[0])] if body.facing[0] >= 0 else None
+        vis_min = self.params.body.min_visibility
+        feet_seen = bool((raw[[lm.LEFT_ANKLE, lm.RIGHT_ANKLE, lm.LEFT_HEEL, lm.RIGHT_HEEL, lm.LEFT_FOOT, lm.RIGHT_FOOT], 3]
+                          >= vis_min).any())
+        head_seen = bool((raw[[lm.NOSE, lm.LEFT_EAR, lm.RIGHT_EAR], 3] >= vis_min).any())
+        if exercise is None:
+            return Observation(t_ms, True, None, confidence, facing, facing, view, {}, feet_seen, head_seen,
+                               smooth, raw[:, 3])
+        spec = self.catalogue[exercise]
+        if spec.front_leg_rule == "bent_knee":
+            body = replace(body, front_leg=bent_knee_leg(body))
+        arrays = compute_measures(body, spec.measures)
+        measures = {n: float(v[0]) for n, v in arrays.items()}
+        for name in IMAGE_MEASURES:
+            if name in spec.measures:
+                value = (image_measures or {}).get(name)
+                measures[name] = float("nan") if value is None else float(value)
+        side_idx = int(working_side(body, spec.side_rule)[0])
+        side = SIDE_NAMES[side_idx] if side_idx >= 0 else None
+        anchors = {n: a for n in measures if (a := _anchor_leg(n, body)) is not None}
+        return Observation(t_ms, True, exercise, confidence, facing, side, view, measures, feet_seen, head_seen,
+                           smooth, raw[:, 3], anchors)
+
+
 class Coach:
-    """Stateful per-frame engine for one person's stream.
+    """Stateful per-frame engine for one person's stream: an Observer and a Judge.
 
     ``exercise`` None recognises the exercise on each frame; an id forces it.
     """
 
     def __init__(self, catalogue, exercise: str | None = None, params: CoachParams | None = None) -> None:
         self.catalogue = catalogue
-        self.forced = exercise
         self.params = params or CoachParams()
-        self._filter = OneEuroFilter(self.params.smoothing)
-        self._states: dict[tuple[str, str], int] = {}
-        self._cue: tuple[str, str, float] | None = None  # (check id or guidance, text, since_ms)
-        self.holds = HoldTracker(grace_s=self.params.hold_grace_s)
-        self._last_exercise: str | None = None
-        self._rep_state = UNKNOWN
-        self._recognition = RecognitionSmoother()
+        self.observer = Observer(catalogue, exercise, self.params)
+        self.judge = Judge(catalogue, self.params)
+        self.last_observation: Observation | None = None
+
+    @property
+    def holds(self) -> HoldTracker:
+        return self.judge.holds
 
     def step(
         self, t_ms: float, landmarks: np.ndarray | None, width_px: int, height_px: int,
         image_measures: dict[str, float] | None = None,
     ) -> FrameResult:
         """Judge one frame. ``landmarks``: (33, 4) normalised x, y, z, visibility, or None."""
-        if landmarks is None or not np.isfinite(landmarks[:, :2]).any():
-            return self._no_person(t_ms)
-        raw = np.asarray(landmarks, dtype=float)
-        scale = float(max(width_px, height_px))
-        xy_norm = raw[:, :2] * np.array([width_px, height_px]) / scale
-        smooth = self._filter(xy_norm, t_ms) * scale
-        body = analyse_body(smooth[None], raw[None, :, 3], raw[None, :, 2], self.params.body)
-        if self.forced is not None:
-            exercise, confidence = self.forced, 1.0
-        else:
-            rec = self._recognition.update(t_ms, recognize(body)[0])
-            exercise, confidence = rec.exercise, rec.confidence
-        view = VIEW_NAMES[int(body.view[0])] if body.view[0] >= 0 else None
-        facing = SIDE_NAMES[int(body.facing[0])] if body.facing[0] >= 0 else None
-        if exercise != self._last_exercise:
-            self._states = {k: v for k, v in self._states.items() if k[0] == exercise}
-            self._last_exercise = exercise
-        if exercise is None:
-            hold = self.holds.update(t_ms, None, None, False, 0.0, False)
-            return FrameResult(t_ms, True, None, confidence, facing, facing, view, {}, {}, [], hold,
-                               smooth, raw[:, 3], {})
-        spec = self.catalogue[exercise]
-        if spec.front_leg_rule == "bent_knee":
-            body = replace(body, front_leg=bent_knee_leg(body))
-        image_measures = image_measures or {}
-        measures = compute_measures(body, spec.measures)
-        for name in IMAGE_MEASURES:
-            if name in spec.measures:
-                value = image_measures.get(name)
-                measures[name] = np.array([np.nan if value is None else float(value)])
-        views = np.array([view], dtype=object)
-        verdicts: dict[str, int] = {}
-        for check in spec.checks:
-            key = (exercise, check.id)
-            verdicts[check.id] = int(evaluate(check, measures, views, self._states.get(key, UNKNOWN))[0])
-            self._states[key] = verdicts[check.id]
-        side_idx = int(working_side(body, spec.side_rule)[0])
-        side = SIDE_NAMES[side_idx] if side_idx >= 0 else None
-        required = [c for c in spec.checks if c.required and (view in c.views)]
-        good = bool(required) and all(verdicts[c.id] == PASS for c in required)
-        if not spec.checks:
-            good = True
-        if spec.reps_check is not None:
-            before = self._rep_state
-            self._rep_state = verdicts[spec.reps_check]
-            if before == PASS and self._rep_state == FAIL:
-                self.holds.add_rep()
-        hold = self.holds.update(t_ms, exercise, side, spec.each_side, spec.hold_s, good)
-        cue = self._pick_cue(t_ms, spec, verdicts, measures, body, view)
-        anchors = {n: a for n in measures if (a := _anchor_leg(n, body)) is not None}
-        return FrameResult(
-            t_ms=t_ms, pose=True, exercise=exercise, confidence=confidence, facing=facing, side=side,
-            view=view, angles={n: _finite_or_none(v[0], n) for n, v in measures.items()},
-            checks={cid: VERDICT_NAMES[v] for cid, v in verdicts.items()},
-            cues=[cue] if cue else [], hold=hold, landmarks_px=smooth, visibility=raw[:, 3], anchors=anchors,
-        )
-
-    def _no_person(self, t_ms: float) -> FrameResult:
-        self._filter.reset()
-        self._states.clear()
-        exercise = self.forced
-        hold = self.holds.update(t_ms, None, None, False, 0.0, False)
-        checks = {c.id: "unknown" for c in self.catalogue[exercise].checks} if exercise else {}
-        self._cue = None
-        return FrameResult(t_ms, False, exercise, 0.0, None, None, None, {}, checks, [CUE_NO_PERSON], hold,
-                           None, None, {})
-
-    def _guidance(self, spec, verdicts: dict[str, int], body: Body, view: str | None) -> str | None:
-        """View or visibility guidance when required checks cannot be judged."""
-        if spec.view == "side" and view in ("front", "back"):
-            return CUE_TURN_SIDE
-        if spec.view == "front" and view == "side":
-            return CUE_TURN_FRONT
-        unknown_required = [c for c in spec.checks if c.required and verdicts[c.id] == UNKNOWN]
-        if not unknown_required:
-            return None
-        xy, vis = body.xy[0], body.vis[0]
-        feet = [lm.LEFT_ANKLE, lm.RIGHT_ANKLE, lm.LEFT_HEEL, lm.RIGHT_HEEL, lm.LEFT_FOOT, lm.RIGHT_FOOT]
-        if all(vis[i] < self.params.body.min_visibility for i in feet):
-            return CUE_FEET_OUT
-        if vis[lm.NOSE] < self.params.body.min_visibility and vis[lm.LEFT_EAR] < 0.5 and vis[lm.RIGHT_EAR] < 0.5:
-            return CUE_HEAD_OUT
-        del xy
-        return CUE_NOT_VISIBLE
-
-    def _pick_cue(self, t_ms: float, spec, verdicts: dict[str, int], measures, body: Body, view) -> str | None:
-        guidance = self._guidance(spec, verdicts, body, view)
-        if guidance:
-            self._cue = ("guidance", guidance, t_ms)
-            return guidance
-        failing: list[CheckSpec] = sorted((c for c in spec.checks if verdicts[c.id] == 0), key=lambda c: c.priority)
-        if not failing:
-            self._cue = None
-            return None
-        if self._cue is not None:
-            cid, _, since = self._cue
-            still = next((c for c in failing if c.id == cid), None)
-            if still is not None and t_ms - since < self.params.cue_cooldown_s * 1000:
-                text = failing_cue(still, measures, 0)
-                self._cue = (cid, text, since)
-                return text
-        top = failing[0]
-        text = failing_cue(top, measures, 0)
-        if self._cue is None or self._cue[0] != top.id:
-            self._cue = (top.id, text, t_ms)
-        return text
+        obs = self.observer.observe(t_ms, landmarks, width_px, height_px, image_measures)
+        self.last_observation = obs
+        return self.judge.judge(obs)

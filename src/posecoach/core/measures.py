@@ -39,7 +39,7 @@ def _hip_front_angle(b: Body, leg: np.ndarray, end: tuple[int, int]) -> np.ndarr
     """Front-side angle shoulder-hip-(knee or ankle) for the chosen leg."""
     ok = b.seen_at(lm.HIP, leg) & b.seen_at(end, leg) & ~np.isnan(b.belly[:, 0])
     ok &= b.seen[:, list(lm.SHOULDER)].any(axis=1)
-    angle = front_angle_deg(b.shoulder_mid, b.point(lm.HIP, leg), b.point(end, leg), np.nan_to_num(b.belly))
+    angle = front_angle_deg(b.shoulder_mid, b.point(lm.HIP, leg), b.point(end, leg), b.belly0)
     return _nan_unless(ok, angle)
 
 
@@ -70,7 +70,8 @@ def _hip_flexion_pair(b: Body) -> np.ndarray:
 
 def bent_leg(b: Body) -> np.ndarray:
     """The leg with the more flexed hip (knee to chest, edge hang's top leg)."""
-    pair = np.nan_to_num(_hip_flexion_pair(b), nan=np.inf)
+    pair = _hip_flexion_pair(b)
+    pair = np.where(np.isnan(pair), np.inf, pair)
     return np.where(np.isfinite(pair).any(axis=1), np.argmin(pair, axis=1), -1)
 
 
@@ -82,7 +83,7 @@ def straight_leg(b: Body) -> np.ndarray:
 def bent_knee_leg(b: Body) -> np.ndarray:
     """The leg with the more bent knee (pigeon's front leg, seen from any side)."""
     both = np.stack([_knee_angle(b, np.full(len(b.xy), s)) for s in (0, 1)], axis=1)
-    both = np.nan_to_num(both, nan=np.inf)
+    both = np.where(np.isnan(both), np.inf, both)
     return np.where(np.isfinite(both).any(axis=1), np.argmin(both, axis=1), -1)
 
 
@@ -117,14 +118,14 @@ def m_back_hip(b: Body) -> np.ndarray:
 
 def m_trunk_lean(b: Body) -> np.ndarray:
     ok = b.upright & ~np.isnan(b.facing_x)
-    return _nan_unless(ok, tilt_from_vertical_deg(b.hip_mid, b.shoulder_mid, np.nan_to_num(b.facing_x)))
+    return _nan_unless(ok, tilt_from_vertical_deg(b.hip_mid, b.shoulder_mid, b.facing_x0))
 
 
 def m_front_shin(b: Body) -> np.ndarray:
     """Front shin's lean from vertical, degrees; positive with the knee ahead of the ankle."""
     leg = front_leg(b)
     ok = b.seen_at(lm.KNEE, leg) & b.seen_at(lm.ANKLE, leg) & ~np.isnan(b.facing_x)
-    lean = tilt_from_vertical_deg(b.point(lm.ANKLE, leg), b.point(lm.KNEE, leg), np.nan_to_num(b.facing_x))
+    lean = tilt_from_vertical_deg(b.point(lm.ANKLE, leg), b.point(lm.KNEE, leg), b.facing_x0)
     return _nan_unless(ok, lean)
 
 
@@ -188,7 +189,7 @@ def m_neck(b: Body) -> np.ndarray:
     ok = b.seen[:, lm.NOSE] & b.seen_at(lm.EAR, ear) & ~np.isnan(b.belly[:, 0])
     face = b.xy[:, lm.NOSE] - b.point(lm.EAR, ear)
     trunk = b.shoulder_mid - b.hip_mid
-    belly = np.nan_to_num(b.belly)
+    belly = b.belly0
     along = (face * trunk).sum(axis=1) / np.maximum(np.hypot(trunk[:, 0], trunk[:, 1]), 1e-6)
     across = (face * belly).sum(axis=1)
     return _nan_unless(ok, np.degrees(np.arctan2(along, across)))
@@ -208,7 +209,7 @@ def m_hip_lift(b: Body) -> np.ndarray:
     d = knee - ankle
     t = dot2(hip - ankle, d) / np.maximum(dot2(d, d), 1e-6)
     foot_of_perp = ankle + d * t[:, None]
-    lift = -dot2(hip - foot_of_perp, np.nan_to_num(b.belly)) / b.trunk_px
+    lift = -dot2(hip - foot_of_perp, b.belly0) / b.trunk_px
     return _nan_unless(ok, lift)
 
 

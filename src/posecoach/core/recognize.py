@@ -171,6 +171,8 @@ def _supine(f: dict[str, float], p: RecognizeParams) -> Recognition:
 def recognize(b: Body, params: RecognizeParams | None = None) -> list[Recognition]:
     """Per-frame recognition over the frames of ``b`` (one Recognition per frame)."""
     p = params or RecognizeParams()
+    if len(b.xy) == 1:
+        return [_recognize_one(b, p)]
     out = []
     for i in range(len(b.xy)):
         bi = Body(**{k: getattr(b, k)[i:i + 1] for k in b.__dataclass_fields__})

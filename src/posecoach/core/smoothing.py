@@ -74,5 +74,5 @@ class OneEuroFilter:
         cutoff = p.min_cutoff_hz + p.beta * np.abs(dx_hat)
         a = _alpha(cutoff, dt_s)
         x_hat = a * x + (1.0 - a) * prev
-        self._x, self._dx, self._t_ms = x_hat, np.nan_to_num(dx_hat), t_ms
+        self._x, self._dx, self._t_ms = x_hat, np.where(np.isnan(dx_hat), 0.0, dx_hat), t_ms
         return x_hat.copy()

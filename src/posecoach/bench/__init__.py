@@ -1,0 +1,1 @@
+"""Benchmarks: `posecoach bench engine|speed|accuracy`. Figures go into BENCHMARKS.md."""

@@ -1,0 +1,265 @@
+"""The Coach page: the camera (or a clip played as one) coached live, the session stored."""
+
+from __future__ import annotations
+
+import html
+import queue
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from posecoach.adapters import models as model_store
+from posecoach.adapters.models import ModelInfo
+from posecoach.adapters.store import Store
+from posecoach.exercises.catalogue import Catalogue, load_catalogue
+from posecoach.ui import sound
+from posecoach.ui.common import get_store, privacy_footer, safety_notes
+from posecoach.ui.live import LiveConfig, LiveHub, LiveUpdate, frame_callback
+from posecoach.ui.profiles import ProfileChoice, catalogue_for, profile_choices, profile_editor
+from posecoach.ui.sources import (
+    CLIP,
+    SOURCE_KINDS,
+    UPLOAD,
+    VIDEO_TYPES,
+    WEBCAM,
+    cameras_in_browser,
+    demo_clip,
+    player_factory,
+    sample_clips,
+)
+from posecoach.ui.words import fps_words, hold_state_words, hold_words, side_words, verdict_mark
+
+AUTO = "auto"
+RTC_CONFIGURATION = {"iceServers": []}  # loopback needs no STUN server: none is contacted
+WEBCAM_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "frameRate": {"ideal": 30}},
+                      "audio": False}
+STATUS_REFRESH_S = 0.5
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the person picked on this page."""
+
+    exercise: str | None
+    profile: ProfileChoice
+    source_kind: str
+    video: Path | None  # the clip or uploaded file for a file source
+    mirror: bool
+    speech: bool
+    chime: bool
+    record: bool
+    model: str
+
+    @property
+    def source(self) -> str:
+        return "webcam" if self.source_kind == WEBCAM else f"{'clip' if self.source_kind == CLIP else 'upload'}:" \
+            f"{self.video.name if self.video else ''}"
+
+
+def _hub(store: Store) -> LiveHub:
+    if "live_hub" not in st.session_state:
+        st.session_state["live_hub"] = LiveHub(store)
+    return st.session_state["live_hub"]
+
+
+def _exercise_picker(base: Catalogue) -> str | None:
+    names = {AUTO: "Recognise it for me", **{eid: spec.name for eid, spec in base.exercises.items()}}
+    choice = st.selectbox("Exercise", list(names), format_func=names.get, key="exercise")
+    return None if choice == AUTO else choice
+
+
+def _profile_picker(store: Store, person: int) -> ProfileChoice:
+    choices = profile_choices(store, person)
+    labels = [c.label for c in choices]
+    label = st.selectbox("Profile", labels, key="profile", help="beginner and advanced are built in; add your own below")
+    return choices[labels.index(label)] if label in labels else choices[0]
+
+
+def _source_picker() -> tuple[str, Path | None]:
+    clips = sample_clips()
+    cameras = cameras_in_browser()
+    if not st.session_state.get("source_touched"):
+        if cameras is not None:
+            st.session_state["source_kind"] = WEBCAM if cameras > 0 or not clips else CLIP
+        st.session_state.setdefault("source_kind", WEBCAM)
+    kind = st.radio("Camera", SOURCE_KINDS, key="source_kind", horizontal=True,
+                    on_change=lambda: st.session_state.update(source_touched=True),
+                    help="A sample clip or your own video plays as if it were the camera.")
+    if kind == CLIP:
+        if not clips:
+            st.info("No sample clips yet: run `make samples`.")
+            return kind, None
+        demo = demo_clip(clips)
+        titles = {c.path.name: c.title for c in clips}
+        names = list(titles)
+        name = st.selectbox("Clip", names, index=names.index(demo.path.name), format_func=titles.get, key="clip")
+        return kind, next(c.path for c in clips if c.path.name == name)
+    if kind == UPLOAD:
+        return kind, _uploaded_video()
+    return kind, None
+
+
+def _uploaded_video() -> Path | None:
+    upload = st.file_uploader("Your video", type=VIDEO_TYPES, key="upload")
+    if upload is None:
+        return None
+    folder = Path(st.session_state.setdefault("upload_dir", tempfile.mkdtemp(prefix="posecoach-upload-")))
+    path = folder / f"{upload.file_id}-{Path(upload.name).name}"
+    if not path.exists():
+        path.write_bytes(upload.getbuffer())
+    return path
+
+
+def _model_picker() -> str:
+    have = model_store.installed()
+    options = [v for v in model_store.VARIANTS if v in have] or ["full"]
+    default = options.index("full") if "full" in options else 0
+    return st.selectbox("Pose model", options, index=default, key="model",
+                        help="full is the default; the coach falls back to lite by itself when this computer is too slow.")
+
+
+def _controls(store: Store, person: int) -> Choices:
+    base = load_catalogue()
+    left, middle, right = st.columns([2, 2, 2])
+    with left:
+        exercise = _exercise_picker(base)
+        profile = _profile_picker(store, person)
+    with middle:
+        kind, video = _source_picker()
+    with right:
+        mirror = st.toggle("Mirror the picture (selfie view)", value=kind == WEBCAM, key=f"mirror-{kind}")
+        speech = st.toggle("Speak the cues", value=True, key="speech")
+        chime = st.toggle("Chime when a hold is complete", value=True, key="chime")
+        record = st.toggle("Record video of this session", value=False, key="record",
+                           help="Off by default. Only your poses are stored unless you turn this on.")
+        with st.expander("Advanced"):
+            model = _model_picker()
+    return Choices(exercise, profile, kind, video, mirror, speech, chime, record, model)
+
+
+def _models(preferred: str) -> dict[str, ModelInfo]:
+    have = model_store.installed()
+    if preferred not in have:
+        with st.spinner(f"Getting the {preferred} pose model ready (first run only)…"):
+            have[preferred] = model_store.provision(preferred, say=lambda _msg: None)
+    return {v: info for v, info in have.items() if v in (preferred, "lite")}
+
+
+def _camera(choices: Choices, hub: LiveHub):
+    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+    common = dict(
+        rtc_configuration=RTC_CONFIGURATION,
+        video_frame_callback=frame_callback(hub, choices.mirror),
+        on_video_ended=hub.end,
+        async_processing=True,
+        video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
+        translations={"start": "Start", "stop": "Stop"},
+    )
+    if choices.source_kind == WEBCAM:
+        return webrtc_streamer(key="coach-webcam", mode=WebRtcMode.SENDRECV, media_stream_constraints=WEBCAM_CONSTRAINTS,
+                               **common)
+    if choices.video is None:
+        return None
+    return webrtc_streamer(key=f"coach-file-{choices.video.name}", mode=WebRtcMode.RECVONLY,
+                           player_factory=player_factory(choices.video),
+                           media_stream_constraints={"video": True, "audio": False}, **common)
+
+
+def _latest(updates: queue.Queue) -> LiveUpdate | None:
+    """Drain the queue and return the newest update (None if nothing new)."""
+    latest = None
+    while True:
+        try:
+            latest = updates.get_nowait()
+        except queue.Empty:
+            return latest
+
+
+def _big(text: str, colour: str = "inherit", size_rem: float = 2.6) -> None:
+    st.markdown(f'<div class="posecoach-cue" style="font-size:{size_rem}rem;font-weight:700;line-height:1.15;'
+                f'color:{colour};margin:0.2rem 0 0.6rem 0">{html.escape(text)}</div>', unsafe_allow_html=True)
+
+
+def _show_update(update: LiveUpdate, catalogue: Catalogue) -> None:
+    result = update.result
+    if update.error:
+        st.error(f"The coach stopped: {update.error}")
+    if result is None:
+        _big("Starting…", size_rem=2.0)
+        return
+    if result.cues:
+        _big(result.cues[0], "#d62828")
+    elif result.exercise is None:
+        _big("Get into one of the stretches", size_rem=2.0)
+    else:
+        _big("Good form: hold it", "#2a9d3a")
+    hold = result.hold
+    spec = catalogue.exercises.get(result.exercise) if result.exercise else None
+    name = spec.name if spec else "No exercise recognised"
+    st.markdown(f"**{html.escape(name)}**" + (f"  \n{side_words(result.exercise, result.side)}" if result.side else ""))
+    cols = st.columns(2)
+    cols[0].metric("Hold (good form)", hold_words(hold))
+    if spec is not None and spec.reps_check is not None:
+        cols[1].metric("Reps", hold.reps)
+    elif hold.side:
+        cols[1].metric("Side", hold.side)
+    st.caption(hold_state_words(hold))
+    if spec is not None:
+        for check in spec.checks:
+            verdict = result.checks.get(check.id, "unknown")
+            st.markdown(f"{verdict_mark(verdict)} {check.id.replace('_', ' ').capitalize()}", help=check.why or None)
+    stats = update.stats
+    note = " (fell back to the lite model to keep up)" if update.fell_back else ""
+    st.caption(fps_words(stats.processed_fps, stats.latency_ms, stats.model) + note +
+               f"; {stats.dropped} of {stats.received} frames skipped to stay current")
+
+
+@st.fragment(run_every=STATUS_REFRESH_S)
+def _status_panel(hub: LiveHub, catalogue: Catalogue, speech: bool, chime: bool) -> None:
+    """The coach's verdict in large type, refreshed twice a second while the page is open."""
+    update = _latest(hub.updates)
+    if update is not None:
+        st.session_state["live_update"] = update
+    update = st.session_state.get("live_update")
+    if update is None:
+        _big("Press Start to begin", size_rem=2.0)
+        st.caption("Set up side-on to the camera, 2 to 3 m away, with your whole body in view.")
+        return
+    _show_update(update, catalogue)
+    planner = st.session_state.setdefault("sound_planner", sound.SoundPlanner())
+    result = update.result
+    if result is not None and not update.ended:
+        planner.update(time.monotonic(), result.cues[0] if result.cues else None, result.hold)
+    sound.play(planner.last, speech, chime)
+
+
+def render() -> None:
+    """The Coach page."""
+    store = get_store()
+    person = int(st.session_state["person_id"])
+    st.title("posecoach: live coach")
+    safety_notes()
+    choices = _controls(store, person)
+    catalogue = catalogue_for(choices.profile.name, choices.profile.toml)
+    hub = _hub(store)
+    try:
+        models = _models(choices.model)
+    except model_store.ModelError as exc:
+        st.error(str(exc))
+        return
+    hub.configure(LiveConfig(person, choices.exercise, choices.profile.name, choices.profile.toml, choices.source,
+                             choices.model, choices.record), catalogue, models)
+    video_col, status_col = st.columns([3, 2])
+    with video_col:
+        _camera(choices, hub)
+        if "lite" not in models and choices.model != "lite":
+            st.caption("The lite model is not installed, so there is no faster fallback "
+                       "(`posecoach models --install lite`).")
+    with status_col:
+        _status_panel(hub, catalogue, choices.speech, choices.chime)
+    profile_editor(store, person)
+    privacy_footer()

@@ -1,0 +1,74 @@
+"""What every page shares: the store, the person picker, the safety notes, the privacy footer."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from posecoach.adapters.store import Person, Store, default_path
+
+SAFETY_NOTES = (
+    "Stop at once if you feel sharp, shooting or pulsing pain.",
+    "posecoach is not a substitute for professional care.",
+    "Fever, pain at night or unexplained weight loss need a doctor.",
+    "Consult your doctor before you start these stretches.",
+    "This is not medical advice.",
+)
+PRIVACY = (
+    "Private by design: the camera picture, your poses and your history stay on this computer. "
+    "The pose model runs here, the page is served to this machine only (127.0.0.1), no usage "
+    "statistics are sent, and video is recorded only if you turn recording on."
+)
+DEFAULT_PERSON = "Me"
+
+
+@st.cache_resource(show_spinner=False)
+def _store_at(path: str) -> Store:
+    return Store(path)
+
+
+def get_store() -> Store:
+    """The store at ``$POSECOACH_DATA/posecoach.db`` (one per path and server process)."""
+    return _store_at(str(default_path()))
+
+
+def safety_notes() -> None:
+    """The safety notes, always on screen."""
+    st.warning("**Safety first.** " + " ".join(SAFETY_NOTES), icon="⚠️")
+
+
+def privacy_footer() -> None:
+    st.divider()
+    st.caption("🔒 " + PRIVACY)
+
+
+def _add_person(store: Store) -> None:
+    name = st.session_state.get("new_person_name", "").strip()
+    if not name:
+        return
+    try:
+        person = store.add_person(name)
+    except ValueError as exc:
+        st.session_state["person_error"] = str(exc)
+        return
+    st.session_state["person_id"] = person.id
+    st.session_state["new_person_name"] = ""
+    st.session_state.pop("person_error", None)
+
+
+def person_picker(store: Store) -> Person:
+    """Choose who is exercising (sidebar), creating a first person on first use."""
+    people = store.people()
+    if not people:
+        people = [store.add_person(DEFAULT_PERSON)]
+    ids = [p.id for p in people]
+    if st.session_state.get("person_id") not in ids:
+        st.session_state["person_id"] = ids[0]
+    names = {p.id: p.name for p in people}
+    with st.sidebar:
+        st.selectbox("Who is exercising?", ids, format_func=names.get, key="person_id")
+        with st.expander("Add a person"):
+            st.text_input("Name", key="new_person_name", placeholder="e.g. Sam")
+            st.button("Add", key="add_person", on_click=_add_person, args=(store,))
+            if "person_error" in st.session_state:
+                st.error(st.session_state["person_error"])
+    return next(p for p in people if p.id == st.session_state["person_id"])

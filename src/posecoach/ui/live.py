@@ -1,0 +1,329 @@
+"""The live coach behind the camera: frames in, verdicts out, the session stored as it runs.
+
+The WebRTC frame callback must return at once, so it only drops the frame into a one-slot
+box and draws the latest verdict. A worker thread takes the newest frame, runs the shared
+``Session`` (model loaded once per stream), stores the frame, and sends a ``LiveUpdate``
+through a ``queue.Queue`` to the page. Older frames are dropped, never queued. When the
+model lags (mean processing time above ``lag_limit_ms``) it falls back to the lite model.
+
+Nothing here imports Streamlit: the page wires it up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from posecoach.adapters.estimator import PoseEstimator
+from posecoach.adapters.models import ModelInfo
+from posecoach.adapters.store import SessionWriter, Store
+from posecoach.core.coach import FrameResult
+from posecoach.exercises.catalogue import Catalogue
+from posecoach.pipeline import Session
+from posecoach.ui.meters import LagMonitor, LatestBox, RateMeter, Window
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class LiveConfig:
+    """What the person chose on the page; a change starts a new session."""
+
+    person_id: int
+    exercise: str | None  # None: recognise the exercise
+    profile_name: str
+    profile_toml: str | None  # a saved profile's text, None for a built-in profile
+    source: str  # "webcam", "clip:<file name>" or "upload:<file name>"
+    model: str = "full"
+    record_video: bool = False
+    lag_limit_ms: float = 50.0  # mean processing time above this falls back to the lite model
+    idle_end_s: float = 3.0  # no frame for this long ends the session
+
+
+@dataclass(frozen=True)
+class LiveStats:
+    """How the live coach keeps up. Rates per second; times in milliseconds."""
+
+    processed_fps: float
+    received_fps: float
+    latency_ms: float  # median, from the frame reaching the frame callback to its verdict
+    process_ms: float  # median model + coach time per frame
+    received: int
+    processed: int
+    dropped: int
+    model: str
+
+
+@dataclass(frozen=True)
+class LiveUpdate:
+    """One message from the worker to the page."""
+
+    result: FrameResult | None
+    stats: LiveStats
+    session_id: int | None
+    fell_back: bool = False
+    error: str | None = None
+    ended: bool = False
+
+
+def offer(q: queue.Queue, item: object) -> None:
+    """Put without blocking; when full, drop the oldest item first."""
+    while True:
+        try:
+            q.put_nowait(item)
+            return
+        except queue.Full:
+            with contextlib.suppress(queue.Empty):
+                q.get_nowait()
+
+
+@dataclass
+class _Counters:
+    received: int = 0
+    processed: int = 0
+    received_rate: RateMeter = field(default_factory=RateMeter)
+    processed_rate: RateMeter = field(default_factory=RateMeter)
+    latency_ms: Window = field(default_factory=lambda: Window(50))
+    process_ms: Window = field(default_factory=lambda: Window(50))
+
+
+class LiveCoach:
+    """One stream, one stored session: a worker thread from the first frame to the end."""
+
+    def __init__(self, config: LiveConfig, catalogue: Catalogue, models: dict[str, ModelInfo],
+                 store: Store | None, updates: queue.Queue, clock: Clock = time.monotonic) -> None:
+        if config.model not in models:
+            raise ValueError(f"the {config.model} model is not installed")
+        self.config = config
+        self.catalogue = catalogue
+        self.models = models
+        self.store = store
+        self.updates = updates
+        self.clock = clock
+        self.model = config.model
+        self.session_id: int | None = None
+        self.last_result: FrameResult | None = None
+        self.error: str | None = None
+        self._box: LatestBox[tuple[np.ndarray, float]] = LatestBox()
+        self._stop = threading.Event()
+        self._counts = _Counters()
+        self._lock = threading.Lock()
+        self._t0_s: float | None = None
+        self._thread = threading.Thread(target=self._run, name="posecoach-live", daemon=True)
+        self._thread.start()
+
+    @property
+    def finished(self) -> bool:
+        return not self._thread.is_alive()
+
+    def submit(self, rgb: np.ndarray, arrival_s: float) -> None:
+        """Hand over a frame (RGB uint8, not mirrored) that reached the server at ``arrival_s``."""
+        with self._lock:
+            self._counts.received += 1
+            self._counts.received_rate.tick(arrival_s)
+        self._box.put((rgb, arrival_s))
+
+    def stop(self, wait_s: float | None = 5.0) -> None:
+        """End the session: the worker stores what is left and exits."""
+        self._stop.set()
+        if wait_s is not None and threading.current_thread() is not self._thread:
+            self._thread.join(wait_s)
+
+    def stats(self) -> LiveStats:
+        c = self._counts
+        with self._lock:
+            return LiveStats(
+                processed_fps=c.processed_rate.per_s(), received_fps=c.received_rate.per_s(),
+                latency_ms=c.latency_ms.median(), process_ms=c.process_ms.median(),
+                received=c.received, processed=c.processed, dropped=self._box.dropped, model=self.model,
+            )
+
+    # The worker thread
+    def _run(self) -> None:
+        try:
+            with contextlib.ExitStack() as stack:
+                estimator = stack.enter_context(PoseEstimator(self.models[self.model].path, mode="video"))
+                session = Session(self.catalogue, self.config.exercise, estimator)
+                self._loop(session, stack)
+        except Exception as exc:  # shown on the page; the stream itself keeps running
+            log.exception("live coach failed")
+            self.error = str(exc) or type(exc).__name__
+            offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, error=self.error, ended=True))
+
+    def _loop(self, session: Session, stack: contextlib.ExitStack) -> None:
+        recorder = _SessionRecorder(self.store, self.config, self.models[self.model], stack)
+        lag = LagMonitor(self.config.lag_limit_ms)
+        last_frame_s = self.clock()
+        fell_back = False
+        while not self._stop.is_set():
+            item = self._box.take(timeout_s=0.2)
+            if item is None:
+                if self.clock() - last_frame_s > self.config.idle_end_s:
+                    break
+                continue
+            rgb, arrival_s = item
+            last_frame_s = arrival_s
+            if self._t0_s is None:
+                self._t0_s = arrival_s
+            t_ms = (arrival_s - self._t0_s) * 1000.0
+            start_s = self.clock()
+            result = session.step(rgb, t_ms)
+            done_s = self.clock()
+            self.last_result = result
+            self._count(start_s, done_s, arrival_s)
+            self.session_id = recorder.add(rgb, result, session)
+            lag.add((done_s - start_s) * 1000.0)
+            if lag.lagging() and self._fall_back(session, stack):
+                lag.reset()
+                fell_back = True
+                recorder.model_changed(self.models[self.model])
+            offer(self.updates, LiveUpdate(result, self.stats(), self.session_id, fell_back))
+        recorder.close(session, self.stats().processed_fps)
+        offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, fell_back, ended=True))
+
+    def _count(self, start_s: float, done_s: float, arrival_s: float) -> None:
+        with self._lock:
+            c = self._counts
+            c.processed += 1
+            c.processed_rate.tick(done_s)
+            c.latency_ms.add((done_s - arrival_s) * 1000.0)
+            c.process_ms.add((done_s - start_s) * 1000.0)
+
+    def _fall_back(self, session: Session, stack: contextlib.ExitStack) -> bool:
+        """Swap the session's estimator for the lite model; the coach's state carries on."""
+        if self.model == "lite" or "lite" not in self.models:
+            return False
+        log.info("processing lags behind the stream: falling back to the lite model")
+        session.estimator = stack.enter_context(PoseEstimator(self.models["lite"].path, mode="video"))
+        self.model = "lite"
+        return True
+
+
+class _SessionRecorder:
+    """Stores the session's frames (and, if asked, its video) from the first frame on."""
+
+    def __init__(self, store: Store | None, config: LiveConfig, model: ModelInfo, stack: contextlib.ExitStack) -> None:
+        self.store, self.config, self.model, self.stack = store, config, model, stack
+        self.writer: SessionWriter | None = None
+        self.video = None
+        self._last_holds_s = 0.0
+
+    def add(self, rgb: np.ndarray, result: FrameResult, session: Session) -> int | None:
+        if self.store is None:
+            return None
+        if self.writer is None:
+            self._open(rgb)
+        det = session.last_detection
+        self.writer.add(result, None if det is None else det.landmarks, {})
+        if result.t_ms / 1000.0 - self._last_holds_s >= 1.0:
+            self.writer.save_holds(session.coach.holds.sets)
+            self._last_holds_s = result.t_ms / 1000.0
+        if self.video is not None:
+            self.video.write(rgb, result.t_ms)
+        return self.writer.id
+
+    def model_changed(self, model: ModelInfo) -> None:
+        if self.writer is not None:
+            self.writer.update(model=model.variant, model_sha256=model.sha256)
+
+    def close(self, session: Session, fps: float) -> None:
+        if self.writer is not None:
+            self.writer.update(fps=round(fps, 2) if fps > 0 else None)
+            self.writer.close(session.coach.holds.sets)
+
+    def _open(self, rgb: np.ndarray) -> None:
+        c = self.config
+        h, w = rgb.shape[:2]
+        self.writer = self.store.start_session(
+            c.person_id, exercise_arg=c.exercise or "auto", profile_name=c.profile_name, profile_toml=c.profile_toml,
+            model=self.model.variant, model_sha256=self.model.sha256, width=w, height=h, fps=None, source=c.source,
+        )
+        self.stack.callback(self._close_quietly)
+        if c.record_video:
+            from posecoach.adapters.video import VideoWriter
+
+            path = Path(self.store.path).parent / "videos" / f"session-{self.writer.id}.mp4"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.video = VideoWriter(path, w, h, 30.0)
+            self.stack.callback(self.video.close)
+            self.writer.update(video_path=str(path))
+
+    def _close_quietly(self) -> None:
+        """On an error, still mark what was stored (the writer is closed at most once)."""
+        if self.writer is not None and not self.writer.closed:
+            with contextlib.suppress(Exception):
+                self.writer.close()
+
+
+class LiveHub:
+    """Per browser session: the current ``LiveCoach``, started by the first frame of a stream
+    and replaced when the person changes what is coached. Safe to call from any thread."""
+
+    def __init__(self, store: Store | None, updates_max: int = 64) -> None:
+        self.store = store
+        self.updates: queue.Queue[LiveUpdate] = queue.Queue(maxsize=updates_max)
+        self._lock = threading.Lock()
+        self._plan: tuple[LiveConfig, Catalogue, dict[str, ModelInfo]] | None = None
+        self._coach: LiveCoach | None = None
+
+    def configure(self, config: LiveConfig, catalogue: Catalogue, models: dict[str, ModelInfo]) -> None:
+        """What the next frames are coached with (the page calls this on every run)."""
+        with self._lock:
+            self._plan = (config, catalogue, models)
+
+    def on_frame(self, rgb: np.ndarray, arrival_s: float) -> FrameResult | None:
+        """From the video thread: hand over a frame; return the latest verdict to draw."""
+        with self._lock:
+            coach = self._coach
+            if self._plan is None:
+                return None
+            restart = coach is None or coach.config != self._plan[0] or (coach.finished and coach.error is None)
+            if restart:
+                if coach is not None:
+                    coach.stop(wait_s=None)
+                coach = self._coach = LiveCoach(*self._plan, self.store, self.updates)
+        if coach.finished:
+            return coach.last_result  # it failed: the page shows why, frames pass through
+        coach.submit(rgb, arrival_s)
+        return coach.last_result
+
+    def end(self) -> None:
+        """The stream ended: close the session."""
+        with self._lock:
+            coach, self._coach = self._coach, None
+        if coach is not None:
+            coach.stop()
+
+    @property
+    def coach(self) -> LiveCoach | None:
+        return self._coach
+
+
+def frame_callback(hub: LiveHub, mirror: bool, clock: Clock = time.monotonic):
+    """The typed streamlit-webrtc ``video_frame_callback``: hand the frame to the hub, return
+    it with the latest verdict drawn (mirrored for a selfie view; the model sees it unmirrored)."""
+    import av
+
+    from posecoach.adapters.overlay import draw
+
+    def callback(frame: av.VideoFrame) -> av.VideoFrame:
+        arrival_s = clock()
+        rgb = frame.to_ndarray(format="rgb24")
+        result = hub.on_frame(rgb, arrival_s)
+        if result is not None:
+            shown = draw(rgb, result, mirror=mirror)
+        else:
+            shown = np.ascontiguousarray(rgb[:, ::-1]) if mirror else rgb
+        return av.VideoFrame.from_ndarray(shown, format="rgb24")
+
+    return callback

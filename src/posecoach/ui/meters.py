@@ -1,0 +1,96 @@
+"""Small measuring helpers for the live coach: a one-slot latest-frame box, a rate meter,
+a latency window and the lag monitor that decides the fallback to the lite model.
+
+Times are passed in (seconds from a monotonic clock), so all of these are deterministic.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Generic, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+
+
+class LatestBox(Generic[T]):
+    """Holds only the newest item: a put replaces an item nobody took (that frame is dropped)."""
+
+    def __init__(self) -> None:
+        self._item: T | None = None
+        self._cond = threading.Condition()
+        self.dropped = 0
+
+    def put(self, item: T) -> None:
+        with self._cond:
+            if self._item is not None:
+                self.dropped += 1
+            self._item = item
+            self._cond.notify()
+
+    def take(self, timeout_s: float) -> T | None:
+        """The newest item, waiting up to ``timeout_s``; None if nothing came."""
+        with self._cond:
+            if self._item is None:
+                self._cond.wait(timeout_s)
+            item, self._item = self._item, None
+            return item
+
+
+class RateMeter:
+    """Events per second over the last ``window_s`` seconds."""
+
+    def __init__(self, window_s: float = 2.0) -> None:
+        self.window_s = window_s
+        self._times: deque[float] = deque()
+
+    def tick(self, now_s: float) -> None:
+        self._times.append(now_s)
+        while self._times and now_s - self._times[0] > self.window_s:
+            self._times.popleft()
+
+    def per_s(self) -> float:
+        if len(self._times) < 2:
+            return 0.0
+        span = self._times[-1] - self._times[0]
+        return (len(self._times) - 1) / span if span > 0 else 0.0
+
+
+class Window:
+    """The last ``size`` values, with their median and mean."""
+
+    def __init__(self, size: int = 50) -> None:
+        self._values: deque[float] = deque(maxlen=size)
+
+    def add(self, value: float) -> None:
+        self._values.append(value)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def median(self) -> float:
+        return float(np.median(self._values)) if self._values else float("nan")
+
+    def mean(self) -> float:
+        return float(np.mean(self._values)) if self._values else float("nan")
+
+
+class LagMonitor:
+    """Says when processing is too slow for the stream: the mean of the last ``frames``
+    processing times (ms) is above ``limit_ms``, once at least ``frames`` were seen."""
+
+    def __init__(self, limit_ms: float = 50.0, frames: int = 30) -> None:
+        self.limit_ms = limit_ms
+        self._window = Window(frames)
+        self._frames = frames
+
+    def add(self, process_ms: float) -> None:
+        self._window.add(process_ms)
+
+    def lagging(self) -> bool:
+        return len(self._window) >= self._frames and self._window.mean() > self.limit_ms
+
+    def reset(self) -> None:
+        self._window = Window(self._frames)

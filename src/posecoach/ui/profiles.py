@@ -1,0 +1,86 @@
+"""Profiles on the page: the built-in ones and a person's own, saved in the store as TOML."""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from posecoach.adapters.store import Store
+from posecoach.exercises.catalogue import BUILTIN_PROFILES, Catalogue, ConfigError, load_catalogue
+
+TEMPLATE = """# Your own thresholds, on top of a built-in profile (see the catalogue for every check).
+base = "beginner"
+
+# Hold the kneeling hip-flexor stretch for 45 seconds instead of 30.
+[lunge]
+hold_s = 45
+"""
+
+
+@dataclass(frozen=True)
+class ProfileChoice:
+    """A built-in profile (``toml`` None) or one of the person's own."""
+
+    name: str
+    toml: str | None
+
+    @property
+    def label(self) -> str:
+        return self.name if self.toml is None else f"{self.name} (yours)"
+
+
+@functools.lru_cache(maxsize=32)
+def catalogue_for(name: str, toml: str | None) -> Catalogue:
+    """The catalogue with a built-in profile, or with a saved profile's TOML text."""
+    if toml is None:
+        return load_catalogue(name)
+    with tempfile.TemporaryDirectory(prefix="posecoach-profile-") as tmp:
+        path = Path(tmp) / f"{name}.toml"
+        path.write_text(toml, encoding="utf-8")
+        try:
+            catalogue = load_catalogue(path)
+        except ConfigError as exc:  # name the profile, not the temporary file
+            raise ConfigError(f"profile {name!r}", exc.key, exc.problem, exc.line) from None
+    return Catalogue(catalogue.exercises, name)
+
+
+def profile_choices(store: Store, person: int) -> list[ProfileChoice]:
+    saved = store.profiles(person)
+    return [ProfileChoice(n, None) for n in BUILTIN_PROFILES] + [ProfileChoice(n, t) for n, t in saved.items()]
+
+
+def check_profile(name: str, toml: str) -> str | None:
+    """None if the profile can be used, else what is wrong with it (file, line and key)."""
+    if not name.strip():
+        return "Give the profile a name."
+    if name.strip() in BUILTIN_PROFILES:
+        return f"{name.strip()!r} is a built-in profile: choose another name."
+    try:
+        catalogue_for(name.strip(), toml)
+    except ConfigError as exc:
+        return str(exc)
+    return None
+
+
+def profile_editor(store: Store, person: int) -> None:
+    """Save or delete the person's own profiles."""
+    with st.expander("Your own profiles"):
+        name = st.text_input("Profile name", key="profile_name_new", placeholder="e.g. gentle")
+        toml = st.text_area("Profile (TOML)", value=TEMPLATE, height=200, key="profile_toml_new")
+        if st.button("Save profile", key="profile_save"):
+            problem = check_profile(name, toml)
+            if problem:
+                st.error(problem)
+            else:
+                store.save_profile(person, name.strip(), toml)
+                st.success(f"Saved profile {name.strip()!r}.")
+        saved = list(store.profiles(person))
+        if saved:
+            doomed = st.selectbox("Delete a profile", ["", *saved], key="profile_delete_pick")
+            if doomed and st.button(f"Delete {doomed!r}", key="profile_delete"):
+                store.delete_profile(person, doomed)
+                st.rerun()
