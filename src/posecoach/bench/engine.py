@@ -71,6 +71,7 @@ def run(n_frames: int = 18000, exercise: str | None = "lunge") -> str:
          f"{rescore_s * 1000:.0f} ms", "< 200 ms"],
     ]
     out = [f"hardware: {hardware_line()}",
-           "(figures are process CPU time, steadier than wall time on a busy machine)", "", table(rows, ["measure", "result", "target"]), "",
+           "(figures are process CPU time, steadier than wall time on a busy machine)", "",
+           table(rows, ["measure", "result", "target"]), "",
            f"reproduce: posecoach bench engine --frames {n_frames}"]
     return "\n".join(out)
