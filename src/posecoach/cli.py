@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--landmarks-out", help="write the per-frame landmarks here (for re-scoring)")
     a.add_argument("--stride", type=int, default=1, help="analyse every Nth frame (default 1)")
     a.add_argument("--quiet", action="store_true", help="no progress messages")
+    a.add_argument("--progress-first", action="store_true", help=argparse.SUPPRESS)  # cold-start benchmark
     m = sub.add_parser("models", help="list installed pose models, or install one")
     m.add_argument("--install", nargs="*", choices=("lite", "full", "heavy"), help="provision these models")
     m.add_argument("--force", action="store_true", help="provision again even if installed")
@@ -32,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     bsub = b.add_subparsers(dest="bench", required=True)
     be = bsub.add_parser("engine", help="engine cost per frame and re-scoring time (no model)")
     be.add_argument("--frames", type=int, default=18000)
+    bs = bsub.add_parser("speed", help="raw landmarker vs whole pipeline, cold start (needs the models)")
+    bs.add_argument("--clip", help="a 640x480 clip (default: a sample clip)")
     return p
 
 
@@ -80,6 +83,10 @@ def _bench_command(args) -> int:
         from posecoach.bench.engine import run
 
         print(run(args.frames))
+    elif args.bench == "speed":
+        from posecoach.bench.speed import run as run_speed
+
+        print(run_speed(args.clip))
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,8 @@ class Runner:
         if self.args.annotate:
             self._annotate(f)
         self._count += 1
+        if self._count == 1 and getattr(self.args, "progress_first", False):
+            print("posecoach: first frame analysed", file=sys.stderr, flush=True)
         if self._progress:
             self._progress.tick(self._count)
 

@@ -1,5 +1,8 @@
-"""Draw a FrameResult onto an RGB frame: skeleton coloured by check state, angles next to
-their joints, the current cue in large type, and the hold timer."""
+"""Drawing the coach's view on a frame: the skeleton coloured by check state, angles next to
+their joints, the current cue in large type, and the hold timer.
+
+Colours are RGB. Positions are pixels, y down. Text uses OpenCV's Hershey font (ASCII only).
+"""
 
 from __future__ import annotations
 
@@ -14,35 +17,100 @@ GOOD = (46, 204, 64)
 BAD = (230, 57, 70)
 UNSURE = (170, 170, 170)
 WHITE = (255, 255, 255)
+CUE = (255, 220, 80)
 INK = (20, 20, 20)
 FONT = cv2.FONT_HERSHEY_DUPLEX
+VERDICT_COLOUR = {"pass": GOOD, "fail": BAD, "unknown": UNSURE}
+HIDDEN_MEASURES = ("back_knee_lift", "lumbar_curve")  # not angles, or not at a joint
+MIN_VISIBILITY = 0.5
 
 
 def _state_colour(result: FrameResult) -> tuple[int, int, int]:
+    """The whole skeleton's colour: red if any check fails, green if all pass, else grey."""
     states = set(result.checks.values())
     if "fail" in states:
         return BAD
     if states and states <= {"pass"}:
         return GOOD
-    if "pass" in states and "unknown" in states:
-        return UNSURE
     return UNSURE
+
+
+def measure_verdicts(result: FrameResult, spec) -> dict[str, str]:
+    """Each measure's worst verdict over the checks that use it (fail, then unknown, then pass).
+
+    ``spec`` is the exercise's ``ExerciseSpec`` (anything with ``checks`` of ``conditions``).
+    """
+    rank = {"fail": 2, "unknown": 1, "pass": 0}
+    out: dict[str, str] = {}
+    for check in getattr(spec, "checks", ()):
+        verdict = result.checks.get(check.id, "unknown")
+        for cond in check.conditions:
+            if rank[verdict] >= rank.get(out.get(cond.measure, "pass"), 0):
+                out[cond.measure] = verdict
+    return out
 
 
 def _label(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colour, thickness: int = 1) -> None:
     (w, h), base = cv2.getTextSize(text, FONT, scale, thickness)
     x, y = org
-    x = int(min(max(2, x), img.shape[1] - w - 2))
-    y = int(min(max(h + 2, y), img.shape[0] - base - 2))
-    cv2.rectangle(img, (x - 3, y - h - 3), (x + w + 3, y + base + 2), INK, -1)
+    x = int(min(max(4, x), img.shape[1] - w - 4))
+    y = int(min(max(h + 4, y), img.shape[0] - base - 4))
+    cv2.rectangle(img, (x - 4, y - h - 4), (x + w + 4, y + base + 3), INK, -1)
     cv2.putText(img, text, (x, y), FONT, scale, colour, thickness, cv2.LINE_AA)
 
 
-def draw(rgb: np.ndarray, result: FrameResult, mirror: bool = False) -> np.ndarray:
+def wrap(text: str, max_width_px: int, scale: float, thickness: int) -> list[str]:
+    """Split ``text`` into lines no wider than ``max_width_px`` at this font scale."""
+    lines: list[str] = []
+    for word in text.split():
+        trial = f"{lines[-1]} {word}" if lines else word
+        if lines and cv2.getTextSize(trial, FONT, scale, thickness)[0][0] <= max_width_px:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return lines
+
+
+def _cue(img: np.ndarray, text: str, scale: float) -> None:
+    """The cue across the top in large type, wrapped to the frame's width."""
+    thick = max(2, int(round(scale * 1.6)))
+    lines = wrap(text, img.shape[1] - 24, scale, thick)
+    line_h = cv2.getTextSize("Ag", FONT, scale, thick)[0][1] + int(14 * scale)
+    band = 12 + line_h * len(lines)
+    img[:band] = (img[:band] * 0.35).astype(np.uint8)
+    for i, line in enumerate(lines):
+        y = 8 + line_h * (i + 1) - int(6 * scale)
+        cv2.putText(img, line, (12, y), FONT, scale, CUE, thick, cv2.LINE_AA)
+
+
+def _skeleton(img: np.ndarray, result: FrameResult, pts: np.ndarray, spec, scale: float, thick: int) -> None:
+    vis = result.visibility if result.visibility is not None else np.ones(len(pts))
+    colour = _state_colour(result)
+    for a, b in lm.SKELETON:
+        if vis[a] < MIN_VISIBILITY or vis[b] < MIN_VISIBILITY:
+            continue
+        cv2.line(img, tuple(int(v) for v in pts[a]), tuple(int(v) for v in pts[b]), colour, thick, cv2.LINE_AA)
+    for i, p in enumerate(pts):
+        if (i > 10 or i == 0) and vis[i] >= MIN_VISIBILITY:
+            cv2.circle(img, (int(p[0]), int(p[1])), thick + 1, WHITE, -1, cv2.LINE_AA)
+    verdicts = measure_verdicts(result, spec) if spec is not None else {}
+    for name, idx in result.anchors.items():
+        value = result.angles.get(name)
+        if value is None or name in HIDDEN_MEASURES:
+            continue
+        x, y = (int(v) for v in pts[idx])
+        state = VERDICT_COLOUR.get(verdicts.get(name, ""), WHITE)
+        if name in verdicts:
+            cv2.circle(img, (x, y), thick * 4, state, thick, cv2.LINE_AA)
+        _label(img, f"{name.replace('_', ' ')} {value:.0f}", (x + 12, y - 12), scale * 0.8, state)
+
+
+def draw(rgb: np.ndarray, result: FrameResult, mirror: bool = False, spec=None) -> np.ndarray:
     """Return a copy of ``rgb`` with the coach's view drawn on it.
 
     ``mirror`` flips the picture for a selfie display; labels stay readable and the
-    anatomical sides reported are unchanged.
+    anatomical sides reported are unchanged. ``spec`` (the exercise's ``ExerciseSpec``)
+    colours each joint and its angle by the verdict of the checks that use it.
     """
     img = np.ascontiguousarray(rgb[:, ::-1] if mirror else rgb).copy()
     h, w = img.shape[:2]
@@ -52,29 +120,13 @@ def draw(rgb: np.ndarray, result: FrameResult, mirror: bool = False) -> np.ndarr
         pts = result.landmarks_px.copy()
         if mirror:
             pts[:, 0] = w - 1 - pts[:, 0]
-        vis = result.visibility if result.visibility is not None else np.ones(len(pts))
-        colour = _state_colour(result)
-        for a, b in lm.SKELETON:
-            if vis[a] < 0.5 or vis[b] < 0.5:
-                continue
-            cv2.line(img, tuple(int(v) for v in pts[a]), tuple(int(v) for v in pts[b]), colour, thick, cv2.LINE_AA)
-        for i, p in enumerate(pts):
-            if i > 10 or i == 0:
-                if vis[i] >= 0.5:
-                    cv2.circle(img, (int(p[0]), int(p[1])), thick + 1, WHITE, -1, cv2.LINE_AA)
-        for name, idx in result.anchors.items():
-            value = result.angles.get(name)
-            if value is None or name in ("back_knee_lift", "lumbar_curve"):
-                continue
-            x, y = pts[idx]
-            _label(img, f"{name} {value:.0f}", (int(x) + 10, int(y) - 10), scale * 0.8, WHITE)
-    y = int(40 * scale * 2)
+        _skeleton(img, result, pts, spec, scale, thick)
     if result.cues:
-        _label(img, result.cues[0], (12, y), scale * 1.3, (255, 220, 80), 2)
+        _cue(img, result.cues[0], scale * 1.3)
     hold = result.hold
     if hold.exercise:
         side = f" {hold.side}" if hold.side else ""
         done = " done" if hold.complete else ""
         text = f"{hold.exercise}{side}: {hold.good_form_s:4.1f} / {hold.target_s:.0f} s{done}"
-        _label(img, text, (12, h - 16), scale, GOOD if hold.counting else WHITE, 1)
+        _label(img, text, (12, h - 16), scale * 1.1, GOOD if hold.counting else WHITE, 1)
     return img

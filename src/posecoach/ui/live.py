@@ -308,6 +308,11 @@ class LiveHub:
     def coach(self) -> LiveCoach | None:
         return self._coach
 
+    def spec(self, exercise: str | None):
+        """The catalogue entry of ``exercise`` in the current plan (for colouring the overlay)."""
+        plan = self._plan
+        return None if plan is None or exercise is None else plan[1].exercises.get(exercise)
+
 
 def frame_callback(hub: LiveHub, mirror: bool, clock: Clock = time.monotonic):
     """The typed streamlit-webrtc ``video_frame_callback``: hand the frame to the hub, return
@@ -321,7 +326,7 @@ def frame_callback(hub: LiveHub, mirror: bool, clock: Clock = time.monotonic):
         rgb = frame.to_ndarray(format="rgb24")
         result = hub.on_frame(rgb, arrival_s)
         if result is not None:
-            shown = draw(rgb, result, mirror=mirror)
+            shown = draw(rgb, result, mirror=mirror, spec=hub.spec(result.exercise))
         else:
             shown = np.ascontiguousarray(rgb[:, ::-1]) if mirror else rgb
         return av.VideoFrame.from_ndarray(shown, format="rgb24")

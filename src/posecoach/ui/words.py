@@ -48,8 +48,8 @@ def hold_state_words(hold: HoldStatus) -> str:
 
 
 def verdict_mark(verdict: str) -> str:
-    """A check's verdict as a mark a glance can read."""
-    return {"pass": "✅", "fail": "❌"}.get(verdict, "❔")
+    """A check's verdict as a coloured mark and word a glance can read (Streamlit markdown)."""
+    return {"pass": ":green[**✓ good**]", "fail": ":red[**✗ fix**]"}.get(verdict, ":gray[**? can't see**]")
 
 
 def fps_words(processed_fps: float, latency_ms: float, model: str) -> str:
