@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     be.add_argument("--frames", type=int, default=18000)
     bs = bsub.add_parser("speed", help="raw landmarker vs whole pipeline, cold start (needs the models)")
     bs.add_argument("--clip", help="a 640x480 clip (default: a sample clip)")
+    ba = bsub.add_parser("accuracy", help="angles, verdicts and recognition against the rendered clips' truth")
+    ba.add_argument("--samples", help="folder of clips with .truth.json files (default: sample_videos)")
+    ba.add_argument("--photos", help="folder of labelled real photos (labels.csv, or one sub-folder per exercise)")
+    ba.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
     return p
 
 
@@ -87,6 +91,10 @@ def _bench_command(args) -> int:
         from posecoach.bench.speed import run as run_speed
 
         print(run_speed(args.clip))
+    elif args.bench == "accuracy":
+        from posecoach.bench.accuracy import run as run_accuracy
+
+        print(run_accuracy(args.samples, args.photos, args.model))
     return EXIT_OK
 
 

@@ -148,7 +148,17 @@ def _models(preferred: str) -> dict[str, ModelInfo]:
     return {v: info for v, info in have.items() if v in (preferred, "lite")}
 
 
+def served_live() -> bool:
+    """True when a real Streamlit server runs the page (a script test's stand-in cannot do WebRTC)."""
+    from streamlit.runtime import Runtime
+
+    return Runtime.exists() and type(Runtime.instance()) is Runtime
+
+
 def _camera(choices: Choices, hub: LiveHub):
+    if not served_live():
+        st.info("The camera view appears here when the page is served by `streamlit run`.")
+        return None
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
     common = dict(

@@ -1,0 +1,180 @@
+"""`posecoach bench accuracy`: the coach against the rendered clips' ground truth, and
+recognition on a folder of labelled real photos.
+
+For each truth-labelled clip the model runs once, with the clip's exercise forced; its
+landmarks are then replayed with recognition on (no second model run). Reported per
+exercise and measure: median and 95th-percentile absolute angle error against the
+projected (2D) truth; per check: agreement with the truth verdict on frames whose truth
+is pass or fail (our unknown counts as disagreement, and its share is shown); recognition
+accuracy per frame; detection rate.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from posecoach.adapters.estimator import PoseEstimator
+from posecoach.adapters.models import provision
+from posecoach.adapters.video import IMAGE_EXTS, VideoReader, read_image
+from posecoach.bench.common import hardware_line, table
+from posecoach.core.coach import Coach
+from posecoach.exercises.catalogue import load_catalogue
+from posecoach.pipeline import Session, image_measures, needs_mask
+
+SAMPLES = Path(__file__).resolve().parents[3] / "sample_videos"
+# Measures whose definition the truth files share with the coach (report contract names).
+COMPARED = ("front_knee", "back_hip", "trunk_lean", "elbow", "hip", "knee", "bent_hip", "straight_knee",
+            "body_line", "hang_hip", "hip_level", "back_knee")
+# Folder names of labelled photos that are not exercise ids.
+PHOTO_LABELS = {"bridge": "glute_bridge", "standing": None, "none": None, "null": None}
+
+
+@dataclass
+class ClipResult:
+    name: str
+    exercise: str
+    frames: int = 0
+    detected: int = 0
+    errors: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    agree: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    unknown: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    recognised: list[int] = field(default_factory=list)
+    worst: list[tuple[float, str, int]] = field(default_factory=list)  # (error, measure, frame)
+
+
+def evaluate_clip(truth_path: Path, model: str = "full") -> ClipResult:
+    truth = json.loads(truth_path.read_text())
+    clip = truth_path.with_name(truth["clip"])
+    exercise = truth["exercise"]
+    catalogue = load_catalogue(truth.get("profile") or "beginner")
+    res = ClipResult(clip.name, exercise)
+    truth_frames = truth["frames"]
+    stored = []
+    with PoseEstimator(provision(model).path, mode="video", masks=needs_mask(catalogue, exercise)) as est, \
+            VideoReader(clip) as reader:
+        session = Session(catalogue, exercise, est)
+        for i, frame in enumerate(reader.frames()):
+            if i >= len(truth_frames):
+                break
+            r = session.step(frame.rgb, frame.t_ms)
+            det = session.last_detection
+            stored.append((frame.t_ms, det.landmarks, session.last_image_measures))
+            t = truth_frames[i]
+            res.frames += 1
+            res.detected += int(r.pose)
+            if t.get("exercise") != exercise:
+                continue
+            for name in COMPARED:
+                ours, true = r.angles.get(name), (t.get("angles_2d") or {}).get(name)
+                if ours is not None and true is not None:
+                    err = abs(ours - true)
+                    res.errors[name].append(err)
+                    res.worst.append((err, name, i))
+            for cid, verdict in (t.get("checks") or {}).items():
+                if verdict in ("pass", "fail") and cid in r.checks:
+                    res.agree[cid].append(int(r.checks[cid] == verdict))
+                    res.unknown[cid].append(int(r.checks[cid] == "unknown"))
+    auto = Coach(load_catalogue(), None)
+    for i, (t_ms, landmarks, measures) in enumerate(stored):
+        r = auto.step(t_ms, landmarks, truth["width"], truth["height"], measures)
+        res.recognised.append(int(r.exercise == truth_frames[i].get("exercise")))
+    res.worst = sorted(res.worst, reverse=True)[:3]
+    return res
+
+
+def _stats(values: list[float]) -> str:
+    if not values:
+        return "-"
+    a = np.asarray(values)
+    return f"{np.median(a):.1f} / {np.percentile(a, 95):.1f}"
+
+
+def clip_table(results: list[ClipResult]) -> str:
+    by_ex: dict[str, list[ClipResult]] = defaultdict(list)
+    for r in results:
+        by_ex[r.exercise].append(r)
+    rows = []
+    for ex, rs in sorted(by_ex.items()):
+        errs: dict[str, list[float]] = defaultdict(list)
+        agree: dict[str, list[int]] = defaultdict(list)
+        unk: dict[str, list[int]] = defaultdict(list)
+        for r in rs:
+            for k, v in r.errors.items():
+                errs[k] += v
+            for k, v in r.agree.items():
+                agree[k] += v
+            for k, v in r.unknown.items():
+                unk[k] += v
+        frames = sum(r.frames for r in rs)
+        det = sum(r.detected for r in rs) / max(frames, 1)
+        rec = np.mean([x for r in rs for x in r.recognised]) if frames else float("nan")
+        angle_txt = "; ".join(f"{k} {_stats(v)}" for k, v in sorted(errs.items()))
+        check_txt = "; ".join(f"{k} {100 * np.mean(v):.0f}% (unknown {100 * np.mean(unk[k]):.0f}%)"
+                              for k, v in sorted(agree.items()))
+        rows.append([ex, str(len(rs)), str(frames), f"{100 * det:.0f}%", f"{100 * rec:.0f}%", angle_txt or "-", check_txt or "-"])
+    return table(rows, ["exercise", "clips", "frames", "detected", "recognised",
+                        "angle error deg, median / p95", "verdict agreement"])
+
+
+def photo_labels(folder: Path) -> list[tuple[Path, str | None]]:
+    """(file, exercise) from ``labels.csv`` (file,exercise) or from sub-folder names."""
+    csv = folder / "labels.csv"
+    out: list[tuple[Path, str | None]] = []
+    if csv.exists():
+        for line in csv.read_text().splitlines()[1:]:
+            if line.strip():
+                name, label = [x.strip() for x in line.split(",")[:2]]
+                out.append((folder / name, None if label in ("", "none", "null") else label))
+        return out
+    ids = set(load_catalogue().exercises)
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        label = PHOTO_LABELS.get(sub.name, sub.name)
+        if label is not None and label not in ids:
+            continue
+        out += [(f, label) for f in sorted(sub.iterdir()) if f.suffix.lower() in IMAGE_EXTS]
+    return out
+
+
+def photo_recognition(folder: Path, model: str = "full") -> str:
+    items = photo_labels(folder)
+    catalogue = load_catalogue()
+    per_label: dict[str, list[int]] = defaultdict(list)
+    detected = 0
+    confusions: dict[tuple[str, str], int] = defaultdict(int)
+    with PoseEstimator(provision(model).path, mode="image", masks=True) as est:
+        for path, label in items:
+            rgb = read_image(path)
+            h, w = rgb.shape[:2]
+            det = est.detect(rgb, 0)
+            detected += det.landmarks is not None
+            r = Coach(catalogue, None).step(0.0, det.landmarks, w, h, image_measures(det, w, h))
+            per_label[str(label)].append(int(r.exercise == label))
+            if r.exercise != label:
+                confusions[(str(label), str(r.exercise))] += 1
+    rows = [[lab, str(len(v)), f"{100 * np.mean(v):.0f}%"] for lab, v in sorted(per_label.items())]
+    total = [x for v in per_label.values() for x in v]
+    rows.append(["all", str(len(total)), f"{100 * np.mean(total):.0f}%" if total else "-"])
+    conf = ", ".join(f"{a} as {b}: {n}" for (a, b), n in sorted(confusions.items()))
+    return "\n".join([table(rows, ["label", "photos", "recognised"]),
+                      f"\nperson detected in {detected} of {len(items)} photos; mistakes: {conf or 'none'}"])
+
+
+def run(samples: Path | None = None, photos: Path | None = None, model: str = "full") -> str:
+    out = [f"hardware: {hardware_line()}", f"model: {model}", ""]
+    folder = Path(samples) if samples else SAMPLES
+    truths = sorted(folder.glob("*.truth.json"))
+    results = [evaluate_clip(t, model) for t in truths]
+    if results:
+        out += [f"rendered clips: {len(results)} in {folder}", "", clip_table(results), ""]
+        worst = sorted(((e, m, i, r.name) for r in results for e, m, i in r.worst), reverse=True)[:5]
+        out += ["worst frames: " + "; ".join(f"{n} frame {i} {m} off by {e:.0f}" for e, m, i, n in worst), ""]
+    if photos:
+        out += [f"real photos: {photos}", "", photo_recognition(Path(photos), model), ""]
+    cmd = "posecoach bench accuracy" + (f" --photos {photos}" if photos else "")
+    out.append(f"reproduce: {cmd}")
+    return "\n".join(out)
