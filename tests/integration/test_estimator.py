@@ -1,0 +1,56 @@
+"""The real MediaPipe landmarker on the project's rendered clips."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from posecoach.adapters.estimator import PoseEstimator
+from posecoach.adapters.video import VideoReader
+from posecoach.core.landmarks import INDEX
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.slow
+CLIP = SAMPLES / "lunge_kneeling_ok_a.mp4"
+
+
+def test_finds_the_rendered_body_where_the_truth_says_it_is(full_model):
+    truth = json.loads(CLIP.with_suffix("").with_suffix(".truth.json").read_text())
+    found, offsets = 0, []
+    with PoseEstimator(full_model.path, mode="video") as est, VideoReader(CLIP) as reader:
+        for i, frame in enumerate(reader.frames()):
+            if i % 5:
+                continue
+            det = est.detect(frame.rgb, frame.t_ms)
+            if det.landmarks is None:
+                continue
+            found += 1
+            joints = truth["frames"][i]["joints_2d"]
+            px = det.landmarks[:, :2] * [frame.rgb.shape[1], frame.rgb.shape[0]]
+            # labels may swap legs, so compare each truth knee with the nearer detected knee
+            for name in ("left_knee", "right_knee", "left_ankle", "right_ankle"):
+                pair = [INDEX[name.replace("right", "left")], INDEX[name.replace("left", "right")]]
+                offsets.append(min(np.hypot(*(px[j] - joints[name])) for j in pair))
+    assert found >= 0.95 * len(range(0, len(truth["frames"]), 5))
+    assert np.median(offsets) < 15  # pixels, on a 640x480 frame
+
+
+def test_masks_come_with_the_landmarks_when_asked(full_model):
+    with VideoReader(CLIP) as reader:
+        frame = next(f for i, f in enumerate(reader.frames()) if i == 100)
+    with PoseEstimator(full_model.path, mode="image", masks=True) as est:
+        det = est.detect(frame.rgb, 0)
+    assert det.mask is not None and det.mask.shape == frame.rgb.shape[:2]
+    assert 0.02 < (det.mask > 0.5).mean() < 0.5  # a person, not the whole picture
+    hip = (det.landmarks[23, :2] * [640, 480]).astype(int)
+    assert det.mask[hip[1], hip[0]] > 0.5
+
+
+def test_video_mode_accepts_repeated_timestamps_without_raising(full_model):
+    with VideoReader(CLIP) as reader:
+        frames = [f for _, f in zip(range(3), reader.frames(), strict=False)]
+    with PoseEstimator(full_model.path, mode="video") as est:
+        for f in frames:
+            est.detect(f.rgb, 0.0)  # the adapter keeps MediaPipe's timestamps strictly increasing
