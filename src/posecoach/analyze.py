@@ -79,6 +79,16 @@ def _analyze(args) -> int:
         catalogue = load_catalogue(args.profile)
     except ConfigError as exc:
         raise InputError(str(exc)) from None
+    routine = None
+    if args.routine:
+        from posecoach.exercises.catalogue import load_routine, with_routine_targets
+
+        try:
+            routine = load_routine(args.routine, catalogue)
+        except ConfigError as exc:
+            raise InputError(str(exc)) from None
+        catalogue = with_routine_targets(catalogue, routine)
+        args.exercise = "auto"
     exercise = None if args.exercise in (None, "auto") else args.exercise
     if exercise is not None and exercise not in catalogue.exercises:
         raise InputError(f"{args.exercise}: unknown exercise (use auto or one of {', '.join(catalogue.exercises)})")
@@ -104,7 +114,7 @@ def _analyze(args) -> int:
         model_name, model_sha = args.model, info.sha256
     from posecoach.runner import Runner
 
-    runner = Runner(path, kind, catalogue, exercise, args, model_name, model_sha)
+    runner = Runner(path, kind, catalogue, exercise, args, model_name, model_sha, routine)
     try:
         if kind == "landmarks":
             runner.run_landmarks(doc)

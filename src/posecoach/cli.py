@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--annotate", help="write the overlay here: .mp4 video (H.264), or .png/.jpg of the last frame")
     a.add_argument("--landmarks-out", help="write the per-frame landmarks here (for re-scoring)")
     a.add_argument("--stride", type=int, default=1, help="analyse every Nth frame (default 1)")
+    a.add_argument("--routine", help="follow a routine (seeds, quick, or a .toml file); implies --exercise auto")
     a.add_argument("--quiet", action="store_true", help="no progress messages")
     a.add_argument("--progress-first", action="store_true", help=argparse.SUPPRESS)  # cold-start benchmark
     m = sub.add_parser("models", help="list installed pose models, or install one")

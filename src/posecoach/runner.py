@@ -10,6 +10,7 @@ import numpy as np
 from posecoach.adapters.estimator import PoseEstimator
 from posecoach.adapters.landmarks_file import LandmarksDoc, LandmarksRecorder
 from posecoach.adapters.video import Frame, InputError, VideoReader, read_image
+from posecoach.core.routine import RoutineTracker
 from posecoach.exercises.catalogue import Catalogue
 from posecoach.outputs import OutputError, commit, discard, temp_beside, write_json
 from posecoach.pipeline import AnalysedFrame, Session, replay_landmarks, run_frames
@@ -20,7 +21,7 @@ class Runner:
     """Analysis of one input with optional ``--annotate`` and ``--landmarks-out`` sinks."""
 
     def __init__(self, path: Path, kind: str, catalogue: Catalogue, exercise: str | None, args,
-                 model_name: str, model_sha: str) -> None:
+                 model_name: str, model_sha: str, routine=None) -> None:
         self.path, self.kind, self.catalogue, self.exercise = path, kind, catalogue, exercise
         self.args = args
         self.model_name, self.model_sha = model_name, model_sha
@@ -32,6 +33,7 @@ class Runner:
         self._session: Session | None = None
         self._progress = None
         self._count = 0
+        self.routine = RoutineTracker(routine) if routine is not None else None
 
     def _start(self, width: int, height: int, fps: float | None, stride: int) -> None:
         self.report = ReportBuilder(
@@ -44,6 +46,9 @@ class Runner:
 
     def _on_frame(self, f: AnalysedFrame) -> None:
         self.report.add(f.result)
+        if self.routine is not None:
+            r = f.result
+            self.routine.update(r.t_ms, r.exercise, r.side, r.hold.good_form_s, r.hold.complete)
         det = f.detection
         if self.recorder is not None:
             self.recorder.add(f.result.t_ms, None if det is None else det.landmarks, f.image_measures)
@@ -112,6 +117,14 @@ class Runner:
 
     def finish(self) -> dict:
         report = self.report.document(self._session.coach.holds.sets)
+        if self.routine is not None:
+            st, routine = self.routine.status(), self.routine.routine
+            report["summary"]["routine"] = {
+                "id": routine.id, "name": routine.name, "finished": st.finished,
+                "steps": [{"exercise": s.exercise, "hold_s": s.hold_s, "sides": list(s.sides)} for s in routine.steps],
+                "done": [{"step": i, "exercise": routine.steps[i].exercise, "side": side} for i, side in st.done],
+                "instruction": st.instruction,
+            }
         if self._writer is not None:
             self._writer.close()
             self._writer = None

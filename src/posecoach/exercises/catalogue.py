@@ -328,3 +328,57 @@ def load_catalogue(profile: str | Path | None = None) -> Catalogue:
     overrides = {k: v for k, v in data.items() if k not in ("base", "name", "schema")}
     label = r.get(data, "name", "", str, path.stem)
     return Catalogue(apply_overrides(exercises, overrides, r), label)
+
+
+def load_routine(name: str | Path, catalogue: Catalogue | None = None):
+    """A built-in routine by id (``seeds``, ``quick``) or a routine TOML file.
+
+    A file holds ``name`` and ``steps = [{exercise, hold_s, sides}]`` (or ``[routines.ID]``
+    tables as the built-in file does, the first one being used).
+    """
+    from posecoach.core.routine import Routine, RoutineStep
+
+    catalogue = catalogue or load_catalogue()
+    where, text = _builtin_text("routines.toml")
+    builtin = parse_toml(where, text)
+    r = _Reader(where, text)
+    if str(name) in builtin.get("routines", {}):
+        rid, raw = str(name), builtin["routines"][str(name)]
+    else:
+        path = Path(name)
+        if path.suffix != ".toml" and not path.exists():
+            ids = ", ".join(builtin.get("routines", {}))
+            raise ConfigError(path, "", f"unknown routine (use {ids} or a .toml file)")
+        text = read_text(path)
+        data = parse_toml(path, text)
+        r = _Reader(path, text)
+        tables = data.get("routines")
+        rid, raw = (next(iter(tables.items())) if isinstance(tables, dict) and tables else (path.stem, data))
+    steps = []
+    for i, step in enumerate(r.get(raw, "steps", rid, list)):
+        where = f"{rid}.steps[{i}]"
+        if not isinstance(step, dict):
+            raise r.fail(where, "must be a table {exercise, hold_s, sides}")
+        ex = r.get(step, "exercise", where, str)
+        if ex not in catalogue.exercises:
+            raise r.fail(f"{where}.exercise", f"unknown exercise {ex!r}")
+        hold_s = float(r.get(step, "hold_s", where, (int, float), catalogue[ex].hold_s))
+        if hold_s <= 0:
+            raise r.fail(f"{where}.hold_s", "must be positive")
+        default_sides = ["left", "right"] if catalogue[ex].each_side else []
+        sides = tuple(r.get(step, "sides", where, list, default_sides))
+        for s in sides:
+            if s not in ("left", "right"):
+                raise r.fail(f"{where}.sides", f"unknown side {s!r} (use left, right)")
+        steps.append(RoutineStep(ex, hold_s, sides))
+    if not steps:
+        raise r.fail(f"{rid}.steps", "needs at least one step")
+    return Routine(rid, r.get(raw, "name", rid, str, rid), tuple(steps))
+
+
+def with_routine_targets(catalogue: Catalogue, routine) -> Catalogue:
+    """The catalogue with each routine exercise's hold target set to the routine's."""
+    exercises = dict(catalogue.exercises)
+    for step in routine.steps:
+        exercises[step.exercise] = replace(exercises[step.exercise], hold_s=step.hold_s)
+    return Catalogue(exercises, catalogue.profile)

@@ -141,11 +141,8 @@ def _controls(store: Store, person: int) -> Choices:
 
 
 def _models(preferred: str) -> dict[str, ModelInfo]:
-    have = model_store.installed()
-    if preferred not in have:
-        with st.spinner(f"Getting the {preferred} pose model ready (first run only)…"):
-            have[preferred] = model_store.provision(preferred, say=lambda _msg: None)
-    return {v: info for v, info in have.items() if v in (preferred, "lite")}
+    """The installed bundles the live coach may use: the chosen one and the lite fallback."""
+    return {v: info for v, info in model_store.installed().items() if v in (preferred, "lite")}
 
 
 def served_live() -> bool:
@@ -256,16 +253,14 @@ def render() -> None:
     choices = _controls(store, person)
     catalogue = catalogue_for(choices.profile.name, choices.profile.toml)
     hub = _hub(store)
-    try:
-        models = _models(choices.model)
-    except model_store.ModelError as exc:
-        st.error(str(exc))
-        return
+    models = _models(choices.model)
     hub.configure(LiveConfig(person, choices.exercise, choices.profile.name, choices.profile.toml, choices.source,
                              choices.model, choices.record), catalogue, models)
     video_col, status_col = st.columns([3, 2])
     with video_col:
         _camera(choices, hub)
+        if choices.model not in models:
+            st.caption(f"The {choices.model} pose model is fetched when you press Start (first time only).")
         if "lite" not in models and choices.model != "lite":
             st.caption("The lite model is not installed, so there is no faster fallback "
                        "(`posecoach models --install lite`).")

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from posecoach.adapters.estimator import PoseEstimator
-from posecoach.adapters.models import ModelInfo
+from posecoach.adapters.models import ModelInfo, provision
 from posecoach.adapters.store import SessionWriter, Store
 from posecoach.core.coach import FrameResult
 from posecoach.exercises.catalogue import Catalogue
@@ -102,11 +102,9 @@ class LiveCoach:
 
     def __init__(self, config: LiveConfig, catalogue: Catalogue, models: dict[str, ModelInfo],
                  store: Store | None, updates: queue.Queue, clock: Clock = time.monotonic) -> None:
-        if config.model not in models:
-            raise ValueError(f"the {config.model} model is not installed")
         self.config = config
         self.catalogue = catalogue
-        self.models = models
+        self.models = dict(models)  # variant -> installed bundle; the chosen one is provisioned if missing
         self.store = store
         self.updates = updates
         self.clock = clock
@@ -151,6 +149,8 @@ class LiveCoach:
     # The worker thread
     def _run(self) -> None:
         try:
+            if self.model not in self.models:
+                self.models[self.model] = provision(self.model, say=log.info)
             with contextlib.ExitStack() as stack:
                 estimator = stack.enter_context(PoseEstimator(self.models[self.model].path, mode="video"))
                 session = Session(self.catalogue, self.config.exercise, estimator)

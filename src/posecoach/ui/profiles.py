@@ -66,21 +66,34 @@ def check_profile(name: str, toml: str) -> str | None:
     return None
 
 
+def _save(store: Store, person: int) -> None:
+    name = st.session_state.get("profile_name_new", "").strip()
+    toml = st.session_state.get("profile_toml_new", "")
+    problem = check_profile(name, toml)
+    if problem is None:
+        store.save_profile(person, name, toml)
+    st.session_state["profile_message"] = ("error", problem) if problem else ("success", f"Saved profile {name!r}.")
+
+
+def _delete(store: Store, person: int) -> None:
+    name = st.session_state.get("profile_delete_pick")
+    if name:
+        store.delete_profile(person, name)
+        st.session_state["profile_message"] = ("success", f"Deleted profile {name!r}.")
+
+
 def profile_editor(store: Store, person: int) -> None:
-    """Save or delete the person's own profiles."""
+    """Save or delete the person's own profiles (callbacks, so the picker above sees the change)."""
     with st.expander("Your own profiles"):
-        name = st.text_input("Profile name", key="profile_name_new", placeholder="e.g. gentle")
-        toml = st.text_area("Profile (TOML)", value=TEMPLATE, height=200, key="profile_toml_new")
-        if st.button("Save profile", key="profile_save"):
-            problem = check_profile(name, toml)
-            if problem:
-                st.error(problem)
-            else:
-                store.save_profile(person, name.strip(), toml)
-                st.success(f"Saved profile {name.strip()!r}.")
+        st.text_input("Profile name", key="profile_name_new", placeholder="e.g. gentle")
+        st.text_area("Profile (TOML)", value=TEMPLATE, height=200, key="profile_toml_new")
+        st.button("Save profile", key="profile_save", on_click=_save, args=(store, person))
+        kind, message = st.session_state.pop("profile_message", (None, None))
+        if kind == "error":
+            st.error(message)
+        elif kind == "success":
+            st.success(message)
         saved = list(store.profiles(person))
         if saved:
-            doomed = st.selectbox("Delete a profile", ["", *saved], key="profile_delete_pick")
-            if doomed and st.button(f"Delete {doomed!r}", key="profile_delete"):
-                store.delete_profile(person, doomed)
-                st.rerun()
+            st.selectbox("Delete a profile", ["", *saved], key="profile_delete_pick")
+            st.button("Delete", key="profile_delete", on_click=_delete, args=(store, person))

@@ -21,6 +21,7 @@ class Clip:
     path: Path
     title: str
     exercise: str | None = None
+    demo: bool = False  # the index marks it as a good first clip to show
 
 
 def _entries(index: object) -> list[dict]:
@@ -34,6 +35,17 @@ def _entries(index: object) -> list[dict]:
     return []
 
 
+def _title(entry: dict, path: Path) -> str:
+    """A clip's name for people, e.g. "lunge, kneeling: knee past ankle"."""
+    if isinstance(entry.get("title"), str):
+        return entry["title"]
+    parts = [str(entry[k]).replace("_", " ") for k in ("exercise", "variant") if entry.get(k)]
+    if not parts:
+        return path.stem
+    fault = entry.get("fault")
+    return ", ".join(parts) + (f": {str(fault).replace('_', ' ')}" if fault else ": good form") + f" ({path.stem})"
+
+
 def sample_clips(directory: Path = SAMPLES_DIR) -> list[Clip]:
     """The sample clips, described by ``index.json`` when there is one, else every ``*.mp4``."""
     if not directory.is_dir():
@@ -44,23 +56,23 @@ def sample_clips(directory: Path = SAMPLES_DIR) -> list[Clip]:
     except (OSError, ValueError):
         index = None
     for entry in _entries(index):
-        name = next((entry[k] for k in ("file", "path", "video", "name") if isinstance(entry.get(k), str)), None)
+        name = next((entry[k] for k in ("clip", "file", "path", "video") if isinstance(entry.get(k), str)), None)
         if name is None or not (directory / Path(name).name).is_file():
             continue
         path = directory / Path(name).name
-        exercise = entry.get("exercise")
-        title = entry.get("title") or entry.get("description") or path.stem
-        described[path.name] = Clip(path, str(title), exercise if isinstance(exercise, str) else None)
+        exercise = entry.get("exercise") if isinstance(entry.get("exercise"), str) else None
+        described[path.name] = Clip(path, _title(entry, path), exercise, bool(entry.get("demo")))
     for path in sorted(directory.glob("*.mp4")):
         described.setdefault(path.name, Clip(path, path.stem))
     return sorted(described.values(), key=lambda c: c.path.name)
 
 
 def demo_clip(clips: list[Clip]) -> Clip | None:
-    """The clip shown when there is no camera: a kneeling hip-flexor stretch if there is one."""
-    for clip in clips:
-        if clip.exercise == "lunge":
-            return clip
+    """The clip shown when there is no camera: a demo kneeling hip-flexor stretch if there is one."""
+    for wanted in (lambda c: c.demo and c.exercise == "lunge", lambda c: c.demo, lambda c: c.exercise == "lunge"):
+        found = [c for c in clips if wanted(c)]
+        if found:
+            return found[0]
     return clips[0] if clips else None
 
 
