@@ -30,6 +30,16 @@ def _parser() -> argparse.ArgumentParser:
     m = sub.add_parser("models", help="list installed pose models, or install one")
     m.add_argument("--install", nargs="*", choices=("lite", "full", "heavy"), help="provision these models")
     m.add_argument("--force", action="store_true", help="provision again even if installed")
+    bt = sub.add_parser("batch", help="analyse many recordings: one report each plus an index, resumable")
+    bt.add_argument("inputs", help="a folder (searched recursively) or a glob of videos and images")
+    bt.add_argument("--out", required=True, help="output folder for the reports and index.json")
+    bt.add_argument("--exercise", default="auto")
+    bt.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
+    bt.add_argument("--profile", default="beginner")
+    bt.add_argument("--stride", type=int, default=1)
+    bt.add_argument("--workers", type=int, help="processes (default: one per core)")
+    bt.add_argument("--ray", metavar="ADDRESS", help="run on a Ray cluster (recordings are sent to it)")
+    bt.add_argument("--quiet", action="store_true")
     b = sub.add_parser("bench", help="benchmarks (engine, speed, accuracy)")
     bsub = b.add_subparsers(dest="bench", required=True)
     be = bsub.add_parser("engine", help="engine cost per frame and re-scoring time (no model)")
@@ -52,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
             return analyze_command(args)
         if args.command == "models":
             return _models_command(args)
+        if args.command == "batch":
+            from posecoach.batch import run_batch
+
+            return run_batch(args)
         if args.command == "bench":
             return _bench_command(args)
     except KeyboardInterrupt:

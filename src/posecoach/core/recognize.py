@@ -74,12 +74,15 @@ def _features(b: Body) -> dict[str, float]:
         d = b.hip_mid[0] - np.mean(ankle_mid, axis=0)
         leg_rise = float(np.degrees(np.arctan2(-d[1], abs(d[0]))))
     support = [(b.xy[0, lm.WRIST[s], 1] - b.shoulder_mid[0, 1]) / scale for s in (0, 1) if b.seen[0, lm.WRIST[s]]]
+    axis = (b.shoulder_mid[0] - b.hip_mid[0]) / scale
+    along = [float((b.xy[0, lm.WRIST[s]] - b.shoulder_mid[0]) @ axis) / scale for s in (0, 1) if b.seen[0, lm.WRIST[s]]]
     return {
         "tilt": tilt,
         "leg_rise": leg_rise,
         "knee_near": knees[int(b.near[0])] if not np.isnan(knees[int(b.near[0])]) else np.nanmin(knees + [np.inf]),
         "hip_near": hips[int(b.near[0])] if not np.isnan(hips[int(b.near[0])]) else np.nan,
         "arm_support": float(max(support)) if support else np.nan,
+        "wrist_along": float(np.mean(along)) if along else np.nan,  # hands past the shoulders (+) or toward the hips (-)
         "belly_y": float(belly[1]) if not np.isnan(belly[1]) else np.nan,
         "knee_min": float(np.nanmin(knees)) if not np.isnan(knees).all() else np.nan,
         "knee_max": float(np.nanmax(knees)) if not np.isnan(knees).all() else np.nan,
@@ -137,6 +140,8 @@ def _prone(f: dict[str, float], p: RecognizeParams) -> Recognition:
     if arched or (leg_rise < 12 and trunk_rise >= 12):
         return Recognition("cobra", float(np.clip(0.6 + (trunk_rise - 12) / 60, 0.6, 0.95)))
     if leg_rise < 8 and trunk_rise < 12:
+        if -0.5 <= f["wrist_along"] <= 0.35:
+            return Recognition(None, 0.5)  # hands planted beside the chest: about to press up, not resting
         return Recognition("smr_release", 0.6)
     return Recognition(None, 0.5)
 

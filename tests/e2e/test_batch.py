@@ -1,0 +1,62 @@
+"""`posecoach batch`: one report per recording plus an index, resumable, locally and on Ray."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture()
+def recordings(tmp_path):
+    src = tmp_path / "in"
+    (src / "clinic_b").mkdir(parents=True)
+    shutil.copy(SAMPLES / "lunge_kneeling_ok_a.mp4", src / "anna.mp4")
+    shutil.copy(SAMPLES / "lunge_kneeling_ok_a.mp4", src / "clinic_b" / "anna.mp4")  # same name, other folder
+    (src / "broken.mp4").write_text("not a video")
+    return src
+
+
+def test_batch_reports_each_file_and_resumes(posecoach, recordings, tmp_path, full_model):
+    out = tmp_path / "out"
+    r = posecoach("batch", recordings, "--out", out, "--exercise", "lunge", "--workers", "2")
+    assert r.code == 1  # one input was broken
+    index = json.loads((out / "index.json").read_text())["files"]
+    assert sorted(index) == ["anna.json", "broken.json", "clinic_b__anna.json"]
+    assert index["broken.json"]["status"] == "error" and "broken.mp4" in index["broken.json"]["error"]
+    assert not (out / "broken.json").exists()
+    for name in ("anna.json", "clinic_b__anna.json"):
+        rep = json.loads((out / name).read_text())
+        assert rep["kind"] == "report" and rep["exercise"] == "lunge"
+        assert index[name]["frames"] == rep["summary"]["frames"] > 0
+    assert not list(out.glob(".*partial*"))
+    before = (out / "anna.json").stat().st_mtime_ns
+    again = posecoach("batch", recordings, "--out", out, "--exercise", "lunge")
+    assert "2 already done, 1 to analyse" in again.err
+    assert (out / "anna.json").stat().st_mtime_ns == before
+
+
+def test_batch_on_a_local_ray_instance(recordings, tmp_path, full_model):
+    ray = pytest.importorskip("ray", reason="the ray extra is not installed")
+    import argparse
+
+    from posecoach.batch import run_batch
+
+    (recordings / "broken.mp4").unlink()
+    out = tmp_path / "ray_out"
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        args = argparse.Namespace(inputs=str(recordings), out=str(out), exercise="lunge", model="full",
+                                  profile="beginner", stride=1, workers=None, ray="auto", quiet=True)
+        assert run_batch(args) == 0
+    finally:
+        ray.shutdown()
+    index = json.loads((out / "index.json").read_text())["files"]
+    assert sorted(index) == ["anna.json", "clinic_b__anna.json"]
+    rep = json.loads((out / "anna.json").read_text())
+    assert rep["input"] == "anna.mp4" and rep["summary"]["frames"] > 0

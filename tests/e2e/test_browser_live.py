@@ -1,0 +1,315 @@
+"""The live coach in a real browser: a rendered clip plays as the webcam, the page coaches it.
+
+The app runs as `make run` runs it (`streamlit run app.py`), with its data in a temporary
+folder. Headless Chromium plays the clip as its camera (YUV4MPEG2 fake capture), the test
+picks the webcam and the clip's exercise, presses Start and reads the page: the cue the
+clip's truth calls for, the hold timer, and the session in the SQLite store. Screenshots go
+to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from posecoach.exercises.catalogue import load_catalogue
+from tests.e2e.y4m import to_y4m
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "sample_videos"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+EXERCISE_NAME = "Kneeling hip-flexor stretch"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _until(what: str, check: Callable[[], object], timeout_s: float, every_s: float = 0.5):
+    """Poll ``check`` until it returns something truthy; fail naming ``what`` after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}")
+        time.sleep(every_s)
+
+
+@dataclass
+class Server:
+    url: str
+    db: Path
+    log: Path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    data = tmp_path_factory.mktemp("posecoach-data")
+    port = _free_port()
+    log = data / "streamlit.log"
+    env = {**os.environ, "POSECOACH_DATA": str(data)}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode}: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                return resp.read().decode().strip() == "ok"
+        except OSError:
+            return False
+
+    try:
+        _until("the app's health check", healthy, 90)
+        yield Server(url, data / "posecoach.db", log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _browser(fake_camera: Path):
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip("Chromium is not installed (/usr/bin/chromium, /usr/bin/chromedriver): run tools/install_browser.sh")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 f"--user-data-dir={tempfile.mkdtemp(prefix='posecoach-chromium-')}",
+                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                 f"--use-file-for-fake-video-capture={fake_camera}", "--window-size=1400,1400"):
+        opts.add_argument(flag)
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+
+
+def _truth(clip: str) -> dict:
+    path = SAMPLES / f"{clip}.truth.json"
+    if not path.exists():
+        pytest.fail(f"{path} is missing: render the sample clips with `make samples`")
+    return json.loads(path.read_text())
+
+
+def _hold_frames(truth: dict) -> list[dict]:
+    return [f for f in truth["frames"] if f.get("phase") == "hold" and f.get("exercise") == truth["exercise"]]
+
+
+def expected_cues(truth: dict) -> set[str]:
+    """Every cue of the checks the clip's truth says fail while the pose is held."""
+    failing = {cid for f in _hold_frames(truth) for cid, v in f["checks"].items() if v == "fail"}
+    spec = load_catalogue(truth.get("profile") or "beginner")[truth["exercise"]]
+    return {text for c in spec.checks if c.id in failing for cond in c.conditions
+            for text in (cond.cue_low, cond.cue_high) if text}
+
+
+def good_form_s(truth: dict) -> float:
+    """Seconds of the clip in which every check the truth names passes."""
+    good = [f for f in _hold_frames(truth) if f["checks"] and set(f["checks"].values()) == {"pass"}]
+    return len(good) / float(truth["fps"])
+
+
+class Page:
+    """The coach page in the browser, driven through what a person sees and clicks."""
+
+    def __init__(self, driver, artifacts: Path, name: str) -> None:
+        self.d, self.artifacts, self.name = driver, artifacts, name
+
+    def text(self) -> str:
+        from selenium.webdriver.common.by import By
+
+        return self.d.find_element(By.TAG_NAME, "body").text
+
+    def cue(self) -> str:
+        from selenium.webdriver.common.by import By
+
+        found = self.d.find_elements(By.CSS_SELECTOR, ".posecoach-cue")
+        return found[0].text.strip() if found else ""
+
+    def hold(self) -> tuple[float, float] | None:
+        """The hold timer as (good-form seconds, target seconds), if shown."""
+        m = re.search(r"(\d+):(\d\d) of (\d+):(\d\d)", self.text())
+        if not m:
+            return None
+        a, b, c, d = map(int, m.groups())
+        return a * 60 + b, c * 60 + d
+
+    def shot(self, suffix: str) -> Path:
+        self.artifacts.mkdir(exist_ok=True)
+        path = self.artifacts / f"live_{self.name}_{suffix}.png"
+        self.d.save_screenshot(str(path))
+        return path
+
+    def choose_radio(self, option: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        label = _until(f"the {option!r} choice", lambda: [e for e in self.d.find_elements(
+            By.CSS_SELECTOR, '[data-testid="stRadio"] label') if e.text.strip() == option], 30)[0]
+        label.click()
+
+    def choose(self, label: str, option: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        def combobox():
+            return self.d.find_elements(By.CSS_SELECTOR, f'input[role="combobox"][aria-label="{label}"]')
+
+        _until(f"the {label!r} box", combobox, 30)[0].click()
+        options = _until(f"the option {option!r}", lambda: [o for o in self.d.find_elements(
+            By.CSS_SELECTOR, '[role="option"]') if o.text.strip() == option], 15)
+        options[0].click()
+        _until(f"{option!r} chosen", lambda: combobox() and combobox()[0].get_attribute("value") == option, 15)
+
+    def press(self, caption: str) -> None:
+        """Press the camera's Start or Stop button (inside the camera component's frame)."""
+        from selenium.webdriver.common.by import By
+
+        def find():
+            for frame in self.d.find_elements(By.CSS_SELECTOR, "iframe"):
+                self.d.switch_to.frame(frame)
+                buttons = [b for b in self.d.find_elements(By.TAG_NAME, "button") if b.text.strip().lower() == caption]
+                if buttons:
+                    buttons[0].click()
+                    self.d.switch_to.default_content()
+                    return True
+                self.d.switch_to.default_content()
+            return False
+
+        _until(f"the {caption} button", find, 30)
+
+
+def _sessions(db: Path) -> list[dict]:
+    if not db.exists():
+        return []
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in con.execute(
+            "SELECT s.*, (SELECT COUNT(*) FROM frames f WHERE f.session = s.id) AS n_frames,"
+            " (SELECT COUNT(*) FROM frames f WHERE f.session = s.id AND f.landmarks IS NOT NULL) AS n_pose"
+            " FROM sessions s ORDER BY s.id")]
+    finally:
+        con.close()
+
+
+def _frame_checks(db: Path, session: int) -> list[dict[str, str]]:
+    con = sqlite3.connect(db)
+    try:
+        return [json.loads(r[0]) for r in con.execute("SELECT checks FROM frames WHERE session = ? ORDER BY t_ms", (session,))]
+    finally:
+        con.close()
+
+
+def _holds(db: Path, session: int) -> list[tuple]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT exercise, side, good_form_s, target_s FROM holds WHERE session = ?", (session,)).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def fake_cameras(tmp_path_factory) -> Callable[[str], Path]:
+    folder = tmp_path_factory.mktemp("fake-cameras")
+
+    def make(clip: str) -> Path:
+        out = folder / f"{clip}.y4m"
+        if not out.exists():
+            to_y4m(SAMPLES / f"{clip}.mp4", out)
+        return out
+
+    return make
+
+
+def _coach_clip(server: Server, fake_camera: Path, artifacts: Path, name: str, seen: Callable[[Page], object]):
+    """Open the page, pick the webcam and the kneeling stretch, press Start, wait for ``seen``,
+    press Stop. Return what ``seen`` found and the stored session."""
+    before = {s["id"] for s in _sessions(server.db)}
+    driver = _browser(fake_camera)
+    page = Page(driver, artifacts, name)
+    try:
+        driver.get(server.url)
+        _until("the coach page", lambda: "live coach" in page.text(), 60)
+        assert "sharp, shooting or pulsing pain" in page.text() and "not medical advice" in page.text()
+        page.choose_radio("Webcam")
+        page.choose("Exercise", EXERCISE_NAME)
+        page.shot("ready")
+        page.press("start")
+        found = _until(f"the coach's verdict on {name}", lambda: seen(page), 120)
+        page.shot("coaching")
+        page.press("stop")
+    except BaseException:
+        page.shot("failed")
+        raise
+    finally:
+        driver.quit()
+
+    def stored():
+        new = [s for s in _sessions(server.db) if s["id"] not in before]
+        return new if new and all(s["ended"] for s in new) else None
+
+    sessions = _until("the session to be stored and closed", stored, 30)
+    return found, max(sessions, key=lambda s: s["n_frames"])
+
+
+def test_a_knee_past_the_ankle_is_cued_live_and_the_session_is_stored(server, fake_cameras, artifacts):
+    clip = "lunge_kneeling_knee_past_ankle"
+    truth = _truth(clip)
+    cues = expected_cues(truth)
+    assert cues, "the clip's truth names no failing check"
+
+    cue, session = _coach_clip(server, fake_cameras(clip), artifacts, clip, lambda p: p.cue() if p.cue() in cues else None)
+
+    assert cue in cues
+    assert (session["exercise_arg"], session["source"], session["width"], session["height"]) == ("lunge", "webcam", 640, 480)
+    assert session["model"] in ("full", "lite") and len(session["model_sha256"]) == 64
+    assert session["n_pose"] >= 10
+    failing = {cid for f in _hold_frames(truth) for cid, v in f["checks"].items() if v == "fail"}
+    stored_fails = {cid for checks in _frame_checks(server.db, session["id"]) for cid, v in checks.items() if v == "fail"}
+    assert failing & stored_fails
+
+
+def test_good_form_runs_the_hold_timer_live_and_the_hold_is_stored(server, fake_cameras, artifacts):
+    clip = "lunge_kneeling_ok_a"
+    truth = _truth(clip)
+    good_s = good_form_s(truth)
+    target_s = load_catalogue("beginner")["lunge"].hold_s
+    assert good_s >= 2.0, "the clip's truth holds good form for less than 2 s"
+
+    def counting(page: Page):
+        hold = page.hold()
+        return hold if hold and hold[1] == target_s and hold[0] >= 2 else None
+
+    hold, session = _coach_clip(server, fake_cameras(clip), artifacts, clip, counting)
+
+    assert hold[1] == target_s and 2 <= hold[0] <= target_s
+    assert session["exercise_arg"] == "lunge" and session["n_pose"] >= 10
+    holds = _holds(server.db, session["id"])
+    assert holds and max(h[2] for h in holds) >= 2.0
+    assert {h[0] for h in holds} == {"lunge"} and {h[3] for h in holds} == {target_s}
