@@ -1,0 +1,95 @@
+"""Property-based tests: geometry's ranges and invariances, and parsers that never crash."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from posecoach.adapters.landmarks_file import parse_landmarks
+from posecoach.adapters.video import InputError
+from posecoach.core.geometry import front_angle_deg, inner_angle_deg, tilt_from_vertical_deg
+from posecoach.exercises.catalogue import ConfigError, _Reader, apply_overrides, load_base, parse_toml
+
+coord = st.floats(-2000, 2000, allow_nan=False, allow_infinity=False)
+point = st.tuples(coord, coord).map(np.array)
+
+
+def distinct(a, b, c) -> bool:
+    return np.hypot(*(a - b)) > 1e-3 and np.hypot(*(c - b)) > 1e-3
+
+
+@given(point, point, point, point)
+def test_angles_stay_in_range(a, b, c, front):
+    if not distinct(a, b, c) or np.hypot(*front) < 1e-6:
+        return
+    inner = float(inner_angle_deg(a, b, c))
+    assert 0.0 <= inner <= 180.0
+    f = float(front_angle_deg(a, b, c, front))
+    assert np.isnan(f) or 0.0 <= f < 360.0
+    lean = float(tilt_from_vertical_deg(b, a, np.array(1.0)))
+    assert np.isnan(lean) or -90.0 <= lean <= 90.0
+
+
+@given(point, point, point, point, st.floats(0.01, 100), point)
+def test_angles_do_not_change_with_image_scale_or_position(a, b, c, front, scale, shift):
+    if not distinct(a, b, c) or np.hypot(*front) < 1e-3:
+        return
+    u, v = a - b, c - b
+    if abs(u[0] * v[1] - u[1] * v[0]) < 1e-3 * np.hypot(*u) * np.hypot(*v):
+        return  # nearly straight: the sign of a tiny turn is not stable
+    if abs(u[0] * front[1] - u[1] * front[0]) < 1e-3 * np.hypot(*u) * np.hypot(*front):
+        return
+    moved = [p * scale + shift for p in (a, b, c)]
+    assert np.isclose(inner_angle_deg(*moved), inner_angle_deg(a, b, c), atol=1e-6)
+    assert np.isclose(front_angle_deg(*moved, front), front_angle_deg(a, b, c, front), atol=1e-6)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5),
+    max_leaves=30,
+)
+frame = st.fixed_dictionaries({"t_ms": json_values, "landmarks": json_values}, optional={"image_measures": json_values})
+doc = st.fixed_dictionaries(
+    {"schema": st.sampled_from([1, 1, 2, "1", None]), "kind": st.sampled_from(["landmarks", "report", None])},
+    optional={"width": json_values, "height": json_values, "fps": json_values, "frames": st.lists(frame, max_size=4)},
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=200)
+@given(st.one_of(doc.map(json.dumps), st.text(max_size=200)))
+def test_landmarks_parser_never_crashes(text):
+    try:
+        parsed = parse_landmarks("f.json", text)
+    except InputError as exc:
+        assert str(exc).startswith("f.json")
+        return
+    for t, lms, measures in parsed.frames:
+        assert np.isfinite(t)
+        assert lms is None or (lms.shape == (33, 4) and np.isfinite(lms).all())
+        assert all(np.isfinite(v) for v in measures.values())
+
+
+toml_text = st.one_of(
+    st.text(max_size=120),
+    st.builds(
+        lambda ex, check, key, value: f"[{ex}.{check}]\n{key} = {value}\n",
+        st.sampled_from(["lunge", "cobra", "plank", "squat", ""]),
+        st.sampled_from(["front_knee_90", "elbow_bend", "body_line", "nope", "hold_s"]),
+        st.sampled_from(["band", "margin", "required", "cue_low", "x"]),
+        st.sampled_from(["[80, 100]", "[100, 80]", "[1]", '"wide"', "-3", "true", "nan", "inf", '[0, "none"]', "{}"]),
+    ),
+)
+
+
+@settings(max_examples=300)
+@given(toml_text)
+def test_profile_parser_never_crashes(text):
+    try:
+        data = parse_toml("p.toml", text)
+        apply_overrides(load_base(), {k: v for k, v in data.items() if k not in ("base", "name")}, _Reader("p.toml", text))
+    except ConfigError as exc:
+        assert str(exc).startswith("p.toml")
