@@ -279,6 +279,17 @@ MEASURES: dict[str, MeasureFn] = {
 IMAGE_MEASURES = ("lumbar_curve",)
 
 
+# Measures a front or back view can show; every other one is a side-view (sagittal) measure,
+# which a front view distorts (a 165-degree elbow reads 178), so it is unknown there.
+FRONT_VIEW_MEASURES = frozenset({"hip_level", "feet_width", "knee_gap", "ankle_to_knee"})
+
+
 def compute_measures(b: Body, names: list[str] | tuple[str, ...]) -> dict[str, np.ndarray]:
     """Compute the named landmark measures, each an array over frames (NaN = unknown)."""
-    return {name: MEASURES[name](b) for name in names if name in MEASURES}
+    facing_camera = (b.view == 1) | (b.view == 2)
+    out = {}
+    for name in names:
+        if name in MEASURES:
+            values = MEASURES[name](b)
+            out[name] = values if name in FRONT_VIEW_MEASURES else np.where(facing_camera, np.nan, values)
+    return out
