@@ -38,7 +38,7 @@ def figure_four():
 CASES = [
     ("lunge", "front_knee_90", S.kneeling_lunge(), S.kneeling_lunge(far_shin=300)),
     ("lunge", "knee_over_ankle", S.kneeling_lunge(), S.kneeling_lunge(far_shin=245, far_thigh=-20)),
-    ("lunge", "no_lumbar_arch", S.kneeling_lunge(), S.kneeling_lunge(trunk=100)),
+    ("lunge", "no_lumbar_arch", S.kneeling_lunge(), S.kneeling_lunge(trunk=104)),
     ("lunge", "trunk_upright", S.kneeling_lunge(), S.kneeling_lunge(trunk=106)),
     ("lunge", "back_knee_down", S.kneeling_lunge(), S.kneeling_lunge(near_thigh=200, near_shin=260)),
     ("cobra", "hips_down", S.cobra(), S.cobra(near_thigh=200, far_thigh=200)),
