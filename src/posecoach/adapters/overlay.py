@@ -21,7 +21,7 @@ CUE = (255, 220, 80)
 INK = (20, 20, 20)
 FONT = cv2.FONT_HERSHEY_DUPLEX
 VERDICT_COLOUR = {"pass": GOOD, "fail": BAD, "unknown": UNSURE}
-HIDDEN_MEASURES = ("back_knee_lift", "lumbar_curve")  # not angles, or not at a joint
+HIDDEN_MEASURES = ("back_shin_rise", "lumbar_curve")  # not angles, or not at a joint
 MIN_VISIBILITY = 0.5
 
 

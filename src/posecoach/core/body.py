@@ -22,7 +22,7 @@ class BodyParams:
     """Settings of the orientation decisions (dimensionless unless stated)."""
 
     min_visibility: float = 0.5  # a landmark below this visibility counts as not seen
-    side_view_max_width: float = 0.32  # shoulder or hip width / trunk length below: side view
+    side_view_max_width: float = 0.42  # shoulder or hip width / trunk length below: side view (about 25 degrees off)
     front_view_min_width: float = 0.55  # above: front or back view
     face_visible: float = 0.6  # nose visibility above which a wide view is a front view
     upright_max_deg: float = 60.0  # trunk within this of vertical: upright or kneeling

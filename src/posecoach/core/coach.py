@@ -95,7 +95,7 @@ class FrameResult:
 def _anchor_leg(name: str, b: Body) -> int | None:
     joint = {
         "front_knee": (lm.KNEE, front_leg), "front_shin": (lm.ANKLE, front_leg),
-        "back_hip": (lm.HIP, back_leg), "back_knee_lift": (lm.KNEE, back_leg),
+        "back_hip": (lm.HIP, back_leg), "back_shin_rise": (lm.KNEE, back_leg),
         "elbow": (lm.ELBOW, near_leg), "hip": (lm.HIP, near_leg), "knee": (lm.KNEE, near_leg),
         "body_line": (lm.HIP, near_leg), "bent_hip": (lm.HIP, bent_leg),
         "straight_knee": (lm.KNEE, straight_leg), "straight_hip": (lm.HIP, straight_leg),
@@ -110,7 +110,7 @@ def _anchor_leg(name: str, b: Body) -> int | None:
 
 
 # Measures in trunk lengths (dimensionless) keep three decimals; angles one.
-RATIO_MEASURES = frozenset({"back_knee_lift", "hip_lift", "feet_width", "knee_gap", "ankle_to_knee", "lumbar_curve"})
+RATIO_MEASURES = frozenset({"hip_lift", "feet_width", "knee_gap", "ankle_to_knee", "lumbar_curve"})
 
 
 def _finite_or_none(value: float, name: str = "") -> float | None:

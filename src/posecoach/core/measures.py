@@ -129,13 +129,14 @@ def m_front_shin(b: Body) -> np.ndarray:
     return _nan_unless(ok, lean)
 
 
-def m_back_knee_lift(b: Body) -> np.ndarray:
-    """Height of the back knee above the front foot's sole, in trunk lengths."""
-    back, front = back_leg(b), front_leg(b)
-    ok = b.seen_at(lm.KNEE, back) & (b.seen_at(lm.HEEL, front) | b.seen_at(lm.FOOT, front))
-    floor_y = np.fmax(b.point(lm.HEEL, front)[:, 1], b.point(lm.FOOT, front)[:, 1])
-    lift = (floor_y - b.point(lm.KNEE, back)[:, 1]) / b.trunk_px
-    return _nan_unless(ok, lift)
+def m_back_shin_rise(b: Body) -> np.ndarray:
+    """Rise of the back shin from horizontal, degrees 0..90: near 0 with the back knee down on
+    the floor (kneeling), steep when the back knee is lifted (standing split stance). Knee and
+    ankle of the same leg, so camera height does not bias it as comparing two legs would."""
+    back = back_leg(b)
+    ok = b.seen_at(lm.KNEE, back) & b.seen_at(lm.ANKLE, back)
+    d = b.point(lm.KNEE, back) - b.point(lm.ANKLE, back)
+    return _nan_unless(ok, np.degrees(np.arctan2(np.abs(d[:, 1]), np.abs(d[:, 0]))))
 
 
 def m_elbow(b: Body) -> np.ndarray:
@@ -256,7 +257,7 @@ MEASURES: dict[str, MeasureFn] = {
     "back_hip": m_back_hip,
     "trunk_lean": m_trunk_lean,
     "front_shin": m_front_shin,
-    "back_knee_lift": m_back_knee_lift,
+    "back_shin_rise": m_back_shin_rise,
     "elbow": m_elbow,
     "hip": m_hip,
     "knee": m_knee,
