@@ -36,7 +36,7 @@ class RecognizeParams:
     lunge_min_back_hip: float = 165.0  # the back thigh at or behind the trunk line
     lunge_min_split: float = 0.35  # knees apart along the facing direction
     pigeon_min_shin_lean: float = 50.0  # pigeon's front shin lies across the floor
-    smooth_window_ms: float = 1000.0
+    end_on_max_trunk: float = 0.7  # trunk shorter than this many thigh lengths: lying, seen end-on
 
 
 def _f(x: np.ndarray) -> float:
@@ -173,6 +173,20 @@ def _supine(f: dict[str, float], p: RecognizeParams) -> Recognition:
     return Recognition(None, 0.6)
 
 
+def _facing_camera(f: dict[str, float], p: RecognizeParams, b: Body) -> Recognition:
+    """A front or back view shows few sagittal angles: only the rest positions seen end-on
+    (lying with the feet toward the camera) are recognised; anything else is left unsaid."""
+    thighs = [float(norm2(b.xy[0, lm.KNEE[s]] - b.xy[0, lm.HIP[s]])) for s in (0, 1)
+              if b.seen[0, lm.KNEE[s]] and b.seen[0, lm.HIP[s]]]
+    if not thighs or b.trunk_px[0] >= p.end_on_max_trunk * float(np.mean(thighs)):
+        return Recognition(None, 0.5)
+    hips_w = float(norm2(b.xy[0, lm.LEFT_HIP] - b.xy[0, lm.RIGHT_HIP]))
+    knees_w = float(norm2(b.xy[0, lm.LEFT_KNEE] - b.xy[0, lm.RIGHT_KNEE]))
+    if knees_w <= 0.6 * hips_w:
+        return Recognition("knees_together_rest", 0.6)
+    return Recognition("constructive_rest", 0.5)
+
+
 def recognize(b: Body, params: RecognizeParams | None = None) -> list[Recognition]:
     """Per-frame recognition over the frames of ``b`` (one Recognition per frame)."""
     p = params or RecognizeParams()
@@ -192,6 +206,8 @@ def _recognize_one(b: Body, p: RecognizeParams) -> Recognition:
     tilt = f["tilt"]
     if np.isnan(tilt):
         return Recognition(None, 0.0)
+    if f["view"] in (1.0, 2.0):
+        return _facing_camera(f, p, b)
     if tilt <= p.upright_max_deg:
         return _upright(f, p, b)
     if np.isnan(f["belly_y"]):
@@ -210,7 +226,7 @@ def _recognize_one(b: Body, p: RecognizeParams) -> Recognition:
 class RecognitionSmoother:
     """Causal majority vote over the last ``window_ms``; frames with confidence 0 do not vote."""
 
-    window_ms: float = 1000.0
+    window_ms: float = 600.0
     _votes: deque = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
