@@ -178,8 +178,14 @@ def _facing_camera(f: dict[str, float], p: RecognizeParams, b: Body) -> Recognit
     (lying with the feet toward the camera) are recognised; anything else is left unsaid."""
     thighs = [float(norm2(b.xy[0, lm.KNEE[s]] - b.xy[0, lm.HIP[s]])) for s in (0, 1)
               if b.seen[0, lm.KNEE[s]] and b.seen[0, lm.HIP[s]]]
-    if not thighs or b.trunk_px[0] >= p.end_on_max_trunk * float(np.mean(thighs)):
+    end_on = bool(thighs) and b.trunk_px[0] < p.end_on_max_trunk * float(np.mean(thighs))
+    if not end_on:
+        if f["tilt"] <= p.upright_max_deg:
+            rec = _upright(f, p, b)  # a split stance still shows from the front
+            return rec if rec.exercise == "lunge" else Recognition(None, rec.confidence)
         return Recognition(None, 0.5)
+    if np.isnan(f["knee_min"]) or f["knee_min"] > 130:
+        return Recognition(None, 0.4)
     hips_w = float(norm2(b.xy[0, lm.LEFT_HIP] - b.xy[0, lm.RIGHT_HIP]))
     knees_w = float(norm2(b.xy[0, lm.LEFT_KNEE] - b.xy[0, lm.RIGHT_KNEE]))
     if knees_w <= 0.6 * hips_w:
