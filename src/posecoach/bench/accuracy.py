@@ -99,7 +99,7 @@ def clip_table(results: list[ClipResult]) -> str:
     for r in results:
         by_ex[r.exercise].append(r)
     rows = []
-    for ex, rs in sorted(by_ex.items()):
+    for ex, rs in sorted(by_ex.items(), key=lambda kv: str(kv[0])):
         errs: dict[str, list[float]] = defaultdict(list)
         agree: dict[str, list[int]] = defaultdict(list)
         unk: dict[str, list[int]] = defaultdict(list)
@@ -116,7 +116,8 @@ def clip_table(results: list[ClipResult]) -> str:
         angle_txt = "; ".join(f"{k} {_stats(v)}" for k, v in sorted(errs.items()))
         check_txt = "; ".join(f"{k} {100 * np.mean(v):.0f}% (unknown {100 * np.mean(unk[k]):.0f}%)"
                               for k, v in sorted(agree.items()))
-        rows.append([ex, str(len(rs)), str(frames), f"{100 * det:.0f}%", f"{100 * rec:.0f}%", angle_txt or "-", check_txt or "-"])
+        rows.append([str(ex), str(len(rs)), str(frames), f"{100 * det:.0f}%", f"{100 * rec:.0f}%",
+                     angle_txt or "-", check_txt or "-"])
     return table(rows, ["exercise", "clips", "frames", "detected", "recognised",
                         "angle error deg, median / p95", "verdict agreement"])
 
