@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.posecoach-installed
 MODEL  := models/pose_landmarker_full.task
 
-.PHONY: run test test-fast lint models clean samples bench
+.PHONY: run test test-fast lint models clean samples bench browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "posecoach needs Python 3.11 or later"'
@@ -26,7 +26,11 @@ models: $(STAMP)
 run: $(STAMP) $(MODEL)
 	$(VENV)/bin/streamlit run app.py
 
-test: $(STAMP) $(MODEL)
+# The page's end-to-end tests drive Debian's chromium (installed with apt when missing).
+browser:
+	bash tools/install_browser.sh
+
+test: $(STAMP) $(MODEL) browser
 	$(PY) -m pytest
 
 test-fast: $(STAMP)

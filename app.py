@@ -1,4 +1,4 @@
-"""The posecoach page (Streamlit): `make run` opens it."""
+"""The posecoach app (Streamlit): `make run` opens it."""
 
 from posecoach.ui.main import main
 

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from posecoach.exercises.catalogue import load_catalogue
+from posecoach.ui.words import side_words
 from tests.e2e.y4m import to_y4m
 
 pytestmark = pytest.mark.slow
@@ -44,10 +46,18 @@ def _free_port() -> int:
 
 
 def _until(what: str, check: Callable[[], object], timeout_s: float, every_s: float = 0.5):
-    """Poll ``check`` until it returns something truthy; fail naming ``what`` after ``timeout_s``."""
+    """Poll ``check`` until it returns something truthy; fail naming ``what`` after ``timeout_s``.
+
+    An element that Streamlit re-rendered while ``check`` looked at it counts as "not yet".
+    """
+    from selenium.common.exceptions import StaleElementReferenceException
+
     deadline = time.monotonic() + timeout_s
     while True:
-        value = check()
+        try:
+            value = check()
+        except StaleElementReferenceException:
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:
@@ -94,7 +104,8 @@ def server(tmp_path_factory) -> Iterator[Server]:
             proc.wait()
 
 
-def _browser(fake_camera: Path):
+def _browser(fake_camera: Path | None):
+    """Headless Chromium; ``fake_camera`` is a .y4m it plays as its webcam, None for no camera at all."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip("Chromium is not installed (/usr/bin/chromium, /usr/bin/chromedriver): run tools/install_browser.sh")
     from selenium import webdriver
@@ -102,11 +113,13 @@ def _browser(fake_camera: Path):
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 f"--user-data-dir={tempfile.mkdtemp(prefix='posecoach-chromium-')}",
-                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                 f"--use-file-for-fake-video-capture={fake_camera}", "--window-size=1400,1400"):
+    flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run",
+             f"--user-data-dir={tempfile.mkdtemp(prefix='posecoach-chromium-')}", "--window-size=1400,1400"]
+    if fake_camera is not None:
+        flags += ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                  f"--use-file-for-fake-video-capture={fake_camera}"]
+    for flag in flags:
         opts.add_argument(flag)
     return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
 
@@ -170,9 +183,14 @@ class Page:
     def choose_radio(self, option: str) -> None:
         from selenium.webdriver.common.by import By
 
-        label = _until(f"the {option!r} choice", lambda: [e for e in self.d.find_elements(
-            By.CSS_SELECTOR, '[data-testid="stRadio"] label') if e.text.strip() == option], 30)[0]
-        label.click()
+        def chosen():
+            labels = [e for e in self.d.find_elements(By.CSS_SELECTOR, '[data-testid="stRadio"] label')
+                      if e.text.strip() == option]
+            if labels and not labels[0].find_elements(By.CSS_SELECTOR, "input:checked"):
+                labels[0].click()
+            return labels and labels[0].find_elements(By.CSS_SELECTOR, "input:checked")
+
+        _until(f"the {option!r} choice", chosen, 30, every_s=1.0)
 
     def choose(self, label: str, option: str) -> None:
         from selenium.webdriver.common.by import By
@@ -180,28 +198,72 @@ class Page:
         def combobox():
             return self.d.find_elements(By.CSS_SELECTOR, f'input[role="combobox"][aria-label="{label}"]')
 
-        _until(f"the {label!r} box", combobox, 30)[0].click()
-        options = _until(f"the option {option!r}", lambda: [o for o in self.d.find_elements(
-            By.CSS_SELECTOR, '[role="option"]') if o.text.strip() == option], 15)
-        options[0].click()
-        _until(f"{option!r} chosen", lambda: combobox() and combobox()[0].get_attribute("value") == option, 15)
+        def chosen():
+            box = combobox()
+            if not box:
+                return False
+            if box[0].get_attribute("value") == option:
+                return True
+            options = [o for o in self.d.find_elements(By.CSS_SELECTOR, '[role="option"]') if o.text.strip() == option]
+            (options or box)[0].click()  # open the list, then pick the option
+            return False
+
+        _until(f"{option!r} chosen in {label!r}", chosen, 30, every_s=1.0)
+
+    def switch_on(self, label: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        def toggle():
+            return [t for t in self.d.find_elements(By.CSS_SELECTOR, '[data-testid="stCheckbox"] label, label')
+                    if t.text.strip() == label]
+
+        def switched_on():
+            found = toggle()
+            if found and not found[0].find_elements(By.CSS_SELECTOR, "input:checked"):
+                found[0].click()
+            return found and found[0].find_elements(By.CSS_SELECTOR, "input:checked")
+
+        _until(f"{label!r} on", switched_on, 30, every_s=1.0)
+
+    def _in_camera_frame(self, act: Callable[[list], bool]) -> bool:
+        """Run ``act`` on the buttons inside each embedded frame until it returns True."""
+        from selenium.webdriver.common.by import By
+
+        for frame in self.d.find_elements(By.CSS_SELECTOR, "iframe"):
+            self.d.switch_to.frame(frame)
+            try:
+                if act(self.d.find_elements(By.TAG_NAME, "button")):
+                    return True
+            finally:
+                self.d.switch_to.default_content()
+        return False
+
+    def _start_shown(self) -> bool:
+        return self._in_camera_frame(lambda buttons: any(b.text.strip().lower() == "start" for b in buttons))
+
+    def wait_for_start(self) -> None:
+        """Wait until the page has settled with the camera's Start button showing."""
+        _until("the Start button", self._start_shown, 30)
+
+    def stop(self) -> None:
+        """Press Stop until the camera shows Start again (a click during a re-render can be lost)."""
+        def stopped() -> bool:
+            if self._start_shown():
+                return True
+            self.press("stop")
+            return False
+
+        _until("the camera to stop", stopped, 30, every_s=2.0)
 
     def press(self, caption: str) -> None:
         """Press the camera's Start or Stop button (inside the camera component's frame)."""
-        from selenium.webdriver.common.by import By
+        def click(buttons) -> bool:
+            found = [b for b in buttons if b.text.strip().lower() == caption]
+            if found:
+                found[0].click()
+            return bool(found)
 
-        def find():
-            for frame in self.d.find_elements(By.CSS_SELECTOR, "iframe"):
-                self.d.switch_to.frame(frame)
-                buttons = [b for b in self.d.find_elements(By.TAG_NAME, "button") if b.text.strip().lower() == caption]
-                if buttons:
-                    buttons[0].click()
-                    self.d.switch_to.default_content()
-                    return True
-                self.d.switch_to.default_content()
-            return False
-
-        _until(f"the {caption} button", find, 30)
+        _until(f"the {caption} button", lambda: self._in_camera_frame(click), 30)
 
 
 def _sessions(db: Path) -> list[dict]:
@@ -247,23 +309,24 @@ def fake_cameras(tmp_path_factory) -> Callable[[str], Path]:
     return make
 
 
-def _coach_clip(server: Server, fake_camera: Path, artifacts: Path, name: str, seen: Callable[[Page], object]):
-    """Open the page, pick the webcam and the kneeling stretch, press Start, wait for ``seen``,
-    press Stop. Return what ``seen`` found and the stored session."""
+def _coach(server: Server, fake_camera: Path | None, artifacts: Path, name: str,
+           setup: Callable[[Page], None], seen: Callable[[Page], object]):
+    """Open the page, ``setup`` the choices, press Start, wait for ``seen``, press Stop.
+    Return what ``seen`` found, and the stored session with the most frames."""
     before = {s["id"] for s in _sessions(server.db)}
     driver = _browser(fake_camera)
     page = Page(driver, artifacts, name)
     try:
         driver.get(server.url)
-        _until("the coach page", lambda: "live coach" in page.text(), 60)
-        assert "sharp, shooting or pulsing pain" in page.text() and "not medical advice" in page.text()
-        page.choose_radio("Webcam")
-        page.choose("Exercise", EXERCISE_NAME)
+        _until("the coach page with its safety notes", lambda: all(
+            words in page.text() for words in ("live coach", "sharp, shooting or pulsing pain", "not medical advice")), 60)
+        setup(page)
+        page.wait_for_start()
         page.shot("ready")
         page.press("start")
         found = _until(f"the coach's verdict on {name}", lambda: seen(page), 120)
         page.shot("coaching")
-        page.press("stop")
+        page.stop()
     except BaseException:
         page.shot("failed")
         raise
@@ -278,15 +341,24 @@ def _coach_clip(server: Server, fake_camera: Path, artifacts: Path, name: str, s
     return found, max(sessions, key=lambda s: s["n_frames"])
 
 
+def _webcam_and_kneeling_stretch(page: Page) -> None:
+    page.choose_radio("Webcam")
+    page.choose("Exercise", EXERCISE_NAME)
+
+
 def test_a_knee_past_the_ankle_is_cued_live_and_the_session_is_stored(server, fake_cameras, artifacts):
     clip = "lunge_kneeling_knee_past_ankle"
     truth = _truth(clip)
     cues = expected_cues(truth)
     assert cues, "the clip's truth names no failing check"
 
-    cue, session = _coach_clip(server, fake_cameras(clip), artifacts, clip, lambda p: p.cue() if p.cue() in cues else None)
+    def cued(page: Page):
+        spoken = page.d.execute_script("return window.__posecoachSound ? window.__posecoachSound.lastId : 0")
+        return (page.cue(), spoken) if page.cue() in cues and spoken else None
 
-    assert cue in cues
+    (cue, spoken_id), session = _coach(server, fake_cameras(clip), artifacts, clip, _webcam_and_kneeling_stretch, cued)
+
+    assert cue in cues and spoken_id > 0  # shown in large type, and handed to the browser's speech
     assert (session["exercise_arg"], session["source"], session["width"], session["height"]) == ("lunge", "webcam", 640, 480)
     assert session["model"] in ("full", "lite") and len(session["model_sha256"]) == 64
     assert session["n_pose"] >= 10
@@ -302,14 +374,46 @@ def test_good_form_runs_the_hold_timer_live_and_the_hold_is_stored(server, fake_
     target_s = load_catalogue("beginner")["lunge"].hold_s
     assert good_s >= 2.0, "the clip's truth holds good form for less than 2 s"
 
+    front_leg = Counter(f["side"] for f in _hold_frames(truth)).most_common(1)[0][0]
+
     def counting(page: Page):
         hold = page.hold()
-        return hold if hold and hold[1] == target_s and hold[0] >= 2 else None
+        return (hold, page.text()) if hold and hold[1] == target_s and hold[0] >= 2 else None
 
-    hold, session = _coach_clip(server, fake_cameras(clip), artifacts, clip, counting)
+    (hold, text), session = _coach(server, fake_cameras(clip), artifacts, clip, _webcam_and_kneeling_stretch, counting)
 
     assert hold[1] == target_s and 2 <= hold[0] <= target_s
+    # The picture is mirrored for the webcam, the sides stay anatomical:
+    assert side_words("lunge", front_leg) in text
     assert session["exercise_arg"] == "lunge" and session["n_pose"] >= 10
     holds = _holds(server.db, session["id"])
     assert holds and max(h[2] for h in holds) >= 2.0
     assert {h[0] for h in holds} == {"lunge"} and {h[3] for h in holds} == {target_s}
+
+
+def test_without_a_camera_the_demo_clip_is_coached(server, artifacts):
+    def demo_is_the_default(page: Page) -> None:
+        from selenium.webdriver.common.by import By
+
+        def checked():
+            return [e.text for e in page.d.find_elements(By.CSS_SELECTOR, '[data-testid="stRadio"] label')
+                    if e.find_elements(By.CSS_SELECTOR, "input:checked")]
+
+        _until("the sample clip to become the camera", lambda: checked() == ["Sample clip"], 30)
+        page.switch_on("Record video of this session")
+
+    def analysed(page: Page):
+        m = re.search(r"([\d.]+) frames/s analysed", page.text())
+        return m if m and float(m.group(1)) > 0 and page.hold() else None
+
+    _, session = _coach(server, None, artifacts, "no_camera_demo", demo_is_the_default, analysed)
+
+    assert session["source"].startswith("clip:") and session["exercise_arg"] == "auto"
+    assert session["n_pose"] >= 10
+    video = Path(session["video_path"])  # recording was switched on: the frames the coach saw are kept
+    assert video.parent.parent == server.db.parent
+    import av
+
+    with av.open(str(video)) as container:
+        frames = sum(1 for _ in container.decode(video=0))
+    assert frames >= session["n_frames"] - 1

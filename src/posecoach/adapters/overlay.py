@@ -50,11 +50,28 @@ def measure_verdicts(result: FrameResult, spec) -> dict[str, str]:
     return out
 
 
-def _label(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colour, thickness: int = 1) -> None:
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _label(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colour, thickness: int = 1,
+           taken: list[Box] | None = None) -> None:
+    """Text on a dark box at ``org`` (its baseline's left end), kept inside the image and, when
+    ``taken`` lists boxes already drawn, moved down until it covers none of them."""
     (w, h), base = cv2.getTextSize(text, FONT, scale, thickness)
     x, y = org
     x = int(min(max(4, x), img.shape[1] - w - 4))
     y = int(min(max(h + 4, y), img.shape[0] - base - 4))
+    if taken is not None:
+        for _ in range(6):
+            box = (x - 4, y - h - 4, x + w + 4, y + base + 3)
+            if not any(_overlaps(box, other) for other in taken) or y + h + base + 8 > img.shape[0] - base - 4:
+                break
+            y += h + base + 8
+        taken.append((x - 4, y - h - 4, x + w + 4, y + base + 3))
     cv2.rectangle(img, (x - 4, y - h - 4), (x + w + 4, y + base + 3), INK, -1)
     cv2.putText(img, text, (x, y), FONT, scale, colour, thickness, cv2.LINE_AA)
 
@@ -94,6 +111,7 @@ def _skeleton(img: np.ndarray, result: FrameResult, pts: np.ndarray, spec, scale
         if (i > 10 or i == 0) and vis[i] >= MIN_VISIBILITY:
             cv2.circle(img, (int(p[0]), int(p[1])), thick + 1, WHITE, -1, cv2.LINE_AA)
     verdicts = measure_verdicts(result, spec) if spec is not None else {}
+    taken: list[Box] = []
     for name, idx in result.anchors.items():
         value = result.angles.get(name)
         if value is None or name in HIDDEN_MEASURES:
@@ -102,7 +120,7 @@ def _skeleton(img: np.ndarray, result: FrameResult, pts: np.ndarray, spec, scale
         state = VERDICT_COLOUR.get(verdicts.get(name, ""), WHITE)
         if name in verdicts:
             cv2.circle(img, (x, y), thick * 4, state, thick, cv2.LINE_AA)
-        _label(img, f"{name.replace('_', ' ')} {value:.0f}", (x + 12, y - 12), scale * 0.8, state)
+        _label(img, f"{name.replace('_', ' ')} {value:.0f}", (x + 12, y - 12), scale * 0.8, state, taken=taken)
 
 
 def draw(rgb: np.ndarray, result: FrameResult, mirror: bool = False, spec=None) -> np.ndarray:

@@ -14,7 +14,7 @@ import streamlit as st
 from posecoach.adapters import models as model_store
 from posecoach.adapters.models import ModelInfo
 from posecoach.adapters.store import Store
-from posecoach.exercises.catalogue import Catalogue, load_catalogue
+from posecoach.exercises.catalogue import Catalogue
 from posecoach.ui import sound
 from posecoach.ui.common import get_store, privacy_footer, safety_notes
 from posecoach.ui.live import LiveConfig, LiveHub, LiveUpdate, frame_callback
@@ -55,8 +55,11 @@ class Choices:
 
     @property
     def source(self) -> str:
-        return "webcam" if self.source_kind == WEBCAM else f"{'clip' if self.source_kind == CLIP else 'upload'}:" \
-            f"{self.video.name if self.video else ''}"
+        """How the session names its source: "webcam", "clip:<file>" or "upload:<file>"."""
+        if self.source_kind == WEBCAM:
+            return "webcam"
+        prefix = "clip" if self.source_kind == CLIP else "upload"
+        return f"{prefix}:{self.video.name if self.video else ''}"
 
 
 def _hub(store: Store) -> LiveHub:
@@ -122,7 +125,7 @@ def _model_picker() -> str:
 
 
 def _controls(store: Store, person: int) -> Choices:
-    base = load_catalogue()
+    base = catalogue_for("beginner", None)  # the exercise list (the same in every profile)
     left, middle, right = st.columns([2, 2, 2])
     with left:
         exercise = _exercise_picker(base)
@@ -198,8 +201,8 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue) -> None:
     if result is None:
         _big("Starting…", size_rem=2.0)
         return
-    if result.cues:
-        _big(result.cues[0], "#d62828")
+    if result.cues:  # red while it stops the timer; amber for a tip while good form counts
+        _big(result.cues[0], "#b86e00" if result.hold.counting else "#d62828")
     elif result.exercise is None:
         _big("Get into one of the stretches", size_rem=2.0)
     else:
@@ -219,6 +222,8 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue) -> None:
         for check in spec.checks:
             verdict = result.checks.get(check.id, "unknown")
             st.markdown(f"{verdict_mark(verdict)} {check.id.replace('_', ' ').capitalize()}", help=check.why or None)
+    if update.ended and not update.error and update.session_id is not None:
+        st.success("Session saved. Press Start to go again.")
     stats = update.stats
     note = " (fell back to the lite model to keep up)" if update.fell_back else ""
     st.caption(fps_words(stats.processed_fps, stats.latency_ms, stats.model) + note +
@@ -241,7 +246,7 @@ def _status_panel(hub: LiveHub, catalogue: Catalogue, speech: bool, chime: bool)
     result = update.result
     if result is not None and not update.ended:
         planner.update(time.monotonic(), result.cues[0] if result.cues else None, result.hold)
-    sound.play(planner.last, speech, chime)
+    sound.play(planner, speech, chime)
 
 
 def render() -> None:

@@ -59,7 +59,11 @@ def person_picker(store: Store) -> Person:
     """Choose who is exercising (sidebar), creating a first person on first use."""
     people = store.people()
     if not people:
-        people = [store.add_person(DEFAULT_PERSON)]
+        try:
+            store.add_person(DEFAULT_PERSON)
+        except ValueError:  # another tab created it a moment ago
+            pass
+        people = store.people()
     ids = [p.id for p in people]
     if st.session_state.get("person_id") not in ids:
         st.session_state["person_id"] = ids[0]

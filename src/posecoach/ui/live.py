@@ -27,7 +27,7 @@ from posecoach.adapters.models import ModelInfo, provision
 from posecoach.adapters.store import SessionWriter, Store
 from posecoach.core.coach import FrameResult
 from posecoach.exercises.catalogue import Catalogue
-from posecoach.pipeline import Session
+from posecoach.pipeline import Session, needs_mask
 from posecoach.ui.meters import LagMonitor, LatestBox, RateMeter, Window
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,8 @@ class LiveCoach:
             if self.model not in self.models:
                 self.models[self.model] = provision(self.model, say=log.info)
             with contextlib.ExitStack() as stack:
-                estimator = stack.enter_context(PoseEstimator(self.models[self.model].path, mode="video"))
+                masks = needs_mask(self.catalogue, self.config.exercise)
+                estimator = stack.enter_context(PoseEstimator(self.models[self.model].path, mode="video", masks=masks))
                 session = Session(self.catalogue, self.config.exercise, estimator)
                 self._loop(session, stack)
         except Exception as exc:  # shown on the page; the stream itself keeps running
@@ -188,7 +189,7 @@ class LiveCoach:
                 fell_back = True
                 recorder.model_changed(self.models[self.model])
             offer(self.updates, LiveUpdate(result, self.stats(), self.session_id, fell_back))
-        recorder.close(session, self.stats().processed_fps)
+        recorder.close(session)
         offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, fell_back, ended=True))
 
     def _count(self, start_s: float, done_s: float, arrival_s: float) -> None:
@@ -204,7 +205,8 @@ class LiveCoach:
         if self.model == "lite" or "lite" not in self.models:
             return False
         log.info("processing lags behind the stream: falling back to the lite model")
-        session.estimator = stack.enter_context(PoseEstimator(self.models["lite"].path, mode="video"))
+        masks = needs_mask(self.catalogue, self.config.exercise)
+        session.estimator = stack.enter_context(PoseEstimator(self.models["lite"].path, mode="video", masks=masks))
         self.model = "lite"
         return True
 
@@ -217,6 +219,8 @@ class _SessionRecorder:
         self.writer: SessionWriter | None = None
         self.video = None
         self._last_holds_s = 0.0
+        self._frames = 0
+        self._last_t_ms = 0.0
 
     def add(self, rgb: np.ndarray, result: FrameResult, session: Session) -> int | None:
         if self.store is None:
@@ -224,7 +228,9 @@ class _SessionRecorder:
         if self.writer is None:
             self._open(rgb)
         det = session.last_detection
-        self.writer.add(result, None if det is None else det.landmarks, {})
+        self.writer.add(result, None if det is None else det.landmarks, session.last_image_measures)
+        self._frames += 1
+        self._last_t_ms = result.t_ms
         if result.t_ms / 1000.0 - self._last_holds_s >= 1.0:
             self.writer.save_holds(session.coach.holds.sets)
             self._last_holds_s = result.t_ms / 1000.0
@@ -236,9 +242,14 @@ class _SessionRecorder:
         if self.writer is not None:
             self.writer.update(model=model.variant, model_sha256=model.sha256)
 
-    def close(self, session: Session, fps: float) -> None:
+    def close(self, session: Session) -> None:
+        """Finish the video first, then mark the session ended (so an ended session's video is whole)."""
+        if self.video is not None:
+            self.video.close()
+            self.video = None
         if self.writer is not None:
-            self.writer.update(fps=round(fps, 2) if fps > 0 else None)
+            fps = (self._frames - 1) / (self._last_t_ms / 1000.0) if self._last_t_ms > 0 else None
+            self.writer.update(fps=None if fps is None else round(fps, 2))  # frames analysed per second
             self.writer.close(session.coach.holds.sets)
 
     def _open(self, rgb: np.ndarray) -> None:
@@ -255,11 +266,14 @@ class _SessionRecorder:
             path = Path(self.store.path).parent / "videos" / f"session-{self.writer.id}.mp4"
             path.parent.mkdir(parents=True, exist_ok=True)
             self.video = VideoWriter(path, w, h, 30.0)
-            self.stack.callback(self.video.close)
             self.writer.update(video_path=str(path))
 
     def _close_quietly(self) -> None:
-        """On an error, still mark what was stored (the writer is closed at most once)."""
+        """On an error, still close what was opened (each at most once)."""
+        if self.video is not None:
+            with contextlib.suppress(Exception):
+                self.video.close()
+            self.video = None
         if self.writer is not None and not self.writer.closed:
             with contextlib.suppress(Exception):
                 self.writer.close()

@@ -81,7 +81,7 @@ class LagMonitor:
     """Says when processing is too slow for the stream: the mean of the last ``frames``
     processing times (ms) is above ``limit_ms``, once at least ``frames`` were seen."""
 
-    def __init__(self, limit_ms: float = 50.0, frames: int = 30) -> None:
+    def __init__(self, limit_ms: float = 50.0, frames: int = 60) -> None:
         self.limit_ms = limit_ms
         self._window = Window(frames)
         self._frames = frames

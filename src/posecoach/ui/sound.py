@@ -7,6 +7,7 @@ only when it changes, at most once every ``cooldown_s``; a chime when a hold com
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from posecoach.core.holds import HoldStatus
@@ -22,10 +23,14 @@ class SoundEvent:
 
 
 class SoundPlanner:
-    """One cue at a time: speak a new cue at most every ``cooldown_s``; chime on completion."""
+    """One cue at a time: speak a new cue at most every ``cooldown_s``; chime on completion.
+
+    ``token`` tells the page's player that event ids restarted (a new planner).
+    """
 
     def __init__(self, cooldown_s: float = 4.0) -> None:
         self.cooldown_s = cooldown_s
+        self.token = uuid.uuid4().hex
         self._spoken: str | None = None
         self._spoken_at_s: float | None = None
         self._was_complete = False
@@ -64,7 +69,8 @@ JS = """
 export default function(component) {
   const { data } = component;
   if (!data || !data.enabled) { return; }
-  const state = window.__posecoachSound || (window.__posecoachSound = { lastId: 0, audio: null });
+  const state = window.__posecoachSound || (window.__posecoachSound = { lastId: 0, token: null, audio: null });
+  if (state.token !== data.token) { state.token = data.token; state.lastId = 0; }
   if (!data.event || data.event.id <= state.lastId) { return; }
   state.lastId = data.event.id;
   try {
@@ -96,15 +102,16 @@ export default function(component) {
 _component = None
 
 
-def play(event: SoundEvent | None, speech: bool, chime: bool, key: str = "posecoach-sound") -> None:
-    """Mount the sound player with the newest event (nothing plays when both are off)."""
+def play(planner: SoundPlanner, speech: bool, chime: bool, key: str = "posecoach-sound") -> None:
+    """Mount the sound player with the planner's newest event (nothing plays when both are off)."""
     global _component
     import streamlit as st
 
     if _component is None:
         _component = st.components.v2.component("posecoach_sound", js=JS)
+    event = planner.last
     data = {
-        "enabled": speech or chime, "speech": speech, "chime": chime,
+        "enabled": speech or chime, "speech": speech, "chime": chime, "token": planner.token,
         "event": None if event is None else {"id": event.id, "say": event.say, "chime": event.chime},
     }
     _component(key=key, data=data, height=0)

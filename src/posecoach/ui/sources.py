@@ -43,7 +43,7 @@ def _title(entry: dict, path: Path) -> str:
     if not parts:
         return path.stem
     fault = entry.get("fault")
-    return ", ".join(parts) + (f": {str(fault).replace('_', ' ')}" if fault else ": good form") + f" ({path.stem})"
+    return ", ".join(parts) + (f": {str(fault).replace('_', ' ')}" if fault else ": good form")
 
 
 def sample_clips(directory: Path = SAMPLES_DIR) -> list[Clip]:
@@ -64,7 +64,13 @@ def sample_clips(directory: Path = SAMPLES_DIR) -> list[Clip]:
         described[path.name] = Clip(path, _title(entry, path), exercise, bool(entry.get("demo")))
     for path in sorted(directory.glob("*.mp4")):
         described.setdefault(path.name, Clip(path, path.stem))
-    return sorted(described.values(), key=lambda c: c.path.name)
+    clips = list(described.values())  # the index's order first, then any other clip by name
+    seen: dict[str, int] = {}
+    for i, clip in enumerate(clips):  # number repeated titles: "..., good form (2)"
+        seen[clip.title] = seen.get(clip.title, 0) + 1
+        if seen[clip.title] > 1:
+            clips[i] = Clip(clip.path, f"{clip.title} ({seen[clip.title]})", clip.exercise, clip.demo)
+    return clips
 
 
 def demo_clip(clips: list[Clip]) -> Clip | None:
@@ -80,9 +86,9 @@ def player_factory(path: Path) -> Callable[[], object]:
     """A streamlit-webrtc ``player_factory`` that plays ``path`` in a loop, as if it were a camera."""
 
     def make_player():
-        from aiortc.contrib.media import MediaPlayer
+        from posecoach.ui.clip_player import ClipPlayer
 
-        return MediaPlayer(str(path), loop=True)
+        return ClipPlayer(path)
 
     return make_player
 
