@@ -156,7 +156,10 @@ def guidance_for(spec, verdicts: dict[str, int], obs: Observation) -> str | None
         return CUE_TURN_SIDE
     if spec.view == "front" and obs.view == "side":
         return CUE_TURN_FRONT
-    if not any(c.required and verdicts[c.id] == UNKNOWN for c in spec.checks):
+    # Checks this view cannot show are not required in it (pigeon's hips need a front view,
+    # its back leg a side view), so only those the view can show ask for better visibility.
+    shown = [c for c in spec.checks if c.required and (obs.view is None or obs.view in c.views)]
+    if not any(verdicts[c.id] == UNKNOWN for c in shown):
         return None
     if not obs.feet_seen:
         return CUE_FEET_OUT
