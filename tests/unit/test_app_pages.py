@@ -183,3 +183,22 @@ def test_a_chime_sounds_once_when_a_hold_completes_and_again_for_the_next_set():
     planner.update(5, "Lift your chest", _hold(True, "right"))
     assert planner.last.id > ids[0]
 
+
+
+def test_routine_mode_follows_the_seeds_routine_and_shows_where_the_person_is(app):
+    from posecoach.core.routine import RoutineTracker
+    from posecoach.exercises.catalogue import load_routine
+
+    app.selectbox(key="exercise").set_value("routine:seeds")
+    app.run()
+    assert not app.exception, app.exception
+    config, catalogue, _ = app.session_state["live_hub"]._plan
+    assert config.routine == "seeds" and config.exercise is None
+    assert catalogue["knee_to_chest"].hold_s == 60 and catalogue["constructive_rest"].hold_s == 300
+    update = _live_update(10)
+    tracker = RoutineTracker(load_routine("seeds"))
+    status = tracker.update(0.0, "constructive_rest", None, 0.0, False)
+    routed = LiveUpdate(update.result, update.stats, session_id=1, routine=status, routine_slots=tuple(tracker.routine.slots()))
+    app.session_state["live_hub"].updates.put(routed)
+    app.run()
+    assert "Routine, 0 of 7 holds done: constructive rest: hold 300 s with good form" in _text(app)

@@ -14,7 +14,7 @@ import streamlit as st
 from posecoach.adapters import models as model_store
 from posecoach.adapters.models import ModelInfo
 from posecoach.adapters.store import Store
-from posecoach.exercises.catalogue import Catalogue
+from posecoach.exercises.catalogue import Catalogue, load_routine, with_routine_targets
 from posecoach.ui import sound
 from posecoach.ui.common import get_store, privacy_footer, safety_notes
 from posecoach.ui.live import LiveConfig, LiveHub, LiveUpdate, frame_callback
@@ -44,6 +44,7 @@ class Choices:
     """What the person picked on this page."""
 
     exercise: str | None
+    routine: str | None  # a routine id: the exercise is recognised and the routine followed
     profile: ProfileChoice
     source_kind: str
     video: Path | None  # the clip or uploaded file for a file source
@@ -68,10 +69,17 @@ def _hub(store: Store) -> LiveHub:
     return st.session_state["live_hub"]
 
 
-def _exercise_picker(base: Catalogue) -> str | None:
-    names = {AUTO: "Recognise it for me", **{eid: spec.name for eid, spec in base.exercises.items()}}
+ROUTINES = {"routine:seeds": "Routine: the seeds' psoas release, hands-free",
+            "routine:quick": "Routine: quick hip-flexor set, hands-free"}
+
+
+def _exercise_picker(base: Catalogue) -> tuple[str | None, str | None]:
+    """(exercise id or None to recognise it, routine id or None)."""
+    names = {AUTO: "Recognise it for me", **ROUTINES, **{eid: spec.name for eid, spec in base.exercises.items()}}
     choice = st.selectbox("Exercise", list(names), format_func=names.get, key="exercise")
-    return None if choice == AUTO else choice
+    if choice in ROUTINES:
+        return None, choice.split(":", 1)[1]
+    return (None if choice == AUTO else choice), None
 
 
 def _profile_picker(store: Store, person: int) -> ProfileChoice:
@@ -128,7 +136,7 @@ def _controls(store: Store, person: int) -> Choices:
     base = catalogue_for("beginner", None)  # the exercise list (the same in every profile)
     left, middle, right = st.columns([2, 2, 2])
     with left:
-        exercise = _exercise_picker(base)
+        exercise, routine = _exercise_picker(base)
         profile = _profile_picker(store, person)
     with middle:
         kind, video = _source_picker()
@@ -140,7 +148,7 @@ def _controls(store: Store, person: int) -> Choices:
                            help="Off by default. Only your poses are stored unless you turn this on.")
         with st.expander("Advanced"):
             model = _model_picker()
-    return Choices(exercise, profile, kind, video, mirror, speech, chime, record, model)
+    return Choices(exercise, routine, profile, kind, video, mirror, speech, chime, record, model)
 
 
 def _models(preferred: str) -> dict[str, ModelInfo]:
@@ -201,6 +209,10 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue) -> None:
     if result is None:
         _big("Starting…", size_rem=2.0)
         return
+    if update.routine is not None:
+        r = update.routine
+        total = len(update.routine_slots)
+        st.info(f"Routine, {len(r.done)} of {total} holds done: {r.instruction}")
     if result.cues:  # red while it stops the timer; amber for a tip while good form counts
         _big(result.cues[0], "#b86e00" if result.hold.counting else "#d62828")
     elif result.exercise is None:
@@ -257,10 +269,12 @@ def render() -> None:
     safety_notes()
     choices = _controls(store, person)
     catalogue = catalogue_for(choices.profile.name, choices.profile.toml)
+    if choices.routine:
+        catalogue = with_routine_targets(catalogue, load_routine(choices.routine, catalogue))
     hub = _hub(store)
     models = _models(choices.model)
     hub.configure(LiveConfig(person, choices.exercise, choices.profile.name, choices.profile.toml, choices.source,
-                             choices.model, choices.record), catalogue, models)
+                             choices.model, choices.record, routine=choices.routine), catalogue, models)
     video_col, status_col = st.columns([3, 2])
     with video_col:
         _camera(choices, hub)

@@ -26,7 +26,8 @@ from posecoach.adapters.estimator import PoseEstimator
 from posecoach.adapters.models import ModelInfo, provision
 from posecoach.adapters.store import SessionWriter, Store
 from posecoach.core.coach import FrameResult
-from posecoach.exercises.catalogue import Catalogue
+from posecoach.core.routine import RoutineStatus, RoutineTracker
+from posecoach.exercises.catalogue import Catalogue, load_routine
 from posecoach.pipeline import Session, needs_mask
 from posecoach.ui.meters import LagMonitor, LatestBox, RateMeter, Window
 
@@ -48,6 +49,7 @@ class LiveConfig:
     record_video: bool = False
     lag_limit_ms: float = 50.0  # mean processing time above this falls back to the lite model
     idle_end_s: float = 3.0  # no frame for this long ends the session
+    routine: str | None = None  # follow this routine hands-free (the exercise is recognised)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class LiveUpdate:
     fell_back: bool = False
     error: str | None = None
     ended: bool = False
+    routine: RoutineStatus | None = None  # where the person is in the routine, when following one
+    routine_slots: tuple = ()  # every (step, side) of the routine
 
 
 def offer(q: queue.Queue, item: object) -> None:
@@ -163,6 +167,8 @@ class LiveCoach:
 
     def _loop(self, session: Session, stack: contextlib.ExitStack) -> None:
         recorder = _SessionRecorder(self.store, self.config, self.models[self.model], stack)
+        tracker = RoutineTracker(load_routine(self.config.routine, self.catalogue)) if self.config.routine else None
+        slots = tuple(tracker.routine.slots()) if tracker else ()
         lag = LagMonitor(self.config.lag_limit_ms)
         last_frame_s = self.clock()
         fell_back = False
@@ -188,7 +194,12 @@ class LiveCoach:
                 lag.reset()
                 fell_back = True
                 recorder.model_changed(self.models[self.model])
-            offer(self.updates, LiveUpdate(result, self.stats(), self.session_id, fell_back))
+            status = None
+            if tracker is not None:
+                status = tracker.update(result.t_ms, result.exercise, result.side, result.hold.good_form_s,
+                                        result.hold.complete)
+            offer(self.updates, LiveUpdate(result, self.stats(), self.session_id, fell_back, routine=status,
+                                           routine_slots=slots))
         recorder.close(session)
         offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, fell_back, ended=True))
 
