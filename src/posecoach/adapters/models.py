@@ -179,13 +179,14 @@ def _read_npm(tgz: Path, member: str) -> bytes:
 def write_bundle(members: dict[str, bytes], dest: Path) -> None:
     """Write an uncompressed zip whose members start at 4-byte aligned offsets.
 
-    Uses mediapipe's own bundle writer, the format its Tasks API memory-maps.
+    Uses mediapipe's own aligned zip writer (the layout its Tasks API memory-maps), with fixed
+    timestamps so that the same inputs always give the same bundle and the same sha256.
     """
-    from mediapipe.tasks.python.metadata.metadata_writers.model_asset_bundle_utils import (
-        create_model_asset_bundle,
-    )
+    from mediapipe.tasks.python.metadata.metadata_writers.model_asset_bundle_utils import AlignZipFile
 
-    create_model_asset_bundle(members, str(dest))
+    with AlignZipFile(str(dest), mode="w", alignment=4) as zf:
+        for name, data in members.items():
+            zf.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
 
 
 def _build_from_registries(variant: str, dest: Path, cache: Path, say: Progress) -> str:
