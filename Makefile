@@ -20,10 +20,15 @@ $(STAMP): pyproject.toml
 $(MODEL): | $(STAMP)
 	$(VENV)/bin/posecoach models --install full
 
+# The lite model lets the live page keep up on a slow machine; it needs npm, so it is optional.
+LITE := models/pose_landmarker_lite.task
+$(LITE): | $(STAMP)
+	-$(VENV)/bin/posecoach models --install lite
+
 models: $(STAMP)
 	$(VENV)/bin/posecoach models --install full
 
-run: $(STAMP) $(MODEL)
+run: $(STAMP) $(MODEL) $(LITE)
 	$(VENV)/bin/streamlit run app.py
 
 # The page's end-to-end tests drive Debian's chromium (installed with apt when missing).
