@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from posecoach.core.landmarks import NAMES
 from tests.poses import make_landmarks
 
 L_TRUNK, L_THIGH, L_SHIN, L_UPPER, L_FORE, L_NECK = 120.0, 95.0, 90.0, 62.0, 58.0, 32.0
@@ -63,15 +64,13 @@ def stick(
         elbow = _at(j[f"{side}_shoulder"], up, L_UPPER)
         j[f"{side}_elbow"], j[f"{side}_wrist"] = elbow, _at(elbow, fore, L_FORE)
     sign = 1.0 if facing == "right" else -1.0
-    cx, cy = width / 2 + sign * hip[0] - sign * 320 + (0 if facing == "right" else 0), hip[1]
     cy = height - hip[1] - 60
     img = {n: (width / 2 + sign * (x + hip[0] - 320), cy - y) for n, (x, y) in j.items()}
     lms = make_landmarks(img, width, height, near=near, visibility=visibility)
     if far_visibility is not None:
-        for i, name in enumerate(__import__("posecoach.core.landmarks", fromlist=["NAMES"]).NAMES):
+        for i, name in enumerate(NAMES):
             if name.startswith(far):
                 lms[i, 3] = far_visibility
-    del cx
     return lms
 
 

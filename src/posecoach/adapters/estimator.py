@@ -67,6 +67,7 @@ class PoseEstimator:
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
         self.mode = mode
         self._last_ts = -1
+        self._calls = 0
 
     def __enter__(self) -> PoseEstimator:
         return self
@@ -85,7 +86,11 @@ class PoseEstimator:
         import mediapipe as mp
 
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        with quiet_native_stderr():
+        # The native library logs its warnings on the first frames only; silencing file
+        # descriptor 2 process-wide on every frame would also hide other threads' messages.
+        self._calls += 1
+        quiet = quiet_native_stderr() if self._calls <= 3 else contextlib.nullcontext()
+        with quiet:
             if self.mode == "video":
                 ts = max(int(round(t_ms)), self._last_ts + 1)
                 self._last_ts = ts

@@ -47,8 +47,8 @@ def front_angle_deg(
     v = c - vertex
     sense = np.sign(cross2(u, front))
     sense = np.where(sense == 0, np.nan, sense)
-    swept = np.degrees(np.arctan2(cross2(u, v), dot2(u, v))) * sense
-    return np.mod(swept, 360.0)
+    swept = np.mod(np.degrees(np.arctan2(cross2(u, v), dot2(u, v))) * sense, 360.0)
+    return np.where(swept >= 360.0, 0.0, swept)  # mod of a tiny negative rounds up to 360
 
 
 def tilt_from_vertical_deg(low: np.ndarray, high: np.ndarray, forward_x: np.ndarray) -> np.ndarray:
