@@ -92,21 +92,31 @@ class FrameResult:
     anchors: dict[str, int]  # measure -> landmark index to label it at
 
 
-def _anchor_leg(name: str, b: Body) -> int | None:
-    joint = {
-        "front_knee": (lm.KNEE, front_leg), "front_shin": (lm.ANKLE, front_leg),
-        "back_hip": (lm.HIP, back_leg), "back_shin_rise": (lm.KNEE, back_leg),
-        "elbow": (lm.ELBOW, near_leg), "hip": (lm.HIP, near_leg), "knee": (lm.KNEE, near_leg),
-        "body_line": (lm.HIP, near_leg), "bent_hip": (lm.HIP, bent_leg),
-        "straight_knee": (lm.KNEE, straight_leg), "straight_hip": (lm.HIP, straight_leg),
-        "hang_hip": (lm.HIP, straight_leg), "neck": (lm.EAR, near_leg),
-        "trunk_lean": (lm.SHOULDER, near_leg), "hip_level": (lm.HIP, near_leg),
-    }.get(name)
-    if joint is None:
-        return None
-    pair, rule = joint
-    leg = int(rule(b)[0])
-    return pair[leg] if leg >= 0 else None
+# Where each measure's label is drawn: a landmark pair and the rule choosing its side.
+ANCHORS = {
+    "front_knee": (lm.KNEE, front_leg), "front_shin": (lm.ANKLE, front_leg),
+    "back_hip": (lm.HIP, back_leg), "back_shin_rise": (lm.KNEE, back_leg),
+    "elbow": (lm.ELBOW, near_leg), "hip": (lm.HIP, near_leg), "knee": (lm.KNEE, near_leg),
+    "body_line": (lm.HIP, near_leg), "bent_hip": (lm.HIP, bent_leg),
+    "straight_knee": (lm.KNEE, straight_leg), "straight_hip": (lm.HIP, straight_leg),
+    "hang_hip": (lm.HIP, straight_leg), "neck": (lm.EAR, near_leg),
+    "trunk_lean": (lm.SHOULDER, near_leg), "hip_level": (lm.HIP, near_leg),
+}
+
+
+def _anchors(names, b: Body) -> dict[str, int]:
+    """Landmark index per measure to label it at; each leg rule is evaluated once per frame."""
+    legs: dict = {}
+    out = {}
+    for name in names:
+        if name not in ANCHORS:
+            continue
+        pair, rule = ANCHORS[name]
+        if rule not in legs:
+            legs[rule] = int(rule(b)[0])
+        if legs[rule] >= 0:
+            out[name] = pair[legs[rule]]
+    return out
 
 
 # Measures in trunk lengths (dimensionless) keep three decimals; angles one.
@@ -292,7 +302,7 @@ class Observer:
                 measures[name] = float("nan") if value is None else float(value)
         side_idx = int(working_side(body, spec.side_rule)[0])
         side = SIDE_NAMES[side_idx] if side_idx >= 0 else None
-        anchors = {n: a for n in measures if (a := _anchor_leg(n, body)) is not None}
+        anchors = _anchors(measures, body)
         return Observation(t_ms, True, exercise, confidence, facing, side, view, measures, feet_seen, head_seen,
                            smooth, raw[:, 3], anchors)
 

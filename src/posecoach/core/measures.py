@@ -165,11 +165,6 @@ def m_straight_hip(b: Body) -> np.ndarray:
     return _hip_front_angle(b, straight_leg(b), lm.KNEE)
 
 
-def m_hang_hip(b: Body) -> np.ndarray:
-    """Hip angle of the hanging (more extended) leg."""
-    return _hip_front_angle(b, straight_leg(b), lm.KNEE)
-
-
 def m_body_line(b: Body) -> np.ndarray:
     return _hip_front_angle(b, near_leg(b), lm.ANKLE)
 
@@ -264,7 +259,7 @@ MEASURES: dict[str, MeasureFn] = {
     "bent_hip": m_bent_hip,
     "straight_knee": m_straight_knee,
     "straight_hip": m_straight_hip,
-    "hang_hip": m_hang_hip,
+    "hang_hip": m_straight_hip,  # the hanging leg is the more extended one
     "body_line": m_body_line,
     "hip_level": m_hip_level,
     "neck": m_neck,
