@@ -130,6 +130,21 @@ class Timeline:
     fails: list[tuple[str, Interval]]
 
 
+@dataclass(frozen=True)
+class HoldSummary:
+    """One exercise and side over a session: good-form seconds summed over its sets, the best
+    set, the target, whether a set reached it, reps, and how many sets were started."""
+
+    exercise: str
+    side: str | None
+    good_form_s: float
+    best_set_s: float
+    target_s: float
+    complete: bool
+    reps: int
+    sets: int
+
+
 @dataclass
 class Review:
     """A session's observations judged under one catalogue."""
@@ -143,6 +158,15 @@ class Review:
     @property
     def holds(self) -> list[HoldSet]:
         return self.rescored.holds
+
+    def hold_summary(self) -> list[HoldSummary]:
+        """Holds per exercise and side, in the order first started."""
+        groups: dict[tuple[str, str | None], list[HoldSet]] = {}
+        for h in self.holds:
+            groups.setdefault((h.exercise, h.side), []).append(h)
+        return [HoldSummary(e, side, round(sum(h.good_form_s for h in sets), 2), round(max(h.good_form_s for h in sets), 2),
+                            sets[-1].target_s, any(h.complete for h in sets), sum(h.reps for h in sets), len(sets))
+                for (e, side), sets in groups.items()]
 
     @property
     def counts(self) -> dict[str, dict[str, int]]:

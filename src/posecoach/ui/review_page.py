@@ -1,0 +1,286 @@
+"""The Review page: a stored session (or a video analysed now) played back annotated, each
+measure on a timeline with its bands and failing stretches, the faults with their times,
+pass and fail time per check, the holds, and the exports."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from posecoach.adapters import models
+from posecoach.adapters.store import SessionInfo, Store
+from posecoach.adapters.video import InputError
+from posecoach.exercises.catalogue import Catalogue
+from posecoach.review import Review, review
+from posecoach.ui.charts import timeline_chart
+from posecoach.ui.common import get_store, privacy_footer
+from posecoach.ui.profiles import catalogue_for, profile_choices
+from posecoach.ui.review_state import (
+    SESSION_KEY,
+    cache_dir,
+    catalogue_key,
+    judged_catalogue,
+    load,
+    profile_picker,
+    session_picker,
+    tuned_values,
+)
+from posecoach.ui.words import clock_s
+
+RECORDED, ANALYSE = "A recorded session", "Analyse a video"
+VIDEO_TYPES = ["mp4", "mov", "avi", "webm", "mkv", "m4v"]
+AUTO_RENDER_S = 180.0  # longer sessions draw their annotated video only when asked (about 5 ms a frame)
+MAX_FAULTS_LISTED = 40
+SEEK_KEY = "review_seek"
+
+
+def _person() -> int:
+    return int(st.session_state["person_id"])
+
+
+def _safe_suffix(name: str) -> str:
+    """The upload's extension if it is a video type we read, else ``.mp4`` (never a path)."""
+    suffix = Path(name).suffix.lower().lstrip(".")
+    return f".{suffix}" if suffix in VIDEO_TYPES else ".mp4"
+
+
+def _display_name(name: str) -> str:
+    """The upload's file name for display and the session's source (no folders, plain characters)."""
+    base = re.split(r"[\\/]", name)[-1]
+    return re.sub(r"[^\w.\- ]", "_", base)[:80] or "video"
+
+
+def _analyse_upload(store: Store, person: int) -> None:
+    base = catalogue_for("beginner", None)
+    upload = st.file_uploader("A video of a session", type=VIDEO_TYPES, key="review_upload",
+                              help="Analysed on this computer with the full pose model; the video is kept with the session.")
+    left, right = st.columns(2)
+    with left:
+        ids = ["auto", *base.exercises]
+        exercise = st.selectbox("Exercise", ids, key="review_upload_exercise",
+                                format_func=lambda e: "Recognise it" if e == "auto" else base[e].name)
+    with right:
+        choices = profile_choices(store, person)
+        label = st.selectbox("Thresholds", [c.label for c in choices], key="review_upload_profile")
+        choice = next(c for c in choices if c.label == label)
+    if not st.button("Analyse", type="primary", disabled=upload is None, key="review_analyse"):
+        return
+    model = models.installed().get("full")
+    if model is None:
+        st.error("The pose model is not installed: run `posecoach models --install full` (or `make run`).")
+        return
+    name = _display_name(upload.name)
+    uploads = Path(store.path).parent / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    path = uploads / f"upload-{re.sub(r'[^0-9a-zA-Z-]', '', str(upload.file_id))[:40]}{_safe_suffix(upload.name)}"
+    path.write_bytes(upload.getbuffer())
+    bar = st.progress(0.0, text=f"Analysing {name}…")
+
+    def progress(done: int, total: int) -> None:
+        if done % 10 == 0:
+            share = min(1.0, done / total) if total else 0.0
+            bar.progress(share, text=f"Analysing {name}: {done}{f' of {total}' if total else ''} frames")
+
+    try:
+        sid = analyse_into_store_ui(path, store, person, catalogue_for(choice.name, choice.toml),
+                                    None if exercise == "auto" else exercise, model, choice.toml, name, progress)
+    except InputError as exc:
+        bar.empty()
+        st.error(str(exc).replace(str(path), name))
+        return
+    finally:
+        path.unlink(missing_ok=True)
+    bar.empty()
+    st.session_state["review_pending"] = sid
+    st.rerun()
+
+
+def analyse_into_store_ui(path, store, person, catalogue, exercise, model, toml, name, progress) -> int:
+    from posecoach.ingest import analyse_into_store
+
+    return analyse_into_store(path, store, person, catalogue, exercise, model, profile_toml=toml, keep_video=True,
+                              source=f"file:{name}", on_progress=progress)
+
+
+def _seek_s(info: SessionInfo) -> float:
+    sid, seek = st.session_state.get(SEEK_KEY, (None, 0.0))
+    return seek if sid == info.id else 0.0
+
+
+def _jump(info: SessionInfo, t_s: float) -> None:
+    st.session_state[SEEK_KEY] = (info.id, max(0.0, t_s - 0.5))
+
+
+def _player(store: Store, info: SessionInfo, rv: Review, catalogue: Catalogue) -> None:
+    from posecoach.playback import render
+
+    target = cache_dir(store) / f"review-{info.id}-{info.n_frames}-{catalogue_key(catalogue)}.mp4"
+    video = Path(info.video_path) if info.video_path and Path(info.video_path).exists() else None
+    if not target.exists():
+        asked = st.session_state.get("review_render") == target.name
+        if info.duration_s > AUTO_RENDER_S and not asked:
+            st.button("Draw the annotated video", key="review_render_button",
+                      on_click=lambda: st.session_state.update(review_render=target.name),
+                      help=f"About {max(1, round(info.n_frames * 0.006))} s for this session.")
+            return
+        bar = st.progress(0.0, text="Drawing the annotated video…")
+
+        def progress(done: int, total: int) -> None:
+            if done % 15 == 0:
+                bar.progress(min(1.0, done / total) if total else 0.0, text="Drawing the annotated video…")
+
+        results = rv.frame_results()
+        try:
+            render(results, catalogue, info.width or 640, info.height or 480, info.fps, target, video, progress)
+        except (InputError, ValueError, OSError) as exc:
+            bar.empty()
+            st.error(f"Cannot draw the video: {exc}")
+            return
+        bar.empty()
+    st.video(str(target), start_time=int(_seek_s(info)))
+    st.caption("The recorded video with the coach's overlay." if video else
+               "No video was recorded for this session: the skeleton is animated from the stored poses.")
+
+
+def _faults(info: SessionInfo, rv: Review) -> None:
+    faults = rv.faults()
+    st.subheader("Form faults")
+    if not faults:
+        st.success("No form fault lasted half a second or more.")
+        return
+    st.caption("Each one jumps the video to that moment.")
+    for i, f in enumerate(faults[:MAX_FAULTS_LISTED]):
+        side = f" ({f.side})" if f.side else ""
+        worst = "" if f.worst is None else f" · worst {f.measure.replace('_', ' ')} {f.worst:g}"
+        st.button(f"{clock_s(f.start_s)} · {f.duration_s:.1f} s · {f.check.replace('_', ' ')}{side}: {f.cue}{worst}",
+                  key=f"fault-{i}", on_click=_jump, args=(info, f.start_s), width="stretch")
+    if len(faults) > MAX_FAULTS_LISTED:
+        st.caption(f"…and {len(faults) - MAX_FAULTS_LISTED} more (see the CSV export).")
+
+
+def check_table(rv: Review, exercise: str) -> pd.DataFrame:
+    """Pass, fail and can't-see time per check, with frame counts (the report's summary)."""
+    rows = []
+    for ct in rv.check_times():
+        if ct.exercise != exercise:
+            continue
+        c = rv.counts.get(ct.check, {})
+        share = "" if ct.pass_share is None else f"{100 * ct.pass_share:.0f}%"
+        rows.append({"check": ct.check, "required": "yes" if ct.required else "no", "pass s": f"{ct.pass_s:.1f}",
+                     "fail s": f"{ct.fail_s:.1f}", "can't see s": f"{ct.unknown_s:.1f}", "pass share": share,
+                     "pass frames": c.get("pass", 0), "fail frames": c.get("fail", 0)})
+    return pd.DataFrame(rows).set_index("check") if rows else pd.DataFrame()
+
+
+def hold_table(rv: Review) -> pd.DataFrame:
+    """Per exercise and side: good-form time over all its sets, the best set, the target."""
+    rows = [{"exercise": h.exercise, "side": h.side or "-", "good form": clock_s(h.good_form_s),
+             "good form s": f"{h.good_form_s:.1f}", "best set s": f"{h.best_set_s:.1f}", "target s": f"{h.target_s:g}",
+             "target reached": "yes" if h.complete else "no", "reps": h.reps, "sets": h.sets} for h in rv.hold_summary()]
+    return pd.DataFrame(rows).set_index("exercise") if rows else pd.DataFrame()
+
+
+def _hold_metrics(rv: Review, catalogue: Catalogue) -> None:
+    """The headline: good-form time per exercise and side against its target."""
+    summary = rv.hold_summary()[:4]
+    if not summary:
+        return
+    for col, h in zip(st.columns(len(summary)), summary, strict=True):
+        side = f" · {h.side}" if h.side else ""
+        col.metric(f"{catalogue[h.exercise].name}{side}", f"{clock_s(h.good_form_s)} of {clock_s(h.target_s)}",
+                   help="Seconds held with good form, over all sets of that side.")
+
+
+def timelines(rv: Review, exercise: str, marker_s: float | None) -> None:
+    for tl in rv.timelines(exercise):
+        st.altair_chart(timeline_chart(tl, marker_s), width="stretch")
+
+
+def _exports(store: Store, info: SessionInfo, rv: Review, catalogue: Catalogue) -> None:
+    st.subheader("Export")
+    stem = f"posecoach-session-{info.id}"
+    cols = st.columns(4)
+    # Each file is made when its button is pressed (on a thread of its own, no page commands).
+    cols[0].download_button("Report (JSON)", lambda: report_json(rv, info, stem), f"{stem}.json", "application/json",
+                            key="export_json", help="The analysis report, as `posecoach analyze --json` writes it.")
+    cols[1].download_button("Angles (CSV)", rv.csv_text, f"{stem}.csv", "text/csv", key="export_csv",
+                            help="Every frame: time, each angle, each check's verdict, the cue.")
+    video = cache_dir(store) / f"review-{info.id}-{info.n_frames}-{catalogue_key(catalogue)}.mp4"
+    if video.exists():
+        cols[2].download_button("Annotated video (MP4)", video.read_bytes, f"{stem}.mp4", "video/mp4", key="export_mp4")
+    else:
+        cols[2].caption("Draw the annotated video above to export it.")
+    name = {p.id: p.name for p in store.people()}.get(info.person, "")
+    cols[3].download_button("Summary for your physiotherapist (printable page)",
+                            lambda: summary_page(rv, info, name, catalogue.profile), f"{stem}-summary.html", "text/html",
+                            key="export_summary", help="Open it in your browser and print it (or save it as PDF).")
+
+
+def report_json(rv: Review, info: SessionInfo, input_name: str) -> str:
+    """The session's report per the analysis contract, under the thresholds it is judged with."""
+    doc = rv.report(input_name, info.width or 640, info.height or 480, info.fps, info.model or "unknown",
+                    info.model_sha256 or "", info.exercise_arg)
+    return json.dumps(doc, allow_nan=False, separators=(",", ":"))
+
+
+def summary_page(rv: Review, info: SessionInfo, person_name: str, profile: str) -> str:
+    from posecoach.summary import summary_html
+
+    return summary_html(rv, info, person_name, profile)
+
+
+def render() -> None:
+    store = get_store()
+    person = _person()
+    pending = st.session_state.pop("review_pending", None)
+    if pending is not None:
+        st.session_state[SESSION_KEY] = pending
+        st.session_state["review_source"] = RECORDED
+    st.title("Review")
+    kind = st.radio("What to review", [RECORDED, ANALYSE], horizontal=True, key="review_source")
+    if kind == ANALYSE:
+        _analyse_upload(store, person)
+        privacy_footer()
+        return
+    info = session_picker(store, person)
+    if info is None:
+        st.info("No sessions yet. Coach a stretch on the Coach page, or choose “Analyse a video” above.")
+        privacy_footer()
+        return
+    choice = profile_picker(store, person, info, key="review_profile")
+    catalogue = judged_catalogue(choice)
+    loaded = load(store, info)
+    if catalogue is None or loaded is None:
+        return
+    if tuned_values(choice):
+        st.caption(f"Judged with {len(tuned_values(choice))} threshold(s) tuned on the Tune page (not saved yet).")
+    rv = review(loaded.observations, catalogue)
+    exercises = rv.exercises()
+    _hold_metrics(rv, catalogue)
+    left, right = st.columns([5, 6], gap="large")
+    with left:
+        _player(store, info, rv, catalogue)
+        _faults(info, rv)
+    with right:
+        if not exercises:
+            st.info("No exercise was recognised in this session, so there is nothing to judge.")
+        else:
+            exercise = exercises[0]
+            if len(exercises) > 1:
+                exercise = st.radio("Exercise", exercises, horizontal=True, key="review_exercise",
+                                    format_func=lambda e: catalogue[e].name)
+            st.subheader(catalogue[exercise].name)
+            timelines(rv, exercise, _seek_s(info) or None)
+    if exercises:
+        st.subheader("Time per check")
+        for exercise in exercises:
+            st.markdown(f"**{catalogue[exercise].name}**")
+            st.table(check_table(rv, exercise))
+        st.subheader("Holds")
+        st.table(hold_table(rv))
+    _exports(store, info, rv, catalogue)
+    privacy_footer()

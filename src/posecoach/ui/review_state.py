@@ -1,0 +1,152 @@
+"""What the Review and Tune pages share: the chosen session, its observations (replayed once
+per session and kept), the profile to judge it with, and the thresholds being tuned."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from posecoach.adapters.store import SessionInfo, Store, StoreError
+from posecoach.core.coach import Observation
+from posecoach.exercises.catalogue import BUILTIN_PROFILES, Catalogue, ConfigError, parse_toml
+from posecoach.review import forced_exercise, observe
+from posecoach.tuning import with_values
+from posecoach.ui.profiles import ProfileChoice, catalogue_for, profile_choices
+from posecoach.ui.words import clock_s
+
+SESSION_KEY = "review_session"
+TUNED_KEY = "tune_values"  # {"profile": label, "values": {threshold key: value}}
+
+
+def when_words(iso: str) -> str:
+    """An ISO UTC time as local date and time, e.g. "24 Nov 2026 14:05"."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%d %b %Y %H:%M")
+    except ValueError:
+        return iso
+
+
+def source_words(info: SessionInfo) -> str:
+    kind, _, name = (info.source or "webcam").partition(":")
+    words = {"webcam": "live camera", "clip": "sample clip", "upload": "uploaded video", "file": "analysed video"}
+    return f"{words.get(kind, kind)} {name}".strip()
+
+
+def session_label(info: SessionInfo) -> str:
+    exercise = info.exercise_arg if info.exercise_arg not in (None, "auto") else "recognised"
+    ended = "" if info.ended else " · interrupted"
+    return f"{when_words(info.started)} · {exercise} · {clock_s(info.duration_s)} · {source_words(info)}{ended}"
+
+
+def session_picker(store: Store, person: int, key: str = SESSION_KEY) -> SessionInfo | None:
+    """Choose one of the person's stored sessions (newest first); None if there are none."""
+    sessions = [s for s in store.sessions(person) if s.n_frames > 0]
+    if not sessions:
+        return None
+    by_id = {s.id: s for s in sessions}
+    if st.session_state.get(key) not in by_id:
+        st.session_state[key] = sessions[0].id
+    chosen = st.selectbox("Session", list(by_id), format_func=lambda i: session_label(by_id[i]), key=key)
+    return by_id[chosen]
+
+
+@dataclass
+class Loaded:
+    """A stored session's header and observations (threshold-free, so any profile can judge them)."""
+
+    info: SessionInfo
+    observations: list[Observation]
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _observations(db_path: str, session_id: int, n_frames: int, exercise_arg: str | None) -> Loaded:
+    store = Store(db_path)
+    stored = store.load_session(session_id)
+    base = catalogue_for("beginner", None)  # measures do not depend on the profile
+    info = stored.info
+    obs = observe(((f.t_ms, f.landmarks, f.image_measures) for f in stored.frames), info.width or 640,
+                  info.height or 480, base, forced_exercise(exercise_arg, base))
+    return Loaded(info, obs)
+
+
+def load(store: Store, info: SessionInfo) -> Loaded | None:
+    """The session's observations, replayed once and kept while the session is unchanged."""
+    try:
+        with st.spinner("Reading the session…"):
+            return _observations(str(store.path), info.id, info.n_frames, info.exercise_arg)
+    except StoreError as exc:
+        st.error(str(exc))
+        return None
+
+
+def _recorded_choice(info: SessionInfo, choices: list[ProfileChoice]) -> ProfileChoice | None:
+    """The profile the session was coached with, if it is not among the choices any more."""
+    name = info.profile_name or "beginner"
+    if any(c.name == name and (c.toml is None) == (info.profile_toml is None) and
+           (c.toml is None or c.toml == info.profile_toml) for c in choices):
+        return None
+    if info.profile_toml is None:
+        return None
+    return ProfileChoice(f"{name} (as recorded)", info.profile_toml)
+
+
+def profile_picker(store: Store, person: int, info: SessionInfo, key: str) -> ProfileChoice:
+    """Built-in and the person's profiles, the session's own first selected."""
+    choices = profile_choices(store, person)
+    recorded = _recorded_choice(info, choices)
+    if recorded is not None:
+        choices.append(recorded)
+    labels = [c.label for c in choices]
+    if st.session_state.get(key) not in labels:
+        own = (info.profile_name or "beginner")
+        match = next((c.label for c in choices if c.name == own), None)
+        st.session_state[key] = recorded.label if recorded else (match or labels[0])
+    label = st.selectbox("Thresholds", labels, key=key, help="The profile the session is judged with; tune it on the Tune page.")
+    return choices[labels.index(label)]
+
+
+def catalogue_of(choice: ProfileChoice) -> Catalogue | None:
+    try:
+        return catalogue_for(choice.name, choice.toml)
+    except ConfigError as exc:
+        st.error(f"This profile cannot be used: {exc}")
+        return None
+
+
+def base_profile(choice: ProfileChoice) -> str:
+    """The built-in profile a choice builds on."""
+    if choice.toml is None:
+        return choice.name if choice.name in BUILTIN_PROFILES else "beginner"
+    try:
+        base = parse_toml("profile", choice.toml).get("base", "beginner")
+    except ConfigError:
+        return "beginner"
+    return base if base in BUILTIN_PROFILES else "beginner"
+
+
+def tuned_values(choice: ProfileChoice) -> dict[str, float]:
+    """The thresholds tuned on top of this profile (empty when none, or tuned on another)."""
+    tuned = st.session_state.get(TUNED_KEY) or {}
+    return dict(tuned.get("values", {})) if tuned.get("profile") == choice.label else {}
+
+
+def judged_catalogue(choice: ProfileChoice, use_tuned: bool = True) -> Catalogue | None:
+    catalogue = catalogue_of(choice)
+    if catalogue is None or not use_tuned:
+        return catalogue
+    return with_values(catalogue, tuned_values(choice))
+
+
+def catalogue_key(catalogue: Catalogue) -> str:
+    """A short digest of every threshold (names an annotated video made with them)."""
+    return hashlib.sha1(repr(sorted(catalogue.exercises.items())).encode()).hexdigest()[:12]
+
+
+def cache_dir(store: Store) -> Path:
+    path = Path(store.path).parent / "cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
