@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     bsub = b.add_subparsers(dest="bench", required=True)
     be = bsub.add_parser("engine", help="engine cost per frame and re-scoring time (no model)")
     be.add_argument("--frames", type=int, default=18000)
+    bv = bsub.add_parser("review", help="reviewing and re-scoring a long stored session (no model)")
+    bv.add_argument("--minutes", type=float, default=10.0)
     bs = bsub.add_parser("speed", help="raw landmarker vs whole pipeline, cold start (needs the models)")
     bs.add_argument("--clip", help="a 640x480 clip (default: a sample clip)")
     ba = bsub.add_parser("accuracy", help="angles, verdicts and recognition against the rendered clips' truth")
@@ -102,6 +104,10 @@ def _bench_command(args) -> int:
         from posecoach.bench.engine import run
 
         print(run(args.frames))
+    elif args.bench == "review":
+        from posecoach.bench.review import run as run_review
+
+        print(run_review(args.minutes))
     elif args.bench == "speed":
         from posecoach.bench.speed import run as run_speed
 

@@ -18,6 +18,7 @@ import contextlib
 import json
 import math
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -356,26 +357,78 @@ class Store:
         return StoredSession(info, frames, holds)
 
     def delete_session(self, session_id: int) -> None:
-        """Remove a session, its frames, holds and recorded video."""
+        """Remove a session, its frames, holds, recorded video and the files made from it."""
         with self._con() as con, _transaction(con):
             row = con.execute("SELECT video_path FROM sessions WHERE id = ?", (session_id,)).fetchone()
             con.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         if row is not None:
             _remove_file(row[0])
+        shutil.rmtree(session_cache_dir(self.path, session_id), ignore_errors=True)
 
     def delete_person(self, person: int) -> None:
         """Remove a person with their profiles, sessions, frames, holds and recorded videos."""
         with self._con() as con, _transaction(con):
-            videos = [r[0] for r in con.execute("SELECT video_path FROM sessions WHERE person = ?", (person,))]
+            rows = con.execute("SELECT id, video_path FROM sessions WHERE person = ?", (person,)).fetchall()
             con.execute("DELETE FROM people WHERE id = ?", (person,))
-        for video in videos:
+        for session_id, video in rows:
             _remove_file(video)
+            shutil.rmtree(session_cache_dir(self.path, session_id), ignore_errors=True)
 
     def integrity_ok(self) -> bool:
         """SQLite's own ``PRAGMA integrity_check`` and the foreign keys both pass."""
         with self._con() as con:
             ok = con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             return ok and not con.execute("PRAGMA foreign_key_check").fetchall()
+
+    # History: read-only aggregates over one person's sessions
+    def person_holds(self, person: int) -> list[tuple[int, StoredHold]]:
+        """All hold sets of a person's sessions as ``(session id, hold)``, oldest session first."""
+        with self._con() as con:
+            rows = con.execute(
+                "SELECT h.session, h.exercise, h.side, h.good_form_s, h.target_s, h.complete, h.reps"
+                " FROM holds h JOIN sessions s ON s.id = h.session WHERE s.person = ?"
+                " ORDER BY s.started, s.id, h.rowid",
+                (person,),
+            ).fetchall()
+        return [(sid, StoredHold(e, side, g, t, bool(c), r)) for sid, e, side, g, t, c, r in rows]
+
+    def failed_seconds(self, person: int, max_step_s: float = 0.5) -> list[tuple[int, str, str, str | None, float]]:
+        """Seconds each check was judged "fail", as rows ``(session, exercise, check, cue shown, failed_s)``.
+
+        A frame lasts until the next stored frame of its session (``LEAD(t_ms)``), at most
+        ``max_step_s`` so a gap in the stream is not counted; the last frame lasts one typical
+        step of its session (the mean step, else ``1 / fps``), capped alike. Rows are split by
+        the cue on screen at the time, which tells which way a two-sided check failed.
+        """
+        sql = """
+            WITH timed AS (
+                SELECT f.session, f.exercise, f.checks, f.cue,
+                       LEAD(f.t_ms) OVER (PARTITION BY f.session ORDER BY f.t_ms) - f.t_ms AS step_ms
+                FROM frames f JOIN sessions s ON s.id = f.session
+                WHERE s.person = :person
+            ), typical AS (
+                SELECT s.id AS session,
+                       COALESCE((MAX(f.t_ms) - MIN(f.t_ms)) / NULLIF(COUNT(*) - 1, 0), 1000.0 / NULLIF(s.fps, 0), 0.0)
+                           AS step_ms
+                FROM sessions s JOIN frames f ON f.session = s.id
+                WHERE s.person = :person
+                GROUP BY s.id
+            )
+            SELECT t.session, t.exercise, j.key, t.cue,
+                   SUM(MIN(COALESCE(t.step_ms, ty.step_ms), :max_step_ms)) / 1000.0
+            FROM timed t JOIN typical ty ON ty.session = t.session, json_each(t.checks) j
+            WHERE t.exercise IS NOT NULL AND j.value = 'fail'
+            GROUP BY t.session, t.exercise, j.key, t.cue
+            ORDER BY t.session, t.exercise, j.key, t.cue
+        """
+        with self._con() as con:
+            rows = con.execute(sql, {"person": person, "max_step_ms": max_step_s * 1000.0}).fetchall()
+        return [(int(s), str(e), str(c), cue, float(sec)) for s, e, c, cue, sec in rows]
+
+
+def session_cache_dir(db_path: Path, session_id: int) -> Path:
+    """Where files made from a session are kept (replayed poses, annotated videos)."""
+    return Path(db_path).parent / "cache" / f"session-{int(session_id)}"
 
 
 def _remove_file(path: str | None) -> None:

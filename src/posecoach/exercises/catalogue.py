@@ -269,7 +269,8 @@ def _override_check(check: CheckSpec, table: dict[str, Any], where: str, r: _Rea
             if len(conds) != 1:
                 names = ", ".join(c.measure for c in conds)
                 raise r.fail(f"{where}.{key}", f"check has several measures: set it per measure ({names})")
-            conds[0] = _override_condition(conds[0], table, where, r)
+            band_keys = {k: v for k, v in table.items() if k != "required"}
+            conds[0] = _override_condition(conds[0], band_keys, where, r)
             continue
         measures = [c.measure for c in conds]
         if key not in measures:

@@ -118,7 +118,7 @@ def _jump(info: SessionInfo, t_s: float) -> None:
 def _player(store: Store, info: SessionInfo, rv: Review, catalogue: Catalogue) -> None:
     from posecoach.playback import render
 
-    target = cache_dir(store) / f"review-{info.id}-{info.n_frames}-{catalogue_key(catalogue)}.mp4"
+    target = cache_dir(store, info.id) / f"annotated-{info.n_frames}-{catalogue_key(catalogue)}.mp4"
     video = Path(info.video_path) if info.video_path and Path(info.video_path).exists() else None
     if not target.exists():
         asked = st.session_state.get("review_render") == target.name
@@ -209,7 +209,7 @@ def _exports(store: Store, info: SessionInfo, rv: Review, catalogue: Catalogue) 
                             key="export_json", help="The analysis report, as `posecoach analyze --json` writes it.")
     cols[1].download_button("Angles (CSV)", rv.csv_text, f"{stem}.csv", "text/csv", key="export_csv",
                             help="Every frame: time, each angle, each check's verdict, the cue.")
-    video = cache_dir(store) / f"review-{info.id}-{info.n_frames}-{catalogue_key(catalogue)}.mp4"
+    video = cache_dir(store, info.id) / f"annotated-{info.n_frames}-{catalogue_key(catalogue)}.mp4"
     if video.exists():
         cols[2].download_button("Annotated video (MP4)", video.read_bytes, f"{stem}.mp4", "video/mp4", key="export_mp4")
     else:

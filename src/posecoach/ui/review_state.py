@@ -3,14 +3,17 @@ per session and kept), the profile to judge it with, and the thresholds being tu
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import pickle
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
 
-from posecoach.adapters.store import SessionInfo, Store, StoreError
+from posecoach import __version__
+from posecoach.adapters.store import SessionInfo, Store, StoreError, session_cache_dir
 from posecoach.core.coach import Observation
 from posecoach.exercises.catalogue import BUILTIN_PROFILES, Catalogue, ConfigError, parse_toml
 from posecoach.review import forced_exercise, observe
@@ -62,15 +65,32 @@ class Loaded:
     observations: list[Observation]
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _observations(db_path: str, session_id: int, n_frames: int, exercise_arg: str | None) -> Loaded:
-    store = Store(db_path)
+def _replay(store: Store, session_id: int, exercise_arg: str | None) -> list[Observation]:
     stored = store.load_session(session_id)
     base = catalogue_for("beginner", None)  # measures do not depend on the profile
     info = stored.info
-    obs = observe(((f.t_ms, f.landmarks, f.image_measures) for f in stored.frames), info.width or 640,
-                  info.height or 480, base, forced_exercise(exercise_arg, base))
-    return Loaded(info, obs)
+    return observe(((f.t_ms, f.landmarks, f.image_measures) for f in stored.frames), info.width or 640,
+                   info.height or 480, base, forced_exercise(exercise_arg, base))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _observations(db_path: str, session_id: int, n_frames: int, exercise_arg: str | None) -> Loaded:
+    """Replayed once (about half a millisecond a frame) and kept, in memory and in the
+    session's cache folder, which goes with the session when it is deleted."""
+    store = Store(db_path)
+    how = hashlib.sha1(f"{exercise_arg}:{__version__}".encode()).hexdigest()[:10]
+    path = cache_dir(store, session_id) / f"observations-{n_frames}-{how}.pickle"
+    obs = None
+    if path.exists():
+        with contextlib.suppress(Exception):  # a stale or damaged cache is made again
+            obs = pickle.loads(path.read_bytes())
+    if obs is None:
+        obs = _replay(store, session_id, exercise_arg)
+        with contextlib.suppress(OSError):
+            tmp = path.with_suffix(".partial")
+            tmp.write_bytes(pickle.dumps(obs, protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(path)
+    return Loaded(store.session(session_id), obs)
 
 
 def load(store: Store, info: SessionInfo) -> Loaded | None:
@@ -146,7 +166,8 @@ def catalogue_key(catalogue: Catalogue) -> str:
     return hashlib.sha1(repr(sorted(catalogue.exercises.items())).encode()).hexdigest()[:12]
 
 
-def cache_dir(store: Store) -> Path:
-    path = Path(store.path).parent / "cache"
+def cache_dir(store: Store, session_id: int) -> Path:
+    """Files made from one session (replayed poses, annotated videos); deleted with it."""
+    path = session_cache_dir(Path(store.path), session_id)
     path.mkdir(parents=True, exist_ok=True)
     return path
