@@ -10,15 +10,10 @@ to test-artifacts/.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +23,7 @@ import pytest
 
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.ui.words import side_words
+from tests.e2e.app_server import serve_app
 from tests.e2e.y4m import to_y4m
 
 pytestmark = pytest.mark.slow
@@ -37,12 +33,6 @@ SAMPLES = ROOT / "sample_videos"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 EXERCISE_NAME = "Kneeling hip-flexor stretch"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _until(what: str, check: Callable[[], object], timeout_s: float, every_s: float = 0.5):
@@ -75,33 +65,8 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("posecoach-data")
-    port = _free_port()
-    log = data / "streamlit.log"
-    env = {**os.environ, "POSECOACH_DATA": str(data)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-
-    def healthy() -> bool:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with {proc.returncode}: {log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                return resp.read().decode().strip() == "ok"
-        except OSError:
-            return False
-
-    try:
-        _until("the app's health check", healthy, 90)
-        yield Server(url, data / "posecoach.db", log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with serve_app(data) as url:
+        yield Server(url, data / "posecoach.db", data / "streamlit.log")
 
 
 def _browser(fake_camera: Path | None):

@@ -7,7 +7,7 @@ import importlib
 
 import streamlit as st
 
-from posecoach.ui import coach_page
+from posecoach.ui import coach_page, history_page, review_page, tune_page
 from posecoach.ui.common import get_store, person_picker
 
 # Imported before the collector is told to leave the start-up objects alone (see below).
@@ -34,9 +34,12 @@ def freeze_startup_objects() -> None:
 
 
 def pages() -> list:
-    """The app's pages, first the default. Add Review and History pages here."""
+    """The app's pages, first the default."""
     return [
         st.Page(coach_page.render, title="Coach", icon="🧘", url_path="coach", default=True),
+        st.Page(review_page.render, title="Review", icon="🎞️", url_path="review"),
+        st.Page(tune_page.render, title="Tune", icon="🎚️", url_path="tune"),
+        st.Page(history_page.render, title="History", icon="📈", url_path="history"),
     ]
 
 

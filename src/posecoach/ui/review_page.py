@@ -14,13 +14,15 @@ import streamlit as st
 from posecoach.adapters import models
 from posecoach.adapters.store import SessionInfo, Store
 from posecoach.adapters.video import InputError
-from posecoach.exercises.catalogue import Catalogue
+from posecoach.exercises.catalogue import Catalogue, load_catalogue
 from posecoach.review import Review, review
+from posecoach.tuning import describe, differences
 from posecoach.ui.charts import timeline_chart
 from posecoach.ui.common import get_store, privacy_footer
 from posecoach.ui.profiles import catalogue_for, profile_choices
 from posecoach.ui.review_state import (
     SESSION_KEY,
+    base_profile,
     cache_dir,
     catalogue_key,
     judged_catalogue,
@@ -200,7 +202,8 @@ def timelines(rv: Review, exercise: str, marker_s: float | None) -> None:
         st.altair_chart(timeline_chart(tl, marker_s), width="stretch")
 
 
-def _exports(store: Store, info: SessionInfo, rv: Review, catalogue: Catalogue) -> None:
+def _exports(store: Store, info: SessionInfo, rv: Review, catalogue: Catalogue, base: str | None) -> None:
+    """Downloads; ``base`` names the built-in profile whose differences the summary lists."""
     st.subheader("Export")
     stem = f"posecoach-session-{info.id}"
     cols = st.columns(4)
@@ -215,8 +218,10 @@ def _exports(store: Store, info: SessionInfo, rv: Review, catalogue: Catalogue) 
     else:
         cols[2].caption("Draw the annotated video above to export it.")
     name = {p.id: p.name for p in store.people()}.get(info.person, "")
+    tuned = [describe(d) for d in differences(load_catalogue(base), catalogue)] if base else []
+    label = f"{catalogue.profile} (tuned)" if tuned and base else catalogue.profile
     cols[3].download_button("Summary for your physiotherapist (printable page)",
-                            lambda: summary_page(rv, info, name, catalogue.profile), f"{stem}-summary.html", "text/html",
+                            lambda: summary_page(rv, info, name, label, tuned), f"{stem}-summary.html", "text/html",
                             key="export_summary", help="Open it in your browser and print it (or save it as PDF).")
 
 
@@ -227,10 +232,10 @@ def report_json(rv: Review, info: SessionInfo, input_name: str) -> str:
     return json.dumps(doc, allow_nan=False, separators=(",", ":"))
 
 
-def summary_page(rv: Review, info: SessionInfo, person_name: str, profile: str) -> str:
+def summary_page(rv: Review, info: SessionInfo, person_name: str, profile: str, differences: list[str]) -> str:
     from posecoach.summary import summary_html
 
-    return summary_html(rv, info, person_name, profile)
+    return summary_html(rv, info, person_name, profile, differences)
 
 
 def render() -> None:
@@ -282,5 +287,5 @@ def render() -> None:
             st.table(check_table(rv, exercise))
         st.subheader("Holds")
         st.table(hold_table(rv))
-    _exports(store, info, rv, catalogue)
+    _exports(store, info, rv, catalogue, base_profile(choice) if tuned_values(choice) else None)
     privacy_footer()

@@ -7,7 +7,6 @@ import contextlib
 import hashlib
 import pickle
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
@@ -19,18 +18,11 @@ from posecoach.exercises.catalogue import BUILTIN_PROFILES, Catalogue, ConfigErr
 from posecoach.review import forced_exercise, observe
 from posecoach.tuning import with_values
 from posecoach.ui.profiles import ProfileChoice, catalogue_for, profile_choices
-from posecoach.ui.words import clock_s
+from posecoach.ui.words import clock_s, when_words
 
 SESSION_KEY = "review_session"
 TUNED_KEY = "tune_values"  # {"profile": label, "values": {threshold key: value}}
 
-
-def when_words(iso: str) -> str:
-    """An ISO UTC time as local date and time, e.g. "24 Nov 2026 14:05"."""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%d %b %Y %H:%M")
-    except ValueError:
-        return iso
 
 
 def source_words(info: SessionInfo) -> str:

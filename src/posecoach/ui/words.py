@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 from posecoach.core.holds import HoldStatus
 
@@ -56,3 +57,11 @@ def fps_words(processed_fps: float, latency_ms: float, model: str) -> str:
     """The measured speed, e.g. "24.8 frames/s analysed, 38 ms from frame to verdict (full model)"."""
     latency = "…" if math.isnan(latency_ms) else f"{latency_ms:.0f} ms"
     return f"{processed_fps:.1f} frames/s analysed, {latency} from frame to verdict ({model} model)"
+
+
+def when_words(iso: str) -> str:
+    """An ISO 8601 UTC time as local date and time, e.g. "24 Nov 2026 14:05"."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%d %b %Y %H:%M")
+    except ValueError:
+        return iso

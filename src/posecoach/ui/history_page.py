@@ -1,0 +1,268 @@
+"""The History page: a person's sessions over time, their progress, most frequent faults and
+left-right balance, and deleting a session or the person with all their data."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from posecoach.adapters.store import Store
+from posecoach.exercises.catalogue import Catalogue, load_catalogue
+from posecoach.history import (
+    BALANCE_MIN_S,
+    Balance,
+    Fault,
+    History,
+    ProgressPoint,
+    SessionSummary,
+    load_history,
+    progress_per_day,
+)
+from posecoach.ui.common import get_store, privacy_footer
+from posecoach.ui.words import clock_s, side_words
+
+SIDE_LABELS = {"left": "left", "right": "right", None: "one hold"}
+SIDE_COLOURS = {"left": "#1f77b4", "right": "#ff7f0e", "one hold": "#2a9d3a"}
+TOP_FAULTS = 10
+CHART_HEIGHT_PX = 260
+
+
+def _name(catalogue: Catalogue, exercise: str) -> str:
+    spec = catalogue.exercises.get(exercise)
+    return spec.name if spec else exercise.replace("_", " ")
+
+
+def _check_name(check: str) -> str:
+    return check.replace("_", " ").capitalize()
+
+
+def source_words(source: str | None) -> str:
+    """How a session's source reads in the table: "Webcam", "Sample clip: x.mp4", ..."""
+    if not source:
+        return "—"
+    kind, _, name = source.partition(":")
+    label = {"webcam": "Webcam", "clip": "Sample clip", "upload": "Your video", "file": "Video"}.get(kind)
+    if label is None:
+        return source
+    return f"{label}: {name}" if name else label
+
+
+def session_label(s: SessionSummary) -> str:
+    """One line naming a session, e.g. "2024-06-03 18:32 · Webcam · 3:12"."""
+    return f"{s.started:%Y-%m-%d %H:%M} · {source_words(s.source)} · {clock_s(s.duration_s)}"
+
+
+# Progress
+def _progress_frame(points: tuple[ProgressPoint, ...], catalogue: Catalogue) -> pd.DataFrame:
+    return pd.DataFrame([{"when": p.started.replace(tzinfo=None), "exercise": _name(catalogue, p.exercise),
+                          "side": SIDE_LABELS.get(p.side, p.side), "good_form_s": round(p.good_form_s, 1),
+                          "target_s": p.target_s} for p in points])
+
+
+def progress_chart(data: pd.DataFrame, per_day: bool) -> alt.LayerChart:
+    """Good-form seconds over time, a line per side, the hold target as a dashed rule (one exercise)."""
+    x = alt.X("when:T", title="day" if per_day else "session", axis=alt.Axis(format="%d %b", labelAngle=0))
+    sides = [side for side in SIDE_COLOURS if side in set(data["side"])]
+    colour = alt.Color("side:N", title="side", scale=alt.Scale(domain=sides, range=[SIDE_COLOURS[s] for s in sides]),
+                       legend=None if sides == [SIDE_LABELS[None]] else alt.Legend(orient="right"))
+    line = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=60)).encode(
+        x=x, y=alt.Y("good_form_s:Q", title="good form (s)"), color=colour,
+        tooltip=[alt.Tooltip("when:T", title="when", format="%Y-%m-%d %H:%M"), "side:N",
+                 alt.Tooltip("good_form_s:Q", title="good form (s)"), alt.Tooltip("target_s:Q", title="target (s)")])
+    target = alt.Chart(data).mark_rule(color="#555", strokeDash=[6, 4]).encode(
+        y=alt.Y("max(target_s):Q"), tooltip=[alt.Tooltip("max(target_s):Q", title="hold target (s)")])
+    return alt.layer(line, target).properties(height=CHART_HEIGHT_PX)
+
+
+def _progress(history: History, catalogue: Catalogue) -> None:
+    st.subheader("Progress")
+    per_day = st.radio("Show", ["Per session", "Per day"], horizontal=True, key="history_progress_per",
+                       label_visibility="collapsed") == "Per day"
+    points = progress_per_day(history.progress) if per_day else history.progress
+    if not points:
+        st.info("No holds yet: the chart fills in once a stretch is recognised and held.")
+        return
+    data = _progress_frame(points, catalogue)
+    exercises = list(dict.fromkeys(data["exercise"]))
+    st.caption("Good-form seconds per " + ("day" if per_day else "session") +
+               ", a line per side; the dashed line is the hold target.")
+    columns = st.columns(2)
+    for i, name in enumerate(exercises):
+        with columns[i % 2]:
+            st.markdown(f"**{name}**")
+            st.altair_chart(progress_chart(data[data["exercise"] == name], per_day), width="stretch")
+
+
+# Sessions
+GOOD_FORM_COLUMN = "exercises: good form per side (✓ target reached)"
+
+
+def _good_form_words(s: SessionSummary, catalogue: Catalogue) -> str:
+    """E.g. "Kneeling hip-flexor stretch: left 0:31 ✓, right 0:12; Cobra 0:10 ✓"."""
+    parts = []
+    for exercise in s.exercises:
+        holds = []
+        for h in (h for h in s.holds if h.exercise == exercise):
+            reps = f" ({h.reps} reps)" if h.reps else ""
+            holds.append(f"{h.side + ' ' if h.side else ''}{clock_s(h.good_form_s)}{' ✓' if h.complete else ''}{reps}")
+        sep = ": " if any(h.side for h in s.holds if h.exercise == exercise) else " "
+        parts.append(f"{_name(catalogue, exercise)}{sep}{', '.join(holds)}")
+    return "; ".join(parts) or "no exercise recognised"
+
+
+def sessions_frame(history: History, catalogue: Catalogue) -> pd.DataFrame:
+    """The sessions table, newest first."""
+    return pd.DataFrame([{
+        "started": f"{s.started:%Y-%m-%d %H:%M}",
+        "duration": clock_s(s.duration_s) + ("" if s.finished else " (interrupted)"),
+        GOOD_FORM_COLUMN: _good_form_words(s, catalogue),
+        "complete": "✓" if s.complete else "—",
+        "reps": s.reps,
+        "source": source_words(s.source) + (" (video kept)" if s.has_video else ""),
+    } for s in history.sessions])
+
+
+def _sessions(history: History, catalogue: Catalogue) -> None:
+    st.subheader("Sessions")
+    st.dataframe(sessions_frame(history, catalogue), hide_index=True, width="stretch", key="history_sessions",
+                 column_config={GOOD_FORM_COLUMN: st.column_config.TextColumn(width="large")})
+
+
+# Faults
+def faults_frame(faults: tuple[Fault, ...], catalogue: Catalogue) -> pd.DataFrame:
+    return pd.DataFrame([{"exercise": _name(catalogue, f.exercise), "check": _check_name(f.check),
+                          "failed (s)": round(f.failed_s, 1), "sessions": f.sessions, "what to do": f.cue, "why": f.why}
+                         for f in faults], columns=["exercise", "check", "failed (s)", "sessions", "what to do", "why"])
+
+
+def _faults(history: History, catalogue: Catalogue) -> None:
+    st.subheader("Most frequent faults")
+    if not history.faults:
+        st.success("No check has failed in any session yet.")
+        return
+    data = faults_frame(history.faults[:TOP_FAULTS], catalogue)
+    data["fault"] = data["check"] + " (" + data["exercise"] + ")"
+    bars = alt.Chart(data).mark_bar(color="#e63946").encode(
+        x=alt.X("failed (s):Q", title="seconds failed, all sessions"),
+        y=alt.Y("fault:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360)),
+        tooltip=["exercise", "check", "failed (s)", "sessions", "what to do"])
+    st.altair_chart(bars.properties(height=28 * len(data) + 40), width="stretch")
+    st.table(data.drop(columns="fault").style.format(precision=1), hide_index=True)
+
+
+# Balance
+def balance_words(b: Balance, catalogue: Catalogue) -> tuple[str, str]:
+    """(kind, sentence) for one exercise: kind "lag", "even" or "thin" (too little to say)."""
+    name = _name(catalogue, b.exercise)
+    lately = f"over the last {b.recent_sessions} session{'s' if b.recent_sessions != 1 else ''}"
+    lag = b.lagging_side
+    if lag is None:
+        if max(b.recent_left_s, b.recent_right_s) == 0:
+            return "thin", f"**{name}**: no good-form time on either side {lately}."
+        if max(b.recent_left_s, b.recent_right_s) < BALANCE_MIN_S:
+            return "thin", (f"**{name}**: {b.recent_left_s:.0f} s left, {b.recent_right_s:.0f} s right {lately}: "
+                            "too little yet to compare the sides.")
+        return "even", (f"**{name}**: left and right are even, {b.recent_left_s:.0f} s and {b.recent_right_s:.0f} s "
+                        f"of good form {lately}.")
+    strong = "right" if lag == "left" else "left"
+    lag_s, strong_s = (b.recent_left_s, b.recent_right_s) if lag == "left" else (b.recent_right_s, b.recent_left_s)
+    meaning = side_words(b.exercise, lag)
+    if lag_s == 0:
+        head = f"**{name}**: only the {strong} side has good-form time {lately} ({strong_s:.0f} s)."
+    else:
+        head = (f"**{name}**: the {lag} side lags, {lag_s:.0f} s of good form against {strong_s:.0f} s on the {strong} "
+                f"{lately}, {lag_s / strong_s:.0%} of the {strong} side's time.")
+    return "lag", f"{head} {meaning}. Tightness is often one-sided: give the {lag} side extra time."
+
+
+def balance_frame(balance: tuple[Balance, ...], catalogue: Catalogue) -> pd.DataFrame:
+    def share(x: float | None) -> str:
+        return "—" if x is None else f"{x:.0%} / {1 - x:.0%}"
+
+    return pd.DataFrame([{"exercise": _name(catalogue, b.exercise), "left (s)": round(b.left_s, 1),
+                          "right (s)": round(b.right_s, 1), "share left / right": share(b.left_share),
+                          "lately: left (s)": round(b.recent_left_s, 1), "lately: right (s)": round(b.recent_right_s, 1),
+                          "lately: share": share(b.recent_left_share), "sessions lately": b.recent_sessions}
+                         for b in balance])
+
+
+def _balance(history: History, catalogue: Catalogue) -> None:
+    st.subheader("Left-right balance")
+    if not history.balance:
+        st.info("No stretch done on each side yet (the lunge, knee to chest, edge hang, pigeon, figure-four).")
+        return
+    st.table(balance_frame(history.balance, catalogue).style.format(precision=1), hide_index=True)
+    show = {"lag": st.warning, "even": st.success, "thin": st.info}
+    for b in history.balance:
+        kind, words = balance_words(b, catalogue)
+        show[kind](words)
+
+
+# Deleting
+def _delete_session(store: Store, session_id: int, label: str, select_key: str, sure_key: str) -> None:
+    store.delete_session(session_id)
+    for key in (select_key, sure_key):
+        st.session_state.pop(key, None)
+    st.session_state["history_message"] = f"Deleted the session of {label}."
+
+
+def _delete_person(store: Store, person: int, name: str, sure_key: str) -> None:
+    store.delete_person(person)
+    # The picker then chooses someone still there; a new person may get the same id, so
+    # the confirmation must not stay ticked for them.
+    for key in ("person_id", sure_key):
+        st.session_state.pop(key, None)
+    st.session_state["history_message"] = f"Deleted {name} with all their sessions, profiles and recorded videos."
+
+
+def _deleting(store: Store, person: int, name: str, history: History) -> None:
+    st.subheader("Delete")
+    if history.sessions:
+        with st.expander("Delete a session"):
+            labels = {s.id: session_label(s) for s in history.sessions}
+            select_key = f"history_delete_pick_{person}"
+            session_id = st.selectbox("Session", list(labels), format_func=labels.get, key=select_key)
+            sure_key = f"history_delete_sure_{session_id}"
+            sure = st.checkbox("Yes, delete this session with its frames, holds and any recorded video", key=sure_key)
+            st.button("Delete the session", key="history_delete_session", disabled=not sure,
+                      on_click=_delete_session, args=(store, session_id, labels[session_id], select_key, sure_key))
+    with st.expander(f"Delete {name} and all their data"):
+        st.caption(f"Removes {name}, their profiles, all {len(history.sessions)} of their sessions and their recorded "
+                   "videos from this computer. This cannot be undone.")
+        sure_key = f"history_delete_person_sure_{person}"
+        sure = st.checkbox(f"Yes, delete {name} and everything stored about them", key=sure_key)
+        st.button(f"Delete {name}", key="history_delete_person", type="primary", disabled=not sure,
+                  on_click=_delete_person, args=(store, person, name, sure_key))
+
+
+def _overview(history: History) -> None:
+    left, middle, right = st.columns(3)
+    left.metric("Sessions", len(history.sessions))
+    middle.metric("Good-form time", clock_s(sum(s.good_form_s for s in history.sessions)))
+    right.metric("Last session", f"{history.sessions[0].started:%Y-%m-%d}")
+
+
+def render() -> None:
+    """The History page."""
+    store = get_store()
+    person = int(st.session_state["person_id"])
+    name = next((p.name for p in store.people() if p.id == person), "this person")
+    catalogue = load_catalogue("beginner")  # names, sides and cues are the same in every profile
+    st.title("History")
+    message = st.session_state.pop("history_message", None)
+    if message:
+        st.success(message)
+    history = load_history(store, person, catalogue)
+    if not history.sessions:
+        st.info(f"No sessions yet for {name}. Coach a stretch on the Coach page, or analyse a video on the "
+                "Review page: each session then appears here with its progress.")
+    else:
+        st.caption(f"{name}'s sessions over time. Times are this computer's local time.")
+        _overview(history)
+        _progress(history, catalogue)
+        _sessions(history, catalogue)
+        _faults(history, catalogue)
+        _balance(history, catalogue)
+    _deleting(store, person, name, history)
+    privacy_footer()
