@@ -9,6 +9,7 @@ camera) does not count as pass or fail time.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 from collections.abc import Iterable, Sequence
@@ -172,12 +173,14 @@ class Review:
     def counts(self) -> dict[str, dict[str, int]]:
         return self.rescored.counts
 
+    @functools.cached_property
+    def exercise_of(self) -> np.ndarray:
+        """Per frame, the exercise judged (None where nobody was seen), as an object array."""
+        return np.array([o.exercise if o.pose else None for o in self.observations], dtype=object)
+
     def exercises(self) -> list[str]:
         """The exercises judged in the session, most time first."""
-        time: dict[str, float] = {}
-        for o, d in zip(self.observations, self.dur_s, strict=True):
-            if o.pose and o.exercise:
-                time[o.exercise] = time.get(o.exercise, 0.0) + float(d)
+        time = {e: float(self.dur_s[self.exercise_mask(e)].sum()) for e in set(self.exercise_of) - {None}}
         return sorted(time, key=lambda e: -time[e])
 
     def series(self, measure: str) -> np.ndarray:
@@ -185,7 +188,7 @@ class Review:
         return np.fromiter((o.measures.get(measure, np.nan) for o in self.observations), float, len(self.observations))
 
     def exercise_mask(self, exercise: str) -> np.ndarray:
-        return np.fromiter((o.pose and o.exercise == exercise for o in self.observations), bool, len(self.observations))
+        return self.exercise_of == exercise
 
     def timelines(self, exercise: str, max_points: int = 2000) -> list[Timeline]:
         """The measures the exercise's checks use, in check order, at most ``max_points`` each."""

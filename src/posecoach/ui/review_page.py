@@ -15,7 +15,7 @@ from posecoach.adapters import models
 from posecoach.adapters.store import SessionInfo, Store
 from posecoach.adapters.video import InputError
 from posecoach.exercises.catalogue import Catalogue, load_catalogue
-from posecoach.review import Review, review
+from posecoach.review import Review
 from posecoach.tuning import describe, differences
 from posecoach.ui.charts import timeline_chart
 from posecoach.ui.common import get_store, privacy_footer
@@ -25,6 +25,7 @@ from posecoach.ui.review_state import (
     base_profile,
     cache_dir,
     catalogue_key,
+    judged,
     judged_catalogue,
     load,
     profile_picker,
@@ -263,7 +264,7 @@ def render() -> None:
         return
     if tuned_values(choice):
         st.caption(f"Judged with {len(tuned_values(choice))} threshold(s) tuned on the Tune page (not saved yet).")
-    rv = review(loaded.observations, catalogue)
+    rv = judged(loaded, catalogue)
     exercises = rv.exercises()
     _hold_metrics(rv, catalogue)
     left, right = st.columns([5, 6], gap="large")

@@ -15,7 +15,7 @@ from posecoach import __version__
 from posecoach.adapters.store import SessionInfo, Store, StoreError, session_cache_dir
 from posecoach.core.coach import Observation
 from posecoach.exercises.catalogue import BUILTIN_PROFILES, Catalogue, ConfigError, parse_toml
-from posecoach.review import forced_exercise, observe
+from posecoach.review import Review, forced_exercise, observe, review
 from posecoach.tuning import with_values
 from posecoach.ui.profiles import ProfileChoice, catalogue_for, profile_choices
 from posecoach.ui.words import clock_s, when_words
@@ -144,6 +144,22 @@ def tuned_values(choice: ProfileChoice) -> dict[str, float]:
     """The thresholds tuned on top of this profile (empty when none, or tuned on another)."""
     tuned = st.session_state.get(TUNED_KEY) or {}
     return dict(tuned.get("values", {})) if tuned.get("profile") == choice.label else {}
+
+
+_REVIEWS: dict[tuple[int, str], tuple[list[Observation], Review]] = {}
+MAX_REVIEWS = 8
+
+
+def judged(loaded: Loaded, catalogue: Catalogue) -> Review:
+    """The session judged under ``catalogue``, kept for the last few pairs (a slider's move
+    re-scores once; the profile's own verdicts beside it are not computed again)."""
+    key = (id(loaded.observations), catalogue_key(catalogue))
+    kept = _REVIEWS.get(key)
+    if kept is None or kept[0] is not loaded.observations:
+        if len(_REVIEWS) >= MAX_REVIEWS:
+            _REVIEWS.pop(next(iter(_REVIEWS)))
+        kept = _REVIEWS[key] = (loaded.observations, review(loaded.observations, catalogue))
+    return kept[1]
 
 
 def judged_catalogue(choice: ProfileChoice, use_tuned: bool = True) -> Catalogue | None:

@@ -19,6 +19,7 @@ from posecoach.ui.review_state import (
     TUNED_KEY,
     base_profile,
     catalogue_of,
+    judged,
     load,
     profile_picker,
     session_picker,
@@ -123,7 +124,7 @@ def render() -> None:
     loaded = load(store, info)
     if profile is None or loaded is None:
         return
-    before = review(loaded.observations, profile)
+    before = judged(loaded, profile)
     exercises = before.exercises() or list(profile.exercises)
     exercise = st.selectbox("Exercise", exercises, key="tune_exercise", format_func=lambda e: profile[e].name)
     spec = profile[exercise]
