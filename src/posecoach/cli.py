@@ -105,7 +105,7 @@ def _bench_command(args) -> int:
 
         print(run(args.frames))
     elif args.bench == "review":
-        from posecoach.bench.review import run as run_review
+        from posecoach.bench.stored_session import run as run_review
 
         print(run_review(args.minutes))
     elif args.bench == "speed":
