@@ -159,3 +159,19 @@ def test_deleting_a_session_removes_the_files_made_from_it(stored):
 
 def data_dir_of(store: Store) -> Path:
     return Path(store.path).parent
+
+
+def test_a_saved_profile_can_be_loaded_and_left_for_the_default(stored):
+    store, person, sid, frames = stored
+    store.save_profile(person.id, "gentle", 'base = "beginner"\n[lunge]\nfront_knee_90 = { band = [75, 110] }\n')
+    at = AppTest.from_function(_tune_app, default_timeout=120)
+    at.run()
+    at.selectbox(key="tune_profile").set_value("gentle (yours)")
+    at.run()
+    assert not at.exception, at.exception
+    assert next(s for s in at.slider if s.label.startswith("front knee")).value == (75.0, 110.0)
+    assert "lunge front_knee_90.front_knee.band: [80, 100] → [75, 110]" in _text(at)
+    at.button(key="tune_default").click()
+    at.run()
+    assert at.selectbox(key="tune_profile").value == "beginner"
+    assert next(s for s in at.slider if s.label.startswith("front knee")).value == (80.0, 100.0)

@@ -80,6 +80,11 @@ def _reset(choice: ProfileChoice) -> None:
     st.session_state.pop(TUNED_KEY, None)
 
 
+def _to_default(choice: ProfileChoice) -> None:
+    _reset(choice)
+    st.session_state["tune_profile"] = base_profile(choice)
+
+
 def counts_table(before: Review, after: Review, exercise: str) -> pd.DataFrame:
     """Per check: pass and fail frames and seconds with the profile and with the tuned thresholds."""
     rows = []
@@ -132,6 +137,9 @@ def render() -> None:
     with sliders:
         values = _sliders(choice, spec, profile)
         st.button("Reset to the profile's values", key="tune_reset", on_click=_reset, args=(choice,))
+        if choice.label != base_profile(choice):
+            st.button(f"Start again from the {base_profile(choice)} default", key="tune_default", on_click=_to_default,
+                      args=(choice,))
     wrong = problems(profile, values)
     with results:
         if wrong:
