@@ -119,13 +119,13 @@ def _analyze(args) -> int:
         if kind == "landmarks":
             runner.run_landmarks(doc)
         else:
-            from posecoach.adapters.estimator import PoseEstimator
-
-            mode = "image" if kind == "image" else "video"
+            from posecoach.adapters.people import PeopleAwareEstimator
             from posecoach.pipeline import needs_mask
 
-            with PoseEstimator(info.path, mode=mode, masks=needs_mask(catalogue, exercise)) as estimator:
+            mode = "image" if kind == "image" else "video"
+            with PeopleAwareEstimator(info.path, mode=mode, masks=needs_mask(catalogue, exercise)) as estimator:
                 runner.run_media(estimator)
+                runner.report.people_changes = estimator.lock.changes
         report = runner.finish()
     except BaseException:
         runner.abort()

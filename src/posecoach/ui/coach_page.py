@@ -206,6 +206,10 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue) -> None:
     result = update.result
     if update.error:
         st.error(f"The coach stopped: {update.error}")
+    if update.notice:
+        st.warning(update.notice, icon="📷")
+    if update.people > 1:
+        st.caption(f"{update.people} people in view: coaching the same person as before, the others are ignored.")
     if result is None:
         _big("Starting…", size_rem=2.0)
         return
@@ -234,7 +238,7 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue) -> None:
         for check in spec.checks:
             verdict = result.checks.get(check.id, "unknown")
             st.markdown(f"{verdict_mark(verdict)} {check.id.replace('_', ' ').capitalize()}", help=check.why or None)
-    if update.ended and not update.error and update.session_id is not None:
+    if update.ended and not update.error and not update.notice and update.session_id is not None:
         st.success("Session saved. Press Start to go again.")
     stats = update.stats
     note = " (fell back to the lite model to keep up)" if update.fell_back else ""
