@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from posecoach.adapters.native_log import quiet_native_stderr
+
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -33,23 +35,6 @@ def downscaled(rgb: np.ndarray, max_side_px: int | None) -> np.ndarray:
     scale = max_side_px / max(h, w)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
-
-
-@contextlib.contextmanager
-def quiet_native_stderr():
-    """Silence the native library's writes to file descriptor 2 for the block."""
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 @dataclass(frozen=True)
