@@ -19,27 +19,23 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
     return rgb[::step, ::step].astype(np.float32) @ LUMA_WEIGHTS
 
 
-def _person_box(landmarks: np.ndarray, pad: float = 0.1) -> tuple[float, float, float, float] | None:
-    """The seen landmarks' bounding box (normalised x0, y0, x1, y1), padded and clipped to the picture."""
-    seen = landmarks[landmarks[:, 3] >= MIN_VISIBILITY, :2]
-    seen = seen[np.isfinite(seen).all(axis=1)]
-    if len(seen) < 4:
-        return None
-    (x0, y0), (x1, y1) = seen.min(axis=0), seen.max(axis=0)
-    dx, dy = (x1 - x0) * pad, (y1 - y0) * pad
-    box = (max(0.0, x0 - dx), max(0.0, y0 - dy), min(1.0, x1 + dx), min(1.0, y1 + dy))
-    return box if box[2] > box[0] and box[3] > box[1] else None
+def _on_body(luma: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """Luma at the seen landmarks inside the picture: points on the person's body."""
+    h, w = luma.shape
+    lms = landmarks[(landmarks[:, 3] >= MIN_VISIBILITY) & np.isfinite(landmarks[:, :2]).all(axis=1)]
+    inside = lms[(lms[:, 0] >= 0) & (lms[:, 0] < 1) & (lms[:, 1] >= 0) & (lms[:, 1] < 1)]
+    cols, rows = (inside[:, 0] * w).astype(int), (inside[:, 1] * h).astype(int)
+    return luma[rows, cols]
 
 
 def light_measures(rgb: np.ndarray, landmarks: np.ndarray | None = None) -> dict[str, float]:
     """``brightness`` (mean luma), ``contrast`` (luma standard deviation) of an RGB uint8 frame,
-    and ``subject_brightness`` (mean luma around the person) when ``landmarks`` are given."""
+    and ``subject_brightness`` (median luma at the person's seen landmarks, which lie on the
+    body: dark on a silhouette against a window) when ``landmarks`` are given."""
     luma = _luma(rgb)
     out = {"brightness": round(float(luma.mean()), 3), "contrast": round(float(luma.std()), 3)}
-    box = None if landmarks is None else _person_box(np.asarray(landmarks, dtype=float))
-    if box is not None:
-        h, w = luma.shape
-        x0, y0 = int(box[0] * w), int(box[1] * h)
-        x1, y1 = max(x0 + 1, int(np.ceil(box[2] * w))), max(y0 + 1, int(np.ceil(box[3] * h)))
-        out["subject_brightness"] = round(float(luma[y0:y1, x0:x1].mean()), 3)
+    if landmarks is not None:
+        body = _on_body(luma, np.asarray(landmarks, dtype=float))
+        if body.size >= 4:
+            out["subject_brightness"] = round(float(np.median(body)), 3)
     return out
