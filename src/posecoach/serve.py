@@ -8,6 +8,7 @@ Usage statistics stay off either way.
 from __future__ import annotations
 
 import ipaddress
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,11 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     warning = exposure_warning(host, port)
     if warning:
         print(f"posecoach: {warning}", file=sys.stderr, flush=True)
+    argv = streamlit_argv(host, port)
+    if os.environ.get("POSECOACH_SERVE_DRY_RUN"):  # print the command instead (tests)
+        print(" ".join(argv))
+        return 0
     if not APP.is_file():
         print(f"posecoach: {APP}: the app is missing (serve runs from a source checkout)", file=sys.stderr)
         return 3
-    return subprocess.call(streamlit_argv(host, port), cwd=APP.parent)
+    return subprocess.call(argv, cwd=APP.parent)

@@ -27,7 +27,8 @@ class UploadError(ValueError):
 def safe_name(name: str) -> str:
     """The last part of ``name`` with only letters, digits, ``.``, ``-`` and ``_`` (others
     become ``_``), no leading dots and at most ``MAX_NAME_CHARS`` characters; never empty."""
-    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", str(name)))[-1]
+    base = re.split(r"[\\/]", unicodedata.normalize("NFKD", str(name)))[-1]
+    base = "".join(ch for ch in base if not unicodedata.combining(ch))  # Ü -> U
     base = "".join(ch if (ch.isascii() and ch.isalnum()) or ch in ".-_" else "_" for ch in base).lstrip(".")
     stem, dot, ext = base.rpartition(".")
     if not dot:
