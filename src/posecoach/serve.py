@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -56,4 +55,5 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     if not APP.is_file():
         print(f"posecoach: {APP}: the app is missing (serve runs from a source checkout)", file=sys.stderr)
         return 3
-    return subprocess.call(argv, cwd=APP.parent)
+    os.chdir(APP.parent)  # the project's .streamlit/config.toml is read from here
+    os.execv(argv[0], argv)  # streamlit takes this process's place: a signal to it stops the server

@@ -130,3 +130,49 @@ def test_the_webcam_connection_contacts_no_stun_server():
     assert RTCIceGatherer(iceServers=None)._connection.stun_server is not None
     source = (ROOT / "src" / "posecoach" / "ui" / "coach_page.py").read_text()
     assert source.count("rtc_configuration=RTC_CONFIGURATION") == 1 and "stun:" not in source
+
+
+def _listening(port: int) -> set[str]:
+    """The local addresses with a TCP socket listening on ``port`` (from /proc/net/tcp and tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            local, state = row.split()[1], row.split()[3]
+            addr, hexport = local.split(":")
+            if state == "0A" and int(hexport, 16) == port:  # 0A: LISTEN
+                if len(addr) == 8:
+                    found.add(".".join(str(int(addr[i:i + 2], 16)) for i in (6, 4, 2, 0)))
+                else:
+                    found.add("ipv6:" + addr)
+    return found
+
+
+@pytest.mark.slow
+def test_posecoach_serve_listens_on_loopback_only(tmp_path):
+    import os
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "POSECOACH_DATA": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "posecoach.cli", "serve", "--port", str(port)], cwd=tmp_path, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 90
+        while not _listening(port) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.3)
+        assert _listening(port) == {"127.0.0.1"}, proc.poll()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert b"warning" not in proc.stderr.read()
