@@ -17,6 +17,7 @@ It has ``detect(rgb, t_ms)`` like ``PoseEstimator`` and is a context manager too
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,7 @@ class PeopleCounts:
     multi: int = 0
     crowded: int = 0
     most_people: int = 0
-    extra_runs: list[str] = field(default_factory=list)  # why a frame was searched afresh: "probe", "jump", "still"
+    searches: Counter = field(default_factory=Counter)  # frames searched afresh, by why: "probe", "jump", "still"
 
 
 class PeopleAwareEstimator:
@@ -57,7 +58,7 @@ class PeopleAwareEstimator:
 
     @property
     def last_input_size(self) -> tuple[int, int] | None:
-        est = self._single or self._multi
+        est = self._single or self._probe
         return None if est is None else est.last_input_size
 
     def __enter__(self) -> PeopleAwareEstimator:
@@ -83,7 +84,7 @@ class PeopleAwareEstimator:
         """Everyone in this one frame, found from scratch."""
         if self._probe is None:
             self._probe = PoseEstimator(self.model_path, mode="image", num_poses=2, masks=self.masks)
-        self.counts.extra_runs.append(why)
+        self.counts.searches[why] += 1
         return self._probe.detect_all(rgb, 0.0)
 
     def detect(self, rgb: np.ndarray, t_ms: float) -> Detection:
