@@ -3,6 +3,9 @@
 # its dependencies, and the pose model provisioned into models/.
 
 PYTHON ?= python3
+# The page shows the camera: it listens on this computer only. `make run HOST=0.0.0.0` serves
+# it to the network (posecoach serve prints a warning).
+HOST   ?= 127.0.0.1
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.posecoach-installed
@@ -29,7 +32,7 @@ models: $(STAMP)
 	$(VENV)/bin/posecoach models --install full
 
 run: $(STAMP) $(MODEL) $(LITE)
-	$(VENV)/bin/streamlit run app.py
+	$(VENV)/bin/posecoach serve --host $(HOST)
 
 # The page's end-to-end tests drive Debian's chromium (installed with apt when missing).
 browser:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from posecoach.adapters.video import InputError
 from posecoach.cli import EXIT_ENV, EXIT_INPUT, EXIT_OK, _err
-from posecoach.outputs import OutputError, write_json
+from posecoach.outputs import OutputError, target_of, write_json
 
 SUPPORTED = "mp4, mov, avi, webm, mkv, jpg, png, webp, or a landmarks .json"
 
@@ -65,6 +65,13 @@ def analyze_command(args) -> int:
     except OutputError as exc:
         _err(str(exc))
         return EXIT_ENV
+    except OSError as exc:  # a full disk, a file grown past a limit, an I/O error: the environment's fault
+        target = target_of(exc.filename)
+        if target is not None:
+            _err(f"{target}: cannot write ({exc.strerror or exc}); nothing was left behind")
+        else:
+            _err(f"{exc.filename or args.input}: {exc.strerror or exc}")
+        return EXIT_ENV
 
 
 def _analyze(args) -> int:
@@ -119,13 +126,13 @@ def _analyze(args) -> int:
         if kind == "landmarks":
             runner.run_landmarks(doc)
         else:
-            from posecoach.adapters.estimator import PoseEstimator
-
-            mode = "image" if kind == "image" else "video"
+            from posecoach.adapters.people import PeopleAwareEstimator
             from posecoach.pipeline import needs_mask
 
-            with PoseEstimator(info.path, mode=mode, masks=needs_mask(catalogue, exercise)) as estimator:
+            mode = "image" if kind == "image" else "video"
+            with PeopleAwareEstimator(info.path, mode=mode, masks=needs_mask(catalogue, exercise)) as estimator:
                 runner.run_media(estimator)
+                runner.report.people_changes = estimator.lock.changes
         report = runner.finish()
     except BaseException:
         runner.abort()

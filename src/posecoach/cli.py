@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     bt.add_argument("--workers", type=int, help="processes (default: one per core)")
     bt.add_argument("--ray", metavar="ADDRESS", help="run on a Ray cluster (recordings are sent to it)")
     bt.add_argument("--quiet", action="store_true")
+    sv = sub.add_parser("serve", help="start the coach page (on this computer only, unless --host says otherwise)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes the page)")
+    sv.add_argument("--port", type=int, default=8501)
     b = sub.add_parser("bench", help="benchmarks (engine, speed, accuracy)")
     bsub = b.add_subparsers(dest="bench", required=True)
     be = bsub.add_parser("engine", help="engine cost per frame and re-scoring time (no model)")
@@ -70,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_batch(args)
         if args.command == "bench":
             return _bench_command(args)
+        if args.command == "serve":
+            from posecoach.serve import serve
+
+            return serve(args.host, args.port)
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

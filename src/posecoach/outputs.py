@@ -27,6 +27,18 @@ def temp_beside(target: Path, suffix: str) -> Path:
     return Path(name)
 
 
+def target_of(path: str | Path | None) -> Path | None:
+    """The output a temporary file from ``temp_beside`` stands for (None for any other path)."""
+    if path is None:
+        return None
+    p = Path(path)
+    name = p.name
+    if not (name.startswith(".") and ".partial" in name):
+        return None
+    stem = name[1:].rsplit(".partial", 1)[0]  # "<target name>.<random>"
+    return p.with_name(stem.rsplit(".", 1)[0]) if "." in stem else None
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

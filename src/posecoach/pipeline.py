@@ -11,6 +11,7 @@ import numpy as np
 
 from posecoach.adapters.estimator import Detection, PoseEstimator
 from posecoach.adapters.landmarks_file import LandmarksDoc
+from posecoach.adapters.light import light_measures
 from posecoach.core.body import analyse_body
 from posecoach.core.coach import Coach, CoachParams, FrameResult
 from posecoach.core.silhouette import lumbar_curve
@@ -38,7 +39,7 @@ class Session:
         det = self.estimator.detect(rgb, t_ms)
         self.last_detection = det
         h, w = rgb.shape[:2]
-        self.last_image_measures = image_measures(det, w, h)
+        self.last_image_measures = {**image_measures(det, w, h), **light_measures(rgb, det.landmarks)}
         return self.coach.step(t_ms, det.landmarks, w, h, self.last_image_measures)
 
     def replay(self, t_ms: float, landmarks: np.ndarray | None, width: int, height: int,
@@ -57,6 +58,7 @@ def image_measures(det: Detection, width: int, height: int) -> dict[str, float]:
     """Per-frame measures that need the image: the lower-back curve from the mask."""
     if det.mask is None or det.landmarks is None:
         return {}
+    height, width = det.mask.shape[:2]  # the model may have seen the frame downscaled
     xy = det.landmarks[:, :2] * np.array([width, height], dtype=float)
     body = analyse_body(xy[None], det.landmarks[None, :, 3], det.landmarks[None, :, 2])
     curve = lumbar_curve(det.mask, body.hip_mid[0], body.shoulder_mid[0], body.belly[0])

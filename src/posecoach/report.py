@@ -28,8 +28,10 @@ class ReportBuilder:
     min_segment_ms: float = 2000.0
     frames: list[dict] = field(default_factory=list)
     skipped_frames: int = 0
+    people_changes: int = 0  # how often the coached person changed to someone else
 
-    def add(self, r: FrameResult) -> None:
+    def add(self, r: FrameResult, people: int | None = None) -> None:
+        """One frame; ``people`` is how many people the model found in it (None: not known)."""
         self.frames.append({
             "t_ms": round(r.t_ms, 1) if not float(r.t_ms).is_integer() else int(r.t_ms),
             "pose": r.pose,
@@ -42,6 +44,7 @@ class ReportBuilder:
             "cues": list(r.cues),
             "confidence": round(r.confidence, 2),
             "hold_s": round(r.hold.good_form_s, 2) if r.hold.exercise else None,
+            "people": people,
         })
 
     def _segments(self) -> list[dict]:
@@ -77,6 +80,15 @@ class ReportBuilder:
             total[s["exercise"]] += s["end_ms"] - s["start_ms"]
         return max(total, key=total.get)
 
+    def _people(self) -> dict:
+        """The most people seen in one frame, frames with someone besides the coached person, and
+        how often the coached person changed (null counts when not known, as when re-scoring)."""
+        counts = [f["people"] for f in self.frames if f["people"] is not None]
+        if not counts:
+            return {"most": None, "frames_with_others": None, "coached_person_changes": None}
+        return {"most": max(counts), "frames_with_others": sum(1 for c in counts if c > 1),
+                "coached_person_changes": self.people_changes}
+
     def document(self, holds: list[HoldSet]) -> dict:
         checks: dict[str, Counter] = defaultdict(Counter)
         for f in self.frames:
@@ -96,5 +108,6 @@ class ReportBuilder:
                 "checks": {cid: {"pass": c["pass"], "fail": c["fail"], "unknown": c["unknown"]} for cid, c in checks.items()},
                 "holds": [h.as_dict() for h in holds],
                 "segments": segments,
+                "people": self._people(),
             },
         }

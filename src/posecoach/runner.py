@@ -45,7 +45,7 @@ class Runner:
             self.recorder = LandmarksRecorder(width, height, fps, self.model_name, self.model_sha)
 
     def _on_frame(self, f: AnalysedFrame) -> None:
-        self.report.add(f.result)
+        self.report.add(f.result, people=None if self.kind == "landmarks" or f.detection is None else f.detection.n_people)
         if self.routine is not None:
             r = f.result
             self.routine.update(r.t_ms, r.exercise, r.side, r.hold.good_form_s, r.hold.complete)

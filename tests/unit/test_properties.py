@@ -1,17 +1,24 @@
-"""Property-based tests: geometry's ranges and invariances, and parsers that never crash."""
+"""Property-based tests: geometry's ranges and invariances, the whole coach's angles under image scale and
+position, light measures for any picture, the person lock, and parsers that never crash."""
 
 from __future__ import annotations
 
 import json
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from posecoach.adapters.landmarks_file import parse_landmarks
+from posecoach.adapters.light import light_measures
 from posecoach.adapters.video import InputError
+from posecoach.core.coach import Coach
+from posecoach.core.framing import light_is_poor
 from posecoach.core.geometry import front_angle_deg, inner_angle_deg, tilt_from_vertical_deg
-from posecoach.exercises.catalogue import ConfigError, _Reader, apply_overrides, load_base, parse_toml
+from posecoach.core.people import PersonLock
+from posecoach.exercises.catalogue import ConfigError, _Reader, apply_overrides, load_base, load_catalogue, parse_toml
+from tests.poses import kneeling_lunge_facing_right, make_landmarks
 
 coord = st.floats(-2000, 2000, allow_nan=False, allow_infinity=False)
 point = st.tuples(coord, coord).map(np.array)
@@ -93,3 +100,60 @@ def test_profile_parser_never_crashes(text):
         apply_overrides(load_base(), {k: v for k, v in data.items() if k not in ("base", "name")}, _Reader("p.toml", text))
     except ConfigError as exc:
         assert str(exc).startswith("p.toml")
+
+
+# The whole coach, the light measures and the person lock ------------------------------------
+
+
+CATALOGUE = load_catalogue()
+
+
+def _angles(landmarks: np.ndarray, width: int, height: int) -> dict:
+    return Coach(CATALOGUE, "lunge").step(0.0, landmarks, width, height).angles
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(20, 1500), st.floats(-0.15, 0.15), st.floats(-0.15, 0.15), st.floats(-8, 8), st.floats(-8, 8))
+def test_the_coachs_angles_do_not_change_with_image_size_or_where_the_person_stands(k, dx, dy, jx, jy):
+    joints = {k: (x + jx * (i % 3), y + jy * (i % 2)) for i, (k, (x, y)) in enumerate(kneeling_lunge_facing_right().items())}
+    base = make_landmarks(joints)
+    moved = base.copy()
+    moved[:, 0] += dx
+    moved[:, 1] += dy
+    reference = _angles(base, 640, 480)
+    for angles in (_angles(base, 4 * k, 3 * k), _angles(moved, 640, 480)):  # any 4:3 size, 80 x 60 to 6000 x 4500
+        for name, value in reference.items():
+            if value is None:
+                assert angles[name] is None
+            else:
+                assert angles[name] == pytest.approx(value, abs=0.11), name  # rounded to 0.1 degree
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40), st.integers(0, 255), st.integers(0, 255), st.booleans())
+def test_light_measures_are_fractions_for_any_picture(h, w, low, high, with_landmarks):
+    rng = np.random.default_rng(h * 41 + w)
+    rgb = rng.integers(min(low, high), max(low, high) + 1, (h, w, 3), dtype=np.uint8)
+    lms = make_landmarks(kneeling_lunge_facing_right()) if with_landmarks else None
+    measures = light_measures(rgb, lms)
+    assert all(0.0 <= v <= 1.0 for v in measures.values()), measures
+    assert isinstance(light_is_poor(measures), bool)
+
+
+@given(st.dictionaries(st.sampled_from(["brightness", "contrast", "subject_brightness", "other"]),
+                       st.floats(allow_nan=True, allow_infinity=True)))
+def test_the_light_rule_takes_any_measures(measures):
+    assert isinstance(light_is_poor(measures), bool)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.permutations([0, 1, 2]), min_size=5, max_size=40))
+def test_the_locked_person_is_kept_whatever_the_order_of_the_people_found(orders):
+    people = [make_landmarks({k: (x + dx, y) for k, (x, y) in kneeling_lunge_facing_right().items()}) for dx in (-200, 0, 200)]
+    people[1][:, :2] = (people[1][:, :2] - 0.5) * 1.3 + 0.5  # the middle one is nearest the camera
+    lock = PersonLock()
+    for t, order in enumerate(orders):
+        candidates = [people[i] for i in order]
+        pick = lock.pick(t * 40.0, candidates, 640, 480)
+        assert candidates[pick.index] is people[1]
+    assert lock.changes == 0

@@ -1,7 +1,9 @@
 """The pose estimator: MediaPipe's PoseLandmarker (Tasks API) behind a small interface.
 
-VIDEO mode with strictly increasing timestamps for streams, IMAGE mode for stills. The
-landmarker is closed explicitly (use it as a context manager): an unclosed one prints an
+VIDEO mode with strictly increasing timestamps for streams, IMAGE mode for stills. Frames
+larger than ``MAX_SIDE_PX`` on their longest side are downscaled before inference (the
+landmarks are normalised, so nothing downstream changes; a mask comes at the reduced size).
+The landmarker is closed explicitly (use it as a context manager): an unclosed one prints an
 error at interpreter exit. The native library's log lines are kept off the terminal.
 """
 
@@ -15,31 +17,31 @@ from pathlib import Path
 
 import numpy as np
 
+from posecoach.adapters.native_log import quiet_native_stderr
+
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+MAX_SIDE_PX = 1280  # the model works at 256 px; larger frames only cost time to convert
 
-@contextlib.contextmanager
-def quiet_native_stderr():
-    """Silence the native library's writes to file descriptor 2 for the block."""
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+
+def downscaled(rgb: np.ndarray, max_side_px: int | None) -> np.ndarray:
+    """The frame with its longest side at most ``max_side_px`` (aspect ratio kept), or itself."""
+    h, w = rgb.shape[:2]
+    if max_side_px is None or max(h, w) <= max_side_px:
+        return rgb
+    import cv2
+
+    scale = max_side_px / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
 
 
 @dataclass(frozen=True)
 class Detection:
     """One frame's estimate: ``landmarks`` (33, 4) normalised x, y, z, visibility or None;
-    ``mask`` the person's segmentation mask (H, W) float 0..1 when asked for."""
+    ``mask`` the person's segmentation mask (H, W) float 0..1 when asked for (at the size the
+    model saw); ``n_people`` how many people the model found in the frame."""
 
     landmarks: np.ndarray | None
     mask: np.ndarray | None = None
@@ -50,10 +52,12 @@ class PoseEstimator:
     """MediaPipe PoseLandmarker for one stream.
 
     ``mode``: "video" (timestamps must increase) or "image". ``num_poses``: people to
-    detect; the first is coached. ``masks``: also return segmentation masks.
+    detect (``posecoach.adapters.people`` chooses whom to coach). ``masks``: also return
+    segmentation masks. ``max_side_px``: larger frames are downscaled first (None: never).
     """
 
-    def __init__(self, model_path: str | Path, mode: str = "video", num_poses: int = 1, masks: bool = False) -> None:
+    def __init__(self, model_path: str | Path, mode: str = "video", num_poses: int = 1, masks: bool = False,
+                 max_side_px: int | None = MAX_SIDE_PX) -> None:
         from mediapipe.tasks.python import BaseOptions, vision
 
         running = vision.RunningMode.VIDEO if mode == "video" else vision.RunningMode.IMAGE
@@ -66,6 +70,9 @@ class PoseEstimator:
         with quiet_native_stderr():
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
         self.mode = mode
+        self.num_poses = num_poses
+        self.max_side_px = max_side_px
+        self.last_input_size: tuple[int, int] | None = None  # (width, height) the model last saw
         self._last_ts = -1
         self._calls = 0
 
@@ -82,9 +89,17 @@ class PoseEstimator:
             self._landmarker = None
 
     def detect(self, rgb: np.ndarray, t_ms: float) -> Detection:
-        """Estimate the pose in an RGB uint8 frame (H, W, 3) at presentation time ``t_ms``."""
+        """Estimate the pose in an RGB uint8 frame (H, W, 3) at presentation time ``t_ms``
+        (the model's first person when it found several)."""
+        found = self.detect_all(rgb, t_ms)
+        return found[0] if found else Detection(None, None, 0)
+
+    def detect_all(self, rgb: np.ndarray, t_ms: float) -> list[Detection]:
+        """Every person found (at most ``num_poses``), each with its own mask; [] when nobody."""
         import mediapipe as mp
 
+        rgb = downscaled(rgb, self.max_side_px)
+        self.last_input_size = (rgb.shape[1], rgb.shape[0])
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         # The native library logs its warnings on the first frames only; silencing file
         # descriptor 2 process-wide on every frame would also hide other threads' messages.
@@ -97,15 +112,17 @@ class PoseEstimator:
                 result = self._landmarker.detect_for_video(image, ts)
             else:
                 result = self._landmarker.detect(image)
-        if not result.pose_landmarks:
-            return Detection(None, None, 0)
-        first = result.pose_landmarks[0]
-        arr = np.array([[p.x, p.y, p.z, p.visibility if p.visibility is not None else 0.0] for p in first], dtype=float)
-        mask = None
-        if result.segmentation_masks:
-            # Copy: the view points into memory the landmarker frees on its next call.
-            mask = np.array(result.segmentation_masks[0].numpy_view(), dtype=np.float32, copy=True).reshape(rgb.shape[:2])
-        return Detection(arr, mask, len(result.pose_landmarks))
+        poses = result.pose_landmarks or []
+        masks = result.segmentation_masks or []
+        found = []
+        for i, pose in enumerate(poses):
+            arr = np.array([[p.x, p.y, p.z, p.visibility if p.visibility is not None else 0.0] for p in pose], dtype=float)
+            mask = None
+            if i < len(masks):
+                # Copy: the view points into memory the landmarker frees on its next call.
+                mask = np.array(masks[i].numpy_view(), dtype=np.float32, copy=True).reshape(rgb.shape[:2])
+            found.append(Detection(arr, mask, len(poses)))
+        return found
 
 
 def load_verify_frame() -> np.ndarray:

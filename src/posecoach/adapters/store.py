@@ -112,9 +112,27 @@ def _transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield con
     except BaseException:
-        con.execute("ROLLBACK")
+        if con.in_transaction:  # SQLite may have rolled back already (a full disk, an I/O error)
+            con.execute("ROLLBACK")
         raise
-    con.execute("COMMIT")
+    try:
+        con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+
+
+def _why(exc: sqlite3.Error) -> str:
+    """A write failure in words for people, with SQLite's own message."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith("SQLITE_FULL"):
+        return f"the disk is full ({exc})"
+    if name.startswith("SQLITE_IOERR"):
+        return f"the disk is full or failing ({exc})"
+    if name.startswith("SQLITE_READONLY") or name.startswith("SQLITE_CANTOPEN"):
+        return f"the file or its folder is read-only ({exc})"
+    return str(exc)
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -126,16 +144,22 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 
 def migrate(con: sqlite3.Connection, migrations: Sequence[Sequence[str]] = MIGRATIONS) -> int:
-    """Bring the file to ``len(migrations)``, one transaction per step; return the version."""
-    version = int(con.execute("PRAGMA user_version").fetchone()[0])
-    if version > len(migrations):
-        raise StoreError(f"the store was written by a newer posecoach (schema {version}, this one knows {len(migrations)})")
-    for target in range(version + 1, len(migrations) + 1):
+    """Bring the file to ``len(migrations)``, one transaction per step; return the version.
+
+    Each step reads the version inside its write transaction, so two processes opening a new
+    file at once (two tabs) never run the same step twice.
+    """
+    while True:
         with _transaction(con):
-            for statement in migrations[target - 1]:
+            version = int(con.execute("PRAGMA user_version").fetchone()[0])
+            if version > len(migrations):
+                raise StoreError(f"the store was written by a newer posecoach (schema {version}, "
+                                 f"this one knows {len(migrations)})")
+            if version == len(migrations):
+                return version
+            for statement in migrations[version]:
                 con.execute(statement)
-            con.execute(f"PRAGMA user_version = {target}")
-    return len(migrations)
+            con.execute(f"PRAGMA user_version = {version + 1}")
 
 
 def landmarks_blob(landmarks: np.ndarray | None) -> bytes | None:
@@ -258,6 +282,9 @@ class Store:
                     raise StoreError(f"{self.path}: cannot switch to WAL mode (got {mode})")
                 migrate(con)
         except sqlite3.DatabaseError as exc:
+            if not os.access(self.path.parent, os.W_OK) or (self.path.exists() and not os.access(self.path, os.W_OK)):
+                raise StoreError(f"{self.path}: cannot write here ({exc}): the folder is read-only; "
+                                 "set POSECOACH_DATA to a folder posecoach may write to") from None
             raise StoreError(f"{self.path}: not a usable posecoach store ({exc})") from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot be created ({exc.strerror})") from None
@@ -444,6 +471,7 @@ class SessionWriter:
     """
 
     def __init__(self, path: Path, session_id: int, flush_every_s: float = 1.0) -> None:
+        self.path = Path(path)
         self.id = session_id
         self.flush_every_s = flush_every_s
         self._con: sqlite3.Connection | None = connect(path)
@@ -478,7 +506,15 @@ class SessionWriter:
             con.execute(f"UPDATE sessions SET {sets} WHERE id = ?", (*columns.values(), self.id))
 
     def flush(self) -> None:
-        """Commit the queued frames (and holds) in one transaction."""
+        """Commit the queued frames (and holds) in one transaction. When that fails (a full disk,
+        a read-only file) a ``StoreError`` says so; what was committed before stays, and the
+        queued frames stay queued for the next try."""
+        try:
+            self._commit_queued()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot save the session: {_why(exc)}; everything saved before is kept") from None
+
+    def _commit_queued(self) -> None:
         con = self._open()
         with _transaction(con):
             if self._rows:
@@ -502,12 +538,17 @@ class SessionWriter:
         """Write what is left and the final holds, mark the session ended. Idempotent."""
         if self._con is None:
             return
-        self.save_holds(holds)
-        self.flush()
-        with _transaction(self._con):
-            self._con.execute("UPDATE sessions SET ended = ? WHERE id = ?", (_now_iso(), self.id))
-        self._con.close()
-        self._con = None
+        try:
+            self.save_holds(holds)
+            self.flush()
+            with _transaction(self._con):
+                self._con.execute("UPDATE sessions SET ended = ? WHERE id = ?", (_now_iso(), self.id))
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot save the session's end: {_why(exc)}; "
+                             "everything saved before is kept") from None
+        finally:
+            self._con.close()
+            self._con = None
 
     @property
     def closed(self) -> bool:

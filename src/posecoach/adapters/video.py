@@ -70,7 +70,7 @@ class VideoReader:
         rate = self._stream.average_rate or self._stream.guessed_rate or Fraction(30, 1)
         # Width, height and rotation are corrected from the first decoded frame's display matrix.
         self.info = VideoInfo(width=cc.width, height=cc.height, fps=float(rate), rotation_deg=0,
-                              frames_hint=self._stream.frames or 0)
+                              frames_hint=_frames_hint(self._stream))
 
     def close(self) -> None:
         self._container.close()
@@ -132,6 +132,18 @@ class VideoReader:
                 yield Frame(rgb, t_ms)
 
 
+def _frames_hint(stream) -> int:
+    """How many frames the container lists. An AVI header counts the frames a variable-rate
+    clip repeats too; its index holds only the real ones, so the smaller count is taken."""
+    listed = stream.frames or 0
+    try:
+        entries = stream.index_entries
+        indexed = sum(1 for e in entries if e.size > 0) if entries is not None else 0
+    except (AttributeError, TypeError):  # an older PyAV without the index
+        indexed = 0
+    return indexed if 0 < indexed < listed else listed
+
+
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     # FFmpeg messages repeat the path; keep the reason only.
@@ -144,9 +156,12 @@ def read_image(path: str | Path) -> np.ndarray:
     """Read a still image as RGB uint8, whatever its depth or colour model."""
     import cv2
 
+    from posecoach.adapters.native_log import quiet_native_stderr
+
     p = Path(path)
     data = np.fromfile(str(p), dtype=np.uint8)
-    img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    with quiet_native_stderr():  # libpng and libjpeg complain about broken files on stderr
+        img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
     if img is None or img.size == 0:
         raise InputError(f"{p}: not a readable image")
     if img.dtype == np.uint16:

@@ -13,6 +13,7 @@ import numpy as np
 from posecoach.core import landmarks as lm
 from posecoach.core.body import VIEW_NAMES, Body, BodyParams, analyse_body
 from posecoach.core.checks import FAIL, PASS, UNKNOWN, VERDICT_NAMES, CheckSpec, failing_cue, judge_one
+from posecoach.core.framing import CUE_AT_EDGE, CUE_POOR_LIGHT, FramingParams, cut_by_side_edge, light_is_poor, only_in_frame
 from posecoach.core.holds import HoldStatus, HoldTracker
 from posecoach.core.measures import (
     IMAGE_MEASURES,
@@ -47,6 +48,7 @@ class CoachParams:
     cue_cooldown_s: float = 3.0  # a shown cue stays at least this long while its check fails
     recognise_every_ms: float = 100.0  # recognition runs at most this often (its vote spans 1 s)
     hold_grace_s: float = 5.0  # out of the pose longer than this ends the set
+    framing: FramingParams = field(default_factory=FramingParams)  # poor light, a body cut by the frame
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ class Observation:
     """What one frame shows, before any threshold is applied (re-scoring starts here).
 
     ``measures`` are the smoothed measures of ``exercise`` (NaN unknown); ``feet_seen`` and
-    ``head_seen`` feed the visibility guidance.
+    ``head_seen`` feed the visibility guidance. ``guidance`` is set when the picture itself
+    cannot be judged (poor light, a body cut by the frame's edge): every measure is then NaN.
     """
 
     t_ms: float
@@ -70,6 +73,7 @@ class Observation:
     landmarks_px: np.ndarray | None = None
     visibility: np.ndarray | None = None
     anchors: dict[str, int] = field(default_factory=dict)
+    guidance: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,8 @@ class CueSelector:
 
 def guidance_for(spec, verdicts: dict[str, int], obs: Observation) -> str | None:
     """View or visibility guidance when the exercise's required checks cannot be judged."""
+    if obs.guidance:
+        return obs.guidance
     if spec.view == "side" and obs.view in ("front", "back"):
         return CUE_TURN_SIDE
     if spec.view == "front" and obs.view == "side":
@@ -203,13 +209,13 @@ class Judge:
             self.cues.reset()
             hold = self.holds.update(obs.t_ms, None, None, False, 0.0, False)
             checks = {c.id: "unknown" for c in self.catalogue[obs.exercise].checks} if obs.exercise else {}
-            return FrameResult(obs.t_ms, False, obs.exercise, 0.0, None, None, None, {}, checks, [CUE_NO_PERSON],
-                               hold, None, None, {})
+            return FrameResult(obs.t_ms, False, obs.exercise, 0.0, None, None, None, {}, checks,
+                               [obs.guidance or CUE_NO_PERSON], hold, None, None, {})
         if obs.exercise is None:
             self.cues.reset()
             hold = self.holds.update(obs.t_ms, None, None, False, 0.0, False)
-            return FrameResult(obs.t_ms, True, None, obs.confidence, obs.facing, obs.facing, obs.view, {}, {}, [],
-                               hold, obs.landmarks_px, obs.visibility, {})
+            return FrameResult(obs.t_ms, True, None, obs.confidence, obs.facing, obs.facing, obs.view, {}, {},
+                               [obs.guidance] if obs.guidance else [], hold, obs.landmarks_px, obs.visibility, {})
         if verdicts is None:
             verdicts = self.verdicts(obs)
         hold, cue = self.advance(obs, verdicts)
@@ -269,11 +275,15 @@ class Observer:
 
     def observe(self, t_ms: float, landmarks: np.ndarray | None, width_px: int, height_px: int,
                 image_measures: dict[str, float] | None = None) -> Observation:
+        framing = self.params.framing
+        guidance = CUE_POOR_LIGHT if light_is_poor(image_measures, framing) else None
         if landmarks is None or not np.isfinite(landmarks[:, :2]).any():
             self._filter.reset()
             self._last_recognised = None
-            return Observation(t_ms, False, self.forced, 0.0, None, None, None, {}, False, False)
-        raw = np.asarray(landmarks, dtype=float)
+            return Observation(t_ms, False, self.forced, 0.0, None, None, None, {}, False, False, guidance=guidance)
+        raw = only_in_frame(landmarks)
+        if guidance is None and cut_by_side_edge(raw, framing):
+            guidance = CUE_AT_EDGE
         scale = float(max(width_px, height_px))
         smooth = self._filter(raw[:, :2] * np.array([width_px, height_px]) / scale, t_ms) * scale
         body = analyse_body(smooth[None], raw[None, :, 3], raw[None, :, 2], self.params.body)
@@ -290,7 +300,7 @@ class Observer:
         head_seen = bool((raw[[lm.NOSE, lm.LEFT_EAR, lm.RIGHT_EAR], 3] >= vis_min).any())
         if exercise is None:
             return Observation(t_ms, True, None, confidence, facing, facing, view, {}, feet_seen, head_seen,
-                               smooth, raw[:, 3])
+                               smooth, raw[:, 3], guidance=guidance)
         spec = self.catalogue[exercise]
         if spec.front_leg_rule == "bent_knee":
             body = replace(body, front_leg=bent_knee_leg(body))
@@ -300,11 +310,13 @@ class Observer:
             if name in spec.measures:
                 value = (image_measures or {}).get(name)
                 measures[name] = float("nan") if value is None else float(value)
+        if guidance is not None:  # the picture cannot be judged: nothing is measured
+            measures = dict.fromkeys(measures, float("nan"))
         side_idx = int(working_side(body, spec.side_rule)[0])
         side = SIDE_NAMES[side_idx] if side_idx >= 0 else None
         anchors = _anchors(measures, body)
         return Observation(t_ms, True, exercise, confidence, facing, side, view, measures, feet_seen, head_seen,
-                           smooth, raw[:, 3], anchors)
+                           smooth, raw[:, 3], anchors, guidance)
 
 
 class Coach:

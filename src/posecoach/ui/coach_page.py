@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import queue
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ import streamlit as st
 
 from posecoach.adapters import models as model_store
 from posecoach.adapters.models import ModelInfo
-from posecoach.adapters.store import Store
+from posecoach.adapters.store import Store, data_dir
 from posecoach.exercises.catalogue import Catalogue, load_routine, with_routine_targets
 from posecoach.ui import sound
 from posecoach.ui.common import get_store, privacy_footer, safety_notes
@@ -23,13 +22,13 @@ from posecoach.ui.sources import (
     CLIP,
     SOURCE_KINDS,
     UPLOAD,
-    VIDEO_TYPES,
     WEBCAM,
     cameras_in_browser,
     demo_clip,
     player_factory,
     sample_clips,
 )
+from posecoach.ui.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, UploadError, save_upload
 from posecoach.ui.words import fps_words, hold_state_words, hold_words, side_words, verdict_mark
 
 AUTO = "auto"
@@ -114,13 +113,20 @@ def _source_picker() -> tuple[str, Path | None]:
 
 
 def _uploaded_video() -> Path | None:
-    upload = st.file_uploader("Your video", type=VIDEO_TYPES, key="upload")
+    """The uploaded video, saved under the data folder (the one before it removed), or None."""
+    upload = st.file_uploader("Your video", type=VIDEO_TYPES, key="upload",
+                              help=f"Up to {MAX_UPLOAD_MB} MB. It is kept in posecoach's data folder on this computer.")
     if upload is None:
         return None
-    folder = Path(st.session_state.setdefault("upload_dir", tempfile.mkdtemp(prefix="posecoach-upload-")))
-    path = folder / f"{upload.file_id}-{Path(upload.name).name}"
-    if not path.exists():
-        path.write_bytes(upload.getbuffer())
+    try:
+        path = save_upload(data_dir() / "uploads", upload.file_id, upload.name, upload.getbuffer())
+    except UploadError as exc:
+        st.error(str(exc))
+        return None
+    previous = st.session_state.get("upload_path")
+    if previous and previous != str(path):
+        Path(previous).unlink(missing_ok=True)
+    st.session_state["upload_path"] = str(path)
     return path
 
 
@@ -206,6 +212,10 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue) -> None:
     result = update.result
     if update.error:
         st.error(f"The coach stopped: {update.error}")
+    if update.notice:
+        st.warning(update.notice, icon="📷")
+    if update.people > 1:
+        st.caption(f"{update.people} people in view: coaching the same person as before, the others are ignored.")
     if result is None:
         _big("Starting…", size_rem=2.0)
         return
@@ -234,7 +244,7 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue) -> None:
         for check in spec.checks:
             verdict = result.checks.get(check.id, "unknown")
             st.markdown(f"{verdict_mark(verdict)} {check.id.replace('_', ' ').capitalize()}", help=check.why or None)
-    if update.ended and not update.error and update.session_id is not None:
+    if update.ended and not update.error and not update.notice and update.session_id is not None:
         st.success("Session saved. Press Start to go again.")
     stats = update.stats
     note = " (fell back to the lite model to keep up)" if update.fell_back else ""

@@ -25,9 +25,30 @@ def safety_notes() -> None:
     st.warning("**Safety first.** " + " ".join(SAFETY_NOTES), icon="⚠️")
 
 
+EXPOSED = (
+    "Served to the network at {address}: anyone who can reach it can open this page and see the camera "
+    "picture. Restart with `make run` (127.0.0.1) to keep it on this computer."
+)
+
+
+def privacy_text(address: str | None) -> str:
+    """The privacy note for a server listening on ``address`` (a warning when it is not loopback;
+    Streamlit listens on every address when none is set)."""
+    from posecoach.serve import is_loopback
+
+    if address and is_loopback(address):
+        return PRIVACY
+    return EXPOSED.format(address=address or "every address of this computer")
+
+
 def privacy_footer() -> None:
     st.divider()
-    st.caption("🔒 " + PRIVACY)
+    address = st.get_option("server.address")
+    text = privacy_text(address)
+    if text is PRIVACY:
+        st.caption("🔒 " + text)
+    else:
+        st.warning(text, icon="🌐")
 
 
 def _add_person(store: Store) -> None:

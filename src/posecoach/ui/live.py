@@ -6,6 +6,11 @@ box and draws the latest verdict. A worker thread takes the newest frame, runs t
 through a ``queue.Queue`` to the page. Older frames are dropped, never queued. When the
 model lags (mean processing time above ``lag_limit_ms``) it falls back to the lite model.
 
+The camera can fail mid-session: when no frame comes for ``stall_notice_s`` the page is told
+so, and after ``idle_end_s`` the session ends, stored as far as it went. A picture that has
+not changed at all for ``frozen_after_s`` (a frozen camera) is not judged, so the hold
+pauses, and the page says why. Log lines name no person and no file.
+
 Nothing here imports Streamlit: the page wires it up.
 """
 
@@ -22,14 +27,14 @@ from pathlib import Path
 
 import numpy as np
 
-from posecoach.adapters.estimator import PoseEstimator
 from posecoach.adapters.models import ModelInfo, provision
+from posecoach.adapters.people import PeopleAwareEstimator
 from posecoach.adapters.store import SessionWriter, Store
 from posecoach.core.coach import FrameResult
 from posecoach.core.routine import RoutineStatus, RoutineTracker
 from posecoach.exercises.catalogue import Catalogue, load_routine
 from posecoach.pipeline import Session, needs_mask
-from posecoach.ui.meters import LagMonitor, LatestBox, RateMeter, Window
+from posecoach.ui.meters import FreezeWatch, LagMonitor, LatestBox, RateMeter, Window
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +53,9 @@ class LiveConfig:
     model: str = "full"
     record_video: bool = False
     lag_limit_ms: float = 50.0  # mean processing time above this falls back to the lite model
-    idle_end_s: float = 3.0  # no frame for this long ends the session
+    idle_end_s: float = 10.0  # no frame for this long ends the session (it is kept)
+    stall_notice_s: float = 2.0  # no frame for this long: the page says the camera sends nothing
+    frozen_after_s: float = 5.0  # an unchanged picture for this long is a frozen camera: not judged
     routine: str | None = None  # follow this routine hands-free (the exercise is recognised)
 
 
@@ -78,6 +85,19 @@ class LiveUpdate:
     ended: bool = False
     routine: RoutineStatus | None = None  # where the person is in the routine, when following one
     routine_slots: tuple = ()  # every (step, side) of the routine
+    notice: str | None = None  # what is wrong with the camera, for the page to say
+    people: int = 0  # people in the last judged frame (the coached one is kept when there are more)
+
+
+def no_picture_words(for_s: float) -> str:
+    return f"No picture from the camera for {for_s:.0f} s: is it unplugged or in use elsewhere?"
+
+
+def frozen_words(for_s: float) -> str:
+    return f"The camera picture has not changed for {for_s:.0f} s: it may be frozen. The hold is paused."
+
+
+CAMERA_STOPPED = "The camera stopped sending pictures, so the session ended. Everything up to then is saved."
 
 
 def offer(q: queue.Queue, item: object) -> None:
@@ -157,11 +177,13 @@ class LiveCoach:
                 self.models[self.model] = provision(self.model, say=log.info)
             with contextlib.ExitStack() as stack:
                 masks = needs_mask(self.catalogue, self.config.exercise)
-                estimator = stack.enter_context(PoseEstimator(self.models[self.model].path, mode="video", masks=masks))
+                estimator = stack.enter_context(PeopleAwareEstimator(self.models[self.model].path, mode="video",
+                                                                     masks=masks))
                 session = Session(self.catalogue, self.config.exercise, estimator)
                 self._loop(session, stack)
         except Exception as exc:  # shown on the page; the stream itself keeps running
-            log.exception("live coach failed")
+            # The message may name a file of this person's: the log keeps only the kind of failure.
+            log.error("live coach failed: %s", type(exc).__name__)
             self.error = str(exc) or type(exc).__name__
             offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, error=self.error, ended=True))
 
@@ -170,16 +192,28 @@ class LiveCoach:
         tracker = RoutineTracker(load_routine(self.config.routine, self.catalogue)) if self.config.routine else None
         slots = tuple(tracker.routine.slots()) if tracker else ()
         lag = LagMonitor(self.config.lag_limit_ms)
+        freeze = FreezeWatch()
         last_frame_s = self.clock()
         fell_back = False
+        notice: str | None = None
         while not self._stop.is_set():
             item = self._box.take(timeout_s=0.2)
             if item is None:
-                if self.clock() - last_frame_s > self.config.idle_end_s:
+                idle_s = self.clock() - last_frame_s
+                if idle_s > self.config.idle_end_s:
+                    notice = CAMERA_STOPPED
                     break
+                if idle_s > self.config.stall_notice_s:
+                    offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, fell_back,
+                                                   notice=no_picture_words(idle_s)))
                 continue
             rgb, arrival_s = item
             last_frame_s = arrival_s
+            frozen_s = freeze.frozen_for_s(rgb, arrival_s)
+            if frozen_s >= self.config.frozen_after_s:
+                offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, fell_back,
+                                               notice=frozen_words(frozen_s)))
+                continue
             if self._t0_s is None:
                 self._t0_s = arrival_s
             t_ms = (arrival_s - self._t0_s) * 1000.0
@@ -198,10 +232,12 @@ class LiveCoach:
             if tracker is not None:
                 status = tracker.update(result.t_ms, result.exercise, result.side, result.hold.good_form_s,
                                         result.hold.complete)
+            det = session.last_detection
             offer(self.updates, LiveUpdate(result, self.stats(), self.session_id, fell_back, routine=status,
-                                           routine_slots=slots))
+                                           routine_slots=slots, people=0 if det is None else det.n_people))
         recorder.close(session)
-        offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, fell_back, ended=True))
+        offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, fell_back, ended=True,
+                                       notice=notice))
 
     def _count(self, start_s: float, done_s: float, arrival_s: float) -> None:
         with self._lock:
@@ -217,7 +253,9 @@ class LiveCoach:
             return False
         log.info("processing lags behind the stream: falling back to the lite model")
         masks = needs_mask(self.catalogue, self.config.exercise)
-        session.estimator = stack.enter_context(PoseEstimator(self.models["lite"].path, mode="video", masks=masks))
+        lite = stack.enter_context(PeopleAwareEstimator(self.models["lite"].path, mode="video", masks=masks))
+        lite.lock = session.estimator.lock  # the same person stays coached
+        session.estimator = lite
         self.model = "lite"
         return True
 

@@ -7,6 +7,7 @@ import importlib
 
 import streamlit as st
 
+from posecoach.adapters.store import StoreError
 from posecoach.ui import coach_page, history_page, review_page, tune_page
 from posecoach.ui.common import get_store, person_picker
 
@@ -47,5 +48,10 @@ def main() -> None:
     st.set_page_config(page_title="posecoach", page_icon="🧘", layout="wide")
     freeze_startup_objects()
     page = st.navigation(pages())
-    person_picker(get_store())
+    try:
+        store = get_store()
+    except StoreError as exc:  # a read-only or full data folder: say so, never a traceback
+        st.error(f"posecoach cannot keep your sessions: {exc}")
+        st.stop()
+    person_picker(store)
     page.run()

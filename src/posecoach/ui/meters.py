@@ -1,5 +1,6 @@
 """Small measuring helpers for the live coach: a one-slot latest-frame box, a rate meter,
-a latency window and the lag monitor that decides the fallback to the lite model.
+a latency window, the lag monitor that decides the fallback to the lite model, and the
+watch that notices a frozen camera picture.
 
 Times are passed in (seconds from a monotonic clock), so all of these are deterministic.
 """
@@ -94,3 +95,22 @@ class LagMonitor:
 
     def reset(self) -> None:
         self._window = Window(self._frames)
+
+
+class FreezeWatch:
+    """How long the camera picture has not changed at all (a frozen camera repeats one frame
+    exactly; a live one never does, its sensor noise alone changes some pixels)."""
+
+    def __init__(self, grid_px: int = 8) -> None:
+        self.grid_px = grid_px
+        self._last: np.ndarray | None = None
+        self._since_s: float | None = None
+
+    def frozen_for_s(self, rgb: np.ndarray, now_s: float) -> float:
+        """Seconds since the picture last changed, given the frame arriving at ``now_s``."""
+        thumb = np.array(rgb[:: self.grid_px, :: self.grid_px], copy=True)
+        if self._last is None or self._since_s is None or thumb.shape != self._last.shape or not np.array_equal(
+                thumb, self._last):
+            self._last, self._since_s = thumb, now_s
+            return 0.0
+        return now_s - self._since_s

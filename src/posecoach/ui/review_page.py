@@ -5,7 +5,6 @@ pass and fail time per check, the holds, and the exports."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -32,10 +31,10 @@ from posecoach.ui.review_state import (
     session_picker,
     tuned_values,
 )
+from posecoach.ui.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, UploadError, safe_name, save_upload
 from posecoach.ui.words import clock_s
 
 RECORDED, ANALYSE = "A recorded session", "Analyse a video"
-VIDEO_TYPES = ["mp4", "mov", "avi", "webm", "mkv", "m4v"]
 AUTO_RENDER_S = 180.0  # longer sessions draw their annotated video only when asked (about 5 ms a frame)
 MAX_FAULTS_LISTED = 40
 SEEK_KEY = "review_seek"
@@ -45,22 +44,11 @@ def _person() -> int:
     return int(st.session_state["person_id"])
 
 
-def _safe_suffix(name: str) -> str:
-    """The upload's extension if it is a video type we read, else ``.mp4`` (never a path)."""
-    suffix = Path(name).suffix.lower().lstrip(".")
-    return f".{suffix}" if suffix in VIDEO_TYPES else ".mp4"
-
-
-def _display_name(name: str) -> str:
-    """The upload's file name for display and the session's source (no folders, plain characters)."""
-    base = re.split(r"[\\/]", name)[-1]
-    return re.sub(r"[^\w.\- ]", "_", base)[:80] or "video"
-
-
 def _analyse_upload(store: Store, person: int) -> None:
     base = catalogue_for("beginner", None)
     upload = st.file_uploader("A video of a session", type=VIDEO_TYPES, key="review_upload",
-                              help="Analysed on this computer with the full pose model; the video is kept with the session.")
+                              help=f"Up to {MAX_UPLOAD_MB} MB. Analysed on this computer with the full pose model; "
+                                   "the video is kept with the session.")
     left, right = st.columns(2)
     with left:
         ids = ["auto", *base.exercises]
@@ -76,11 +64,12 @@ def _analyse_upload(store: Store, person: int) -> None:
     if model is None:
         st.error("The pose model is not installed: run `posecoach models --install full` (or `make run`).")
         return
-    name = _display_name(upload.name)
-    uploads = Path(store.path).parent / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    path = uploads / f"upload-{re.sub(r'[^0-9a-zA-Z-]', '', str(upload.file_id))[:40]}{_safe_suffix(upload.name)}"
-    path.write_bytes(upload.getbuffer())
+    name = safe_name(upload.name)
+    try:  # checked and kept inside the data folder under a safe name, then moved to the session
+        path = save_upload(Path(store.path).parent / "uploads", upload.file_id, upload.name, upload.getbuffer())
+    except UploadError as exc:
+        st.error(str(exc))
+        return
     bar = st.progress(0.0, text=f"Analysing {name}…")
 
     def progress(done: int, total: int) -> None:

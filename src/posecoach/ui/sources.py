@@ -11,7 +11,6 @@ from pathlib import Path
 SAMPLES_DIR = Path(__file__).resolve().parents[3] / "sample_videos"
 WEBCAM, CLIP, UPLOAD = "Webcam", "Sample clip", "Uploaded video"
 SOURCE_KINDS = (WEBCAM, CLIP, UPLOAD)
-VIDEO_TYPES = ["mp4", "mov", "avi", "webm", "mkv", "m4v"]
 
 
 @dataclass(frozen=True)

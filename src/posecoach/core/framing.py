@@ -1,0 +1,54 @@
+"""What the camera really saw: landmarks outside the picture, a body cut by its edge, and
+light too poor to judge by. Pure functions of normalised landmarks and image measures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from posecoach.core import landmarks as lm
+
+CUE_POOR_LIGHT = "The light is poor: turn on a light or face a window, not your back to it"
+CUE_AT_EDGE = "Move toward the middle of the picture: part of you is out of frame"
+
+TRUNK = (lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, lm.LEFT_HIP, lm.RIGHT_HIP)
+
+
+@dataclass(frozen=True)
+class FramingParams:
+    """Thresholds on the picture (fractions: of the frame's width, or of full brightness 0..1)."""
+
+    edge_margin: float = 0.04  # a shoulder or hip this close to the left or right edge: the body is cut
+    min_visibility: float = 0.5  # a trunk landmark below this visibility does not count for the edge rule
+    min_brightness: float = 0.12  # mean luma of the frame below this: too dark
+    min_contrast: float = 0.025  # luma standard deviation below this: flat, fogged or nearly black
+    min_subject_brightness: float = 0.12  # mean luma around the person below this: backlit, a silhouette
+
+
+def only_in_frame(landmarks: np.ndarray) -> np.ndarray:
+    """A copy of (33, 4) normalised landmarks whose points outside the picture have visibility 0:
+    the model guesses them, the camera did not see them."""
+    out = np.array(landmarks, dtype=float, copy=True)
+    x, y = out[:, 0], out[:, 1]
+    outside = ~((x >= 0.0) & (x <= 1.0) & (y >= 0.0) & (y <= 1.0))
+    out[outside, 3] = 0.0
+    return out
+
+
+def cut_by_side_edge(landmarks: np.ndarray, p: FramingParams = FramingParams()) -> bool:
+    """True when a seen shoulder or hip lies at the left or right edge: half the trunk is outside,
+    and the model's guess of the rest is not to be judged."""
+    trunk = landmarks[list(TRUNK)]
+    seen = trunk[:, 3] >= p.min_visibility
+    x = trunk[seen, 0]
+    return bool(x.size) and bool(((x < p.edge_margin) | (x > 1.0 - p.edge_margin)).any())
+
+
+def light_is_poor(measures: dict[str, float] | None, p: FramingParams = FramingParams()) -> bool:
+    """Whether the frame's light (``brightness``, ``contrast``, ``subject_brightness`` in 0..1, as
+    measured by the light adapter) is too poor to judge form by. Missing measures count as fine."""
+    if not measures:
+        return False
+    low = (("brightness", p.min_brightness), ("contrast", p.min_contrast), ("subject_brightness", p.min_subject_brightness))
+    return any(name in measures and measures[name] < limit for name, limit in low)

@@ -1,0 +1,115 @@
+"""Whom to coach when the camera sees more than one person: the same person, frame after frame.
+
+The person is locked by where their trunk is in the picture. A candidate within
+``match_trunks`` trunk lengths of the locked position is them; anyone else (someone walking
+through behind, a second person in the room) is ignored. When the locked person has been out
+of view for ``keep_s``, the next person found is coached instead: the largest in the picture,
+which is normally the one nearest the camera.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from posecoach.core import landmarks as lm
+
+TRUNK = (lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, lm.LEFT_HIP, lm.RIGHT_HIP)
+
+
+@dataclass(frozen=True)
+class LockParams:
+    keep_s: float = 5.0  # the coached person may be out of view this long before someone else is coached
+    match_trunks: float = 1.0  # a person within this many trunk lengths of the coached one's place is them
+    min_visibility: float = 0.5
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The choice for one frame: ``index`` into the candidates (None: the coached person is not
+    in view), how many ``people`` were found, and whether the lock moved to a ``new_person``."""
+
+    index: int | None
+    people: int
+    new_person: bool = False
+
+
+def trunk_anchor(landmarks: np.ndarray, width_px: int, height_px: int,
+                 min_visibility: float = 0.5) -> tuple[np.ndarray, float] | None:
+    """(centre in pixels, size in pixels) of a person from their seen shoulders and hips; the
+    size is the trunk length, or the spread of the seen landmarks when the trunk is not seen."""
+    xy = landmarks[:, :2] * np.array([width_px, height_px], dtype=float)
+    seen = (landmarks[:, 3] >= min_visibility) & np.isfinite(xy).all(axis=1)
+    if seen.sum() < 3:
+        return None
+    trunk = [i for i in TRUNK if seen[i]]
+    centre = xy[trunk].mean(axis=0) if trunk else xy[seen].mean(axis=0)
+    shoulders = [i for i in TRUNK[:2] if seen[i]]
+    hips = [i for i in TRUNK[2:] if seen[i]]
+    size = 0.0
+    if shoulders and hips:
+        size = float(np.hypot(*(xy[shoulders].mean(axis=0) - xy[hips].mean(axis=0))))
+    if size <= 1.0:
+        spread = xy[seen].max(axis=0) - xy[seen].min(axis=0)
+        size = float(max(np.hypot(*spread) / 3.0, 1.0))
+    return centre, size
+
+
+class PersonLock:
+    """Keeps the coached person across frames. Times in ms, positions in pixels."""
+
+    def __init__(self, params: LockParams | None = None) -> None:
+        self.params = params or LockParams()
+        self._centre: np.ndarray | None = None
+        self._size = 0.0
+        self._seen_ms: float | None = None
+        self.changes = 0  # how often the lock moved from one person to another
+
+    @property
+    def locked(self) -> bool:
+        return self._centre is not None
+
+    def _anchors(self, candidates, width_px: int, height_px: int):
+        return [None if c is None else trunk_anchor(c, width_px, height_px, self.params.min_visibility) for c in candidates]
+
+    def _match(self, anchors) -> int | None:
+        best, best_d = None, np.inf
+        for i, a in enumerate(anchors):
+            if a is None:
+                continue
+            d = float(np.hypot(*(a[0] - self._centre)))
+            if d < best_d:
+                best, best_d = i, d
+        return best if best is not None and best_d <= self.params.match_trunks * max(self._size, 1.0) else None
+
+    def matches(self, landmarks: np.ndarray, width_px: int, height_px: int) -> bool:
+        """Whether ``landmarks`` are the locked person (without moving the lock); True when unlocked."""
+        if self._centre is None:
+            return True
+        return self._match(self._anchors([landmarks], width_px, height_px)) == 0
+
+    def pick(self, t_ms: float, candidates: list[np.ndarray], width_px: int, height_px: int) -> Pick:
+        """Choose the coached person among this frame's ``candidates`` ((33, 4) normalised each)."""
+        anchors = self._anchors(candidates, width_px, height_px)
+        n = len(candidates)
+        if self._centre is not None:
+            i = self._match(anchors)
+            if i is not None:
+                self._hold(t_ms, anchors[i])
+                return Pick(i, n)
+            if self._seen_ms is not None and t_ms - self._seen_ms <= self.params.keep_s * 1000.0:
+                return Pick(None, n)
+        found = [i for i, a in enumerate(anchors) if a is not None]
+        if not found:
+            return Pick(None, n)
+        mid = np.array([width_px, height_px], dtype=float) / 2.0
+        i = max(found, key=lambda k: (anchors[k][1], -float(np.hypot(*(anchors[k][0] - mid)))))
+        if self._centre is not None:
+            self.changes += 1
+        self._hold(t_ms, anchors[i])
+        return Pick(i, n, new_person=True)
+
+    def _hold(self, t_ms: float, anchor: tuple[np.ndarray, float]) -> None:
+        self._centre, self._size = anchor[0], anchor[1]
+        self._seen_ms = t_ms
