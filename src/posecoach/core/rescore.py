@@ -50,9 +50,10 @@ def rescore(observations: list[Observation], catalogue, params: CoachParams | No
     n = len(observations)
     check_ids = sorted({c.id for e in {o.exercise for o in observations if o.exercise} for c in catalogue[e].checks})
     verdicts = {cid: np.full(n, NOT_JUDGED, np.int8) for cid in check_ids}
-    for cid in check_ids:  # a frame of no person keeps the forced exercise's checks unknown
-        for i, o in enumerate(observations):
-            if not o.pose and o.exercise and any(c.id == cid for c in catalogue[o.exercise].checks):
+    ids_of = {e: [c.id for c in catalogue[e].checks] for e in {o.exercise for o in observations if o.exercise}}
+    for i, o in enumerate(observations):  # a frame of no person keeps the forced exercise's checks unknown
+        if not o.pose and o.exercise:
+            for cid in ids_of[o.exercise]:
                 verdicts[cid][i] = UNKNOWN
     for start, end, exercise in _runs(observations):
         spec = catalogue[exercise]
@@ -63,13 +64,13 @@ def rescore(observations: list[Observation], catalogue, params: CoachParams | No
             verdicts[check.id][start:end] = evaluate(check, measures, views, UNKNOWN)
     judge = Judge(catalogue, params)
     cues: list[str | None] = []
-    columns = [(cid, verdicts[cid]) for cid in check_ids]
+    columns = [(cid, verdicts[cid].tolist()) for cid in check_ids]  # plain ints index faster than numpy's
     for i, o in enumerate(observations):
         if not o.pose or o.exercise is None:
             judge.judge(o)
             cues.append(None)
             continue
-        row = {cid: int(col[i]) for cid, col in columns if col[i] != NOT_JUDGED}
+        row = {cid: col[i] for cid, col in columns if col[i] != NOT_JUDGED}
         _, cue = judge.advance(o, row)
         cues.append(cue)
     counts = {cid: {"pass": int((v == PASS).sum()), "fail": int((v == FAIL).sum()), "unknown": int((v == UNKNOWN).sum())}
