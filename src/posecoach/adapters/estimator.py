@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -44,6 +44,7 @@ class Detection:
     landmarks: np.ndarray | None
     mask: np.ndarray | None = None
     n_people: int = 0
+    mask_owner: object = field(default=None, repr=False, compare=False)  # keeps ``mask``'s memory alive
 
 
 class PoseEstimator:
@@ -101,11 +102,13 @@ class PoseEstimator:
             return Detection(None, None, 0)
         first = result.pose_landmarks[0]
         arr = np.array([[p.x, p.y, p.z, p.visibility if p.visibility is not None else 0.0] for p in first], dtype=float)
-        mask = None
+        mask, owner = None, None
         if result.segmentation_masks:
-            # Copy: the view points into memory the landmarker frees on its next call.
-            mask = np.array(result.segmentation_masks[0].numpy_view(), dtype=np.float32, copy=True).reshape(rgb.shape[:2])
-        return Detection(arr, mask, len(result.pose_landmarks))
+            # A read-only view, no copy: the image it belongs to frees that memory only when
+            # it is collected, so the Detection keeps the image with it.
+            owner = result.segmentation_masks[0]
+            mask = owner.numpy_view().reshape(rgb.shape[:2])
+        return Detection(arr, mask, len(result.pose_landmarks), owner)
 
 
 def load_verify_frame() -> np.ndarray:
