@@ -70,8 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     bm.add_argument("--minutes", type=float, default=10.0, help="stream minutes at 30 fps (default 10; 1 for a short run)")
     br = bsub.add_parser("rate", help="the adaptive rate's verdicts and hold times against the full rate's (sample clips)")
     br.add_argument("--samples", help="folder of clips (default: sample_videos)")
-    br.add_argument("--strides", default="2,3,4,6", help="strides while still to compare (default 2,3,4,6)")
-    br.add_argument("--still-speed", type=float, help="still below this many trunk lengths per second")
+    br.add_argument("--variants", help="settings to compare, as stride:still_speed:settle_ms,... (default: the "
+                                       "default's, one step each way, and every other frame)")
     br.add_argument("--limit", type=int, help="only the first N clips")
     ba = bsub.add_parser("accuracy", help="angles, verdicts and recognition against the rendered clips' truth")
     ba.add_argument("--samples", help="folder of clips with .truth.json files (default: sample_videos)")
@@ -148,15 +148,15 @@ def _bench_command(args) -> int:
             return EXIT_INPUT
         print(run_memory(args.minutes))
     elif args.bench == "rate":
+        from posecoach.bench.rate import VARIANTS, parse_variants
         from posecoach.bench.rate import run as run_rate
-        from posecoach.core.rate import RateParams
 
         try:
-            strides = tuple(int(x) for x in args.strides.split(","))
+            variants = parse_variants(args.variants) if args.variants else VARIANTS
         except ValueError:
-            _err(f"--strides: {args.strides!r} is not a list of whole numbers like 2,3,4")
+            _err(f"--variants: {args.variants!r} is not a list like 3:1.0:300,2:0.5:500 (stride:still speed:settle ms)")
             return EXIT_INPUT
-        print(run_rate(args.samples, strides, args.still_speed or RateParams.still_speed, args.limit))
+        print(run_rate(args.samples, variants, args.limit))
     elif args.bench == "accuracy":
         from posecoach.bench.accuracy import run as run_accuracy
 

@@ -29,13 +29,13 @@ def test_bench_batch_and_rate_on_few_clips(posecoach, full_model):
     r = posecoach("bench", "batch", "--files", "2")
     assert r.code == 0, r.err
     assert "1 worker" in r.out and "2 workers" in r.out and "files/min" in r.out
-    r = posecoach("bench", "rate", "--limit", "1", "--strides", "3")
+    r = posecoach("bench", "rate", "--limit", "1", "--variants", "3:1.0:300")
     assert r.code == 0, r.err
-    assert "adaptive, every 3 while still" in r.out and "verdicts as at full rate" in r.out
+    assert "every 3 while still" in r.out and "(the default)" in r.out and "verdicts as at full rate" in r.out
 
 
 def test_bench_options_are_checked(posecoach):
     for args, words in ((("memory", "--minutes", "0"), "--minutes"), (("batch", "--files", "0"), "--files"),
-                        (("rate", "--strides", "x"), "--strides")):
+                        (("rate", "--variants", "x"), "--variants")):
         r = posecoach("bench", *args)
         assert r.code == 2 and words in r.err and len(r.err.strip().splitlines()) == 1, r.err

@@ -43,7 +43,7 @@ def test_a_still_body_is_analysed_every_nth_frame_after_settling():
 
 
 def test_movement_brings_back_every_frame_at_once():
-    moving = lambda i: 0.0 if i < 60 else (i - 60) * 10.0  # noqa: E731  # 10 px a frame: 3 trunk lengths a second
+    moving = lambda i: 0.0 if i < 60 else (i - 60) * 20.0  # noqa: E731  # 20 px a frame: 6 trunk lengths a second
     analysed = drive(AdaptiveRate(RateParams(max_stride=3)), 120, moving)
     seen_moving = next(i for i in analysed if i > 60)  # at most two frames late
     assert seen_moving <= 63

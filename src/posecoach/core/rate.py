@@ -26,8 +26,8 @@ class RateParams:
     and the verdicts stay still this long before the rate drops."""
 
     max_stride: int = 3
-    still_speed: float = 0.5
-    settle_ms: float = 500.0
+    still_speed: float = 1.0
+    settle_ms: float = 300.0
     min_visibility: float = 0.5
 
 
