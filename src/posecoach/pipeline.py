@@ -37,10 +37,19 @@ class Session:
     def step(self, rgb: np.ndarray, t_ms: float, size_px: tuple[int, int] | None = None) -> FrameResult:
         """Estimate the pose in an RGB frame and judge it. ``size_px`` (width, height) is the
         displayed size when ``rgb`` was shrunk for the model: angles are measured at that size."""
+        return self.judge(self.detect(rgb, t_ms), t_ms, rgb.shape, size_px)
+
+    def detect(self, rgb: np.ndarray, t_ms: float) -> Detection:
+        """The model's part of ``step``: the pose (and mask) in the frame."""
         assert self.estimator is not None, "Session without an estimator can only replay landmarks"
-        det = self.estimator.detect(rgb, t_ms)
-        self.last_detection = det
-        h, w = rgb.shape[:2]
+        self.last_detection = self.estimator.detect(rgb, t_ms)
+        return self.last_detection
+
+    def judge(self, det: Detection, t_ms: float, frame_shape: tuple[int, ...],
+              size_px: tuple[int, int] | None = None) -> FrameResult:
+        """The rest of ``step``: image measures and the coach, for a detection in a frame of
+        ``frame_shape`` (height, width, ...)."""
+        h, w = frame_shape[:2]
         self.last_image_measures = image_measures(det, w, h)
         width, height = size_px or (w, h)
         return self.coach.step(t_ms, det.landmarks, width, height, self.last_image_measures)
@@ -88,10 +97,19 @@ def frame_state(r: FrameResult) -> tuple:
 
 def analyse_frames(session: Session, frames: Iterable, rate: Rate,
                    on_frame: Callable[[AnalysedFrame], None] | None = None,
-                   keep_from_ms: float = -math.inf, size_px: tuple[int, int] | None = None) -> int:
+                   keep_from_ms: float = -math.inf, size_px: tuple[int, int] | None = None,
+                   overlap: bool = False) -> int:
     """Feed decoded frames through the session, those ``rate`` picks; frames before
     ``keep_from_ms`` only warm the session up (a segment's lead-in). Returns how many were
-    analysed and kept. A frame's number is its ``index`` when it has one, else its position."""
+    analysed and kept. A frame's number is its ``index`` when it has one, else its position.
+
+    ``overlap``: with a fixed rate, judge each frame (and call ``on_frame``) on a second
+    thread while the model runs on the next one; the results are the same, in the same order.
+    """
+    if overlap and isinstance(rate, FixedRate):
+        from posecoach.stages import analyse_overlapped
+
+        return analyse_overlapped(session, frames, rate, on_frame, keep_from_ms, size_px)
     n = 0
     for i, frame in enumerate(frames):
         index = frame.index if frame.index >= 0 else i

@@ -106,7 +106,7 @@ class Runner:
         if result.landmarks_px is not None and rgb.shape[:2] != (self.report.height, self.report.width):
             scale = np.array([rgb.shape[1] / self.report.width, rgb.shape[0] / self.report.height])
             result = replace(result, landmarks_px=result.landmarks_px * scale)  # drawn on the shrunk frame
-        img = draw(rgb, result)
+        img = draw(rgb, result, copy=False)  # the decoded frame is not needed afterwards
         target = Path(self.args.annotate)
         if target.suffix.lower() != ".mp4":
             self._last_overlay = img
@@ -135,7 +135,7 @@ class Runner:
         scaled = scaled_size(*size_px, plan.max_side_px) if size_px else None
         if scaled == size_px:
             size_px = scaled = None  # small enough already
-        with VideoReader(self.path, plan.max_side_px) as reader:
+        with VideoReader(self.path, plan.max_side_px, threads="fit") as reader:
 
             def started(frames):
                 for frame in frames:
@@ -146,7 +146,8 @@ class Runner:
                     yield frame
 
             with contextlib.closing(decode_ahead(reader.frames())) as frames:
-                analysed = analyse_frames(self._session, started(frames), plan.new_rate(), self._on_frame, size_px=size_px)
+                analysed = analyse_frames(self._session, started(frames), plan.new_rate(), self._on_frame, size_px=size_px,
+                                          overlap=True)
             if self.report is None or analysed == 0:
                 raise InputError(f"{self.path}: has no readable video frames")
             self.report.skipped_frames = reader.info.skipped_frames
@@ -201,7 +202,7 @@ class Runner:
         """Draw the merged results on their frames, decoding the clip once more."""
         pending, self._pending = self._pending, None
         by_time = {round(r.t_ms, 3): r for r in pending}
-        with VideoReader(self.path, self.plan.max_side_px) as reader, \
+        with VideoReader(self.path, self.plan.max_side_px, threads="fit") as reader, \
                 contextlib.closing(decode_ahead(reader.frames())) as frames:
             for frame in frames:
                 result = by_time.pop(round(frame.t_ms, 3), None)

@@ -100,10 +100,11 @@ def observe_segment(job: SegmentJob) -> SegmentResult:
             yield frame
 
     with PoseEstimator(job.model_path, mode="video", masks=job.masks) as estimator, \
-            VideoReader(job.path, job.max_side_px, threads="NONE") as reader:
+            VideoReader(job.path, job.max_side_px, threads="fit") as reader:
         session = Session(job.catalogue, job.exercise, estimator)
         frames = reader.frames_from(seg.lead_in_ms, job.origin_s, count_from_ms=seg.start_ms)
-        analyse_frames(session, decode_ahead(within(frames)), rate, keep, keep_from_ms=seg.start_ms, size_px=job.size_px)
+        analyse_frames(session, decode_ahead(within(frames)), rate, keep, keep_from_ms=seg.start_ms, size_px=job.size_px,
+                       overlap=True)
         out.skipped = reader.info.skipped_frames
     return out
 

@@ -141,14 +141,18 @@ def _skeleton(img: np.ndarray, result: FrameResult, pts: np.ndarray, spec, scale
         _label(img, f"{name.replace('_', ' ')} {value:.0f}", (x + 12, y - 12), scale * 0.8, state, taken=taken)
 
 
-def draw(rgb: np.ndarray, result: FrameResult, mirror: bool = False, spec=None) -> np.ndarray:
+def draw(rgb: np.ndarray, result: FrameResult, mirror: bool = False, spec=None, copy: bool = True) -> np.ndarray:
     """Return a copy of ``rgb`` with the coach's view drawn on it.
 
     ``mirror`` flips the picture for a selfie display; labels stay readable and the
     anatomical sides reported are unchanged. ``spec`` (the exercise's ``ExerciseSpec``)
-    colours each joint and its angle by the verdict of the checks that use it.
+    colours each joint and its angle by the verdict of the checks that use it. ``copy``
+    False draws on ``rgb`` itself when it can (a writable, contiguous frame nobody needs
+    afterwards), saving a copy of the frame.
     """
-    img = np.ascontiguousarray(rgb[:, ::-1] if mirror else rgb).copy()
+    img = np.ascontiguousarray(rgb[:, ::-1] if mirror else rgb)
+    if img is rgb and (copy or not rgb.flags.writeable):  # a flipped or scattered frame is a new array already
+        img = img.copy()
     h, w = img.shape[:2]
     scale = max(0.45, min(w, h) / 900)
     thick = max(2, int(round(min(w, h) / 240)))
