@@ -56,6 +56,39 @@ def _probe(path: Path, kind: str) -> None:
         read_image(path)
 
 
+FAST_MAX_SIDE_PX = 960  # --fast: the model sees at most this; its input is 256 x 256 anyway
+
+
+def analysis_plan(args):
+    """The frames to analyse and how, from ``--stride``, ``--rate``, ``--workers``, ``--max-side``
+    and ``--fast``; raises InputError (one line) for a value that cannot be used."""
+    import os
+
+    from posecoach.core.rate import RateParams
+    from posecoach.runner import AnalysisPlan
+
+    fast = getattr(args, "fast", False)
+    rate = getattr(args, "rate", None) or ("adaptive" if fast else "fixed")
+    stride, workers = getattr(args, "stride", None), getattr(args, "workers", None)
+    max_side = getattr(args, "max_side", None)
+    if stride is not None and stride < 1:
+        raise InputError(f"--stride must be 1 or more, not {stride}")
+    if workers is not None and workers < 0:
+        raise InputError(f"--workers must be 0 (one per core) or more, not {workers}")
+    if max_side is not None and max_side < 64:
+        raise InputError(f"--max-side must be 64 pixels or more, not {max_side}")
+    if workers is None:
+        workers = 0 if fast else 1
+    if max_side is None and fast:
+        max_side = FAST_MAX_SIDE_PX
+    params = None
+    if rate == "adaptive":
+        params = RateParams() if stride is None else RateParams(max_stride=stride)
+        stride = params.max_stride
+    return AnalysisPlan(stride=stride or 1, rate_params=params, workers=workers or os.cpu_count() or 1,
+                        max_side_px=max_side)
+
+
 def analyze_command(args) -> int:
     try:
         return _analyze(args)
@@ -79,9 +112,8 @@ def _analyze(args) -> int:
     from posecoach.exercises.catalogue import ConfigError, load_catalogue
 
     path = Path(args.input)
+    plan = analysis_plan(args)
     kind = _check_input(path)
-    if args.stride < 1:
-        raise InputError(f"--stride must be 1 or more, not {args.stride}")
     try:
         catalogue = load_catalogue(args.profile)
     except ConfigError as exc:
@@ -121,7 +153,7 @@ def _analyze(args) -> int:
         model_name, model_sha = args.model, info.sha256
     from posecoach.runner import Runner
 
-    runner = Runner(path, kind, catalogue, exercise, args, model_name, model_sha, routine)
+    runner = Runner(path, kind, catalogue, exercise, args, model_name, model_sha, routine, plan)
     try:
         if kind == "landmarks":
             runner.run_landmarks(doc)
@@ -129,10 +161,12 @@ def _analyze(args) -> int:
             from posecoach.adapters.people import PeopleAwareEstimator
             from posecoach.pipeline import needs_mask
 
-            mode = "image" if kind == "image" else "video"
-            with PeopleAwareEstimator(info.path, mode=mode, masks=needs_mask(catalogue, exercise)) as estimator:
-                runner.run_media(estimator)
-                runner.report.people_changes = estimator.lock.changes
+            masks = needs_mask(catalogue, exercise)
+            if not (kind == "video" and plan.workers > 1 and runner.run_parallel(info.path, masks)):
+                mode = "image" if kind == "image" else "video"
+                with PeopleAwareEstimator(info.path, mode=mode, masks=masks) as estimator:
+                    runner.run_media(estimator)
+                    runner.report.people_changes = estimator.lock.changes
         report = runner.finish()
     except BaseException:
         runner.abort()

@@ -41,7 +41,8 @@ def report_name(path: Path, root: Path | None) -> str:
 
 
 def _options(args) -> dict:
-    return {"exercise": args.exercise, "model": args.model, "profile": args.profile, "stride": args.stride}
+    return {"exercise": args.exercise, "model": args.model, "profile": args.profile, "stride": args.stride,
+            "rate": getattr(args, "rate", None), "max_side": getattr(args, "max_side", None)}
 
 
 def analyse_one(path: str, out_json: str, options: dict) -> dict:
@@ -49,7 +50,8 @@ def analyse_one(path: str, out_json: str, options: dict) -> dict:
     from posecoach.analyze import analyze_command
 
     ns = argparse.Namespace(input=path, json_out=out_json, annotate=None, landmarks_out=None, quiet=True,
-                            routine=None, progress_first=False, **options)
+                            routine=None, progress_first=False, rate=None, workers=1, max_side=None, fast=False)
+    vars(ns).update(options)
     t0 = time.perf_counter()
     from io import StringIO
 
@@ -97,6 +99,14 @@ class Progress:
 
 
 def run_batch(args) -> int:
+    from posecoach.adapters.video import InputError
+    from posecoach.analyze import analysis_plan
+
+    try:
+        analysis_plan(argparse.Namespace(**{**_options(args), "workers": 1}))
+    except InputError as exc:
+        print(f"posecoach: {exc}", file=sys.stderr)
+        return 2
     inputs = find_inputs(args.inputs)
     if not inputs:
         print(f"posecoach: {args.inputs}: no videos or images found", file=sys.stderr)

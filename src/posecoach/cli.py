@@ -12,9 +12,16 @@ def _err(msg: str) -> None:
     print(f"posecoach: {msg}", file=sys.stderr, flush=True)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line message on a bad argument (exit status 2), as the contract asks."""
+
+    def error(self, message: str):
+        self.exit(EXIT_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="posecoach", description="Webcam coach for psoas and hip-flexor stretches.")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="posecoach", description="Webcam coach for psoas and hip-flexor stretches.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     a = sub.add_parser("analyze", help="analyse a video, image or landmarks file and write a report")
     a.add_argument("input", help="video (mp4, mov, avi, webm, mkv), image (jpg, png, webp) or landmarks .json")
     a.add_argument("--exercise", default="auto", help="catalogue id, or auto (default) to recognise it")
@@ -23,7 +30,15 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--json", dest="json_out", help="write the report here (default: standard output)")
     a.add_argument("--annotate", help="write the overlay here: .mp4 video (H.264), or .png/.jpg of the last frame")
     a.add_argument("--landmarks-out", help="write the per-frame landmarks here (for re-scoring)")
-    a.add_argument("--stride", type=int, default=1, help="analyse every Nth frame (default 1)")
+    a.add_argument("--stride", type=int, help="analyse every Nth frame (default 1); with --rate adaptive, every Nth "
+                                               "while still (default 3)")
+    a.add_argument("--rate", choices=("fixed", "adaptive"), help="fixed (default): every frame, or every --stride-th; "
+                   "adaptive: every frame while the body moves or a verdict changes, fewer while still")
+    a.add_argument("--workers", type=int, help="processes, each analysing a segment of the clip (default 1; 0: one per core)")
+    a.add_argument("--max-side", type=int, metavar="PX", help="shrink larger frames to this many pixels on the longer "
+                   "side before the model (default: never)")
+    a.add_argument("--fast", action="store_true", help="review faster, with verdicts and hold times nearly those of the "
+                   "default: --rate adaptive --workers 0 --max-side 960, unless given")
     a.add_argument("--routine", help="follow a routine (seeds, quick, or a .toml file); implies --exercise auto")
     a.add_argument("--quiet", action="store_true", help="no progress messages")
     a.add_argument("--progress-first", action="store_true", help=argparse.SUPPRESS)  # cold-start benchmark
@@ -36,8 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     bt.add_argument("--exercise", default="auto")
     bt.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
     bt.add_argument("--profile", default="beginner")
-    bt.add_argument("--stride", type=int, default=1)
-    bt.add_argument("--workers", type=int, help="processes (default: one per core)")
+    bt.add_argument("--stride", type=int)
+    bt.add_argument("--rate", choices=("fixed", "adaptive"), help="as for analyze (default fixed)")
+    bt.add_argument("--max-side", type=int, metavar="PX", help="as for analyze (default: never shrink)")
+    bt.add_argument("--workers", type=int, help="processes, one recording each (default: one per core)")
     bt.add_argument("--ray", metavar="ADDRESS", help="run on a Ray cluster (recordings are sent to it)")
     bt.add_argument("--quiet", action="store_true")
     sv = sub.add_parser("serve", help="start the coach page (on this computer only, unless --host says otherwise)")
@@ -50,7 +67,17 @@ def _parser() -> argparse.ArgumentParser:
     bv = bsub.add_parser("review", help="reviewing and re-scoring a long stored session (no model)")
     bv.add_argument("--minutes", type=float, default=10.0)
     bs = bsub.add_parser("speed", help="raw landmarker vs whole pipeline, cold start (needs the models)")
-    bs.add_argument("--clip", help="a 640x480 clip (default: a sample clip)")
+    bs.add_argument("--clip", help="a 640x480 clip for the per-frame figures (default: a sample clip)")
+    bs.add_argument("--quick", action="store_true", help="fewer frames, the full model only, a 10 s review clip")
+    bb = bsub.add_parser("batch", help="posecoach batch on sample clips: files per minute with 1 and 2 workers")
+    bb.add_argument("--files", type=int, default=12, help="how many sample clips (default 12)")
+    bm = bsub.add_parser("memory", help="memory of a live-like session (the live worker and store), and its growth")
+    bm.add_argument("--minutes", type=float, default=10.0, help="stream minutes at 30 fps (default 10; 1 for a short run)")
+    br = bsub.add_parser("rate", help="the adaptive rate's verdicts and hold times against the full rate's (sample clips)")
+    br.add_argument("--samples", help="folder of clips (default: sample_videos)")
+    br.add_argument("--variants", help="settings to compare, as stride:still_speed:settle_ms,... (default: the "
+                                       "default's, one step each way, and every other frame)")
+    br.add_argument("--limit", type=int, help="only the first N clips")
     ba = bsub.add_parser("accuracy", help="angles, verdicts and recognition against the rendered clips' truth")
     ba.add_argument("--samples", help="folder of clips with .truth.json files (default: sample_videos)")
     ba.add_argument("--photos", help="folder of labelled real photos (labels.csv, or one sub-folder per exercise)")
@@ -118,7 +145,31 @@ def _bench_command(args) -> int:
     elif args.bench == "speed":
         from posecoach.bench.speed import run as run_speed
 
-        print(run_speed(args.clip))
+        print(run_speed(args.clip, args.quick))
+    elif args.bench == "batch":
+        from posecoach.bench.batch import run as run_batch_bench
+
+        if args.files < 1:
+            _err(f"--files must be 1 or more, not {args.files}")
+            return EXIT_INPUT
+        print(run_batch_bench(args.files))
+    elif args.bench == "memory":
+        from posecoach.bench.memory import run as run_memory
+
+        if not args.minutes > 0:
+            _err(f"--minutes must be more than 0, not {args.minutes}")
+            return EXIT_INPUT
+        print(run_memory(args.minutes))
+    elif args.bench == "rate":
+        from posecoach.bench.rate import VARIANTS, parse_variants
+        from posecoach.bench.rate import run as run_rate
+
+        try:
+            variants = parse_variants(args.variants) if args.variants else VARIANTS
+        except ValueError:
+            _err(f"--variants: {args.variants!r} is not a list like 3:1.0:300,2:0.5:500 (stride:still speed:settle ms)")
+            return EXIT_INPUT
+        print(run_rate(args.samples, variants, args.limit))
     elif args.bench == "accuracy":
         from posecoach.bench.accuracy import run as run_accuracy
 

@@ -3,8 +3,9 @@ offline analysis that feeds a file through it into the report and other sinks.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +13,9 @@ import numpy as np
 from posecoach.adapters.estimator import Detection, PoseEstimator
 from posecoach.adapters.landmarks_file import LandmarksDoc
 from posecoach.adapters.light import light_measures
-from posecoach.core.body import analyse_body
+from posecoach.core.body import analyse_trunk
 from posecoach.core.coach import Coach, CoachParams, FrameResult
+from posecoach.core.rate import FixedRate, Rate
 from posecoach.core.silhouette import lumbar_curve
 from posecoach.exercises.catalogue import Catalogue
 
@@ -33,14 +35,27 @@ class Session:
         self.last_detection: Detection | None = None
         self.last_image_measures: dict[str, float] = {}
 
-    def step(self, rgb: np.ndarray, t_ms: float) -> FrameResult:
-        """Estimate the pose in an RGB frame and judge it."""
+    def step(self, rgb: np.ndarray, t_ms: float, size_px: tuple[int, int] | None = None) -> FrameResult:
+        """Estimate the pose in an RGB frame and judge it. ``size_px`` (width, height) is the
+        displayed size when ``rgb`` was shrunk for the model: angles are measured at that size."""
+        return self.judge(self.detect(rgb, t_ms), t_ms, rgb.shape, size_px)
+
+    def detect(self, rgb: np.ndarray, t_ms: float) -> Detection:
+        """The model's part of ``step``: the pose (and mask) in the frame."""
         assert self.estimator is not None, "Session without an estimator can only replay landmarks"
         det = self.estimator.detect(rgb, t_ms)
-        self.last_detection = det
-        h, w = rgb.shape[:2]
-        self.last_image_measures = {**image_measures(det, w, h), **light_measures(rgb, det.landmarks)}
-        return self.coach.step(t_ms, det.landmarks, w, h, self.last_image_measures)
+        # The light is read here, where the frame is; the judging may run on another thread.
+        self.last_detection = replace(det, light=light_measures(rgb, det.landmarks))
+        return self.last_detection
+
+    def judge(self, det: Detection, t_ms: float, frame_shape: tuple[int, ...],
+              size_px: tuple[int, int] | None = None) -> FrameResult:
+        """The rest of ``step``: image measures and the coach, for a detection in a frame of
+        ``frame_shape`` (height, width, ...)."""
+        h, w = frame_shape[:2]
+        self.last_image_measures = {**image_measures(det, w, h), **(det.light or {})}
+        width, height = size_px or (w, h)
+        return self.coach.step(t_ms, det.landmarks, width, height, self.last_image_measures)
 
     def replay(self, t_ms: float, landmarks: np.ndarray | None, width: int, height: int,
                image_measures: dict[str, float]) -> FrameResult:
@@ -60,8 +75,8 @@ def image_measures(det: Detection, width: int, height: int) -> dict[str, float]:
         return {}
     height, width = det.mask.shape[:2]  # the model may have seen the frame downscaled
     xy = det.landmarks[:, :2] * np.array([width, height], dtype=float)
-    body = analyse_body(xy[None], det.landmarks[None, :, 3], det.landmarks[None, :, 2])
-    curve = lumbar_curve(det.mask, body.hip_mid[0], body.shoulder_mid[0], body.belly[0])
+    trunk = analyse_trunk(xy[None], det.landmarks[None, :, 3])
+    curve = lumbar_curve(det.mask, trunk.hip_mid[0], trunk.shoulder_mid[0], trunk.belly[0])
     return {} if np.isnan(curve) else {"lumbar_curve": round(curve, 4)}
 
 
@@ -73,14 +88,42 @@ class AnalysedFrame:
     image_measures: dict[str, float]
 
 
-def run_frames(session: Session, frames: Iterator, stride: int = 1,
+def run_frames(session: Session, frames: Iterable, stride: int = 1,
                on_frame: Callable[[AnalysedFrame], None] | None = None) -> int:
-    """Feed decoded frames through the session; return how many were analysed."""
+    """Feed decoded frames through the session, every ``stride``-th; return how many were analysed."""
+    return analyse_frames(session, frames, FixedRate(stride), on_frame)
+
+
+def frame_state(r: FrameResult) -> tuple:
+    """What the adaptive rate must not miss changing: person, exercise, side, view, verdicts, cue."""
+    return r.pose, r.exercise, r.side, r.view, tuple(r.checks.items()), tuple(r.cues)
+
+
+def analyse_frames(session: Session, frames: Iterable, rate: Rate,
+                   on_frame: Callable[[AnalysedFrame], None] | None = None,
+                   keep_from_ms: float = -math.inf, size_px: tuple[int, int] | None = None,
+                   overlap: bool = False) -> int:
+    """Feed decoded frames through the session, those ``rate`` picks; frames before
+    ``keep_from_ms`` only warm the session up (a segment's lead-in). Returns how many were
+    analysed and kept. A frame's number is its ``index`` when it has one, else its position.
+
+    ``overlap``: with a fixed rate, judge each frame (and call ``on_frame``) on a second
+    thread while the model runs on the next one; the results are the same, in the same order.
+    """
+    if overlap and isinstance(rate, FixedRate):
+        from posecoach.stages import analyse_overlapped
+
+        return analyse_overlapped(session, frames, rate, on_frame, keep_from_ms, size_px)
     n = 0
     for i, frame in enumerate(frames):
-        if i % stride:
+        index = frame.index if frame.index >= 0 else i
+        if not rate.wants(index, frame.t_ms):
             continue
-        result = session.step(frame.rgb, frame.t_ms)
+        result = session.step(frame.rgb, frame.t_ms, size_px)
+        rate.update(index, result.t_ms, result.landmarks_px, result.visibility, frame_state(result),
+                    session.coach.observer.recognition_due_ms)
+        if frame.t_ms < keep_from_ms:
+            continue
         n += 1
         if on_frame:
             on_frame(AnalysedFrame(frame.rgb, session.last_detection, result, session.last_image_measures))

@@ -25,6 +25,7 @@ class ReportBuilder:
     model_sha256: str
     profile: str
     exercise_arg: str | None
+    analysis: dict = field(default_factory=lambda: {"rate": "fixed", "workers": 1, "scaled_to": None})
     min_segment_ms: float = 2000.0
     frames: list[dict] = field(default_factory=list)
     skipped_frames: int = 0
@@ -98,7 +99,7 @@ class ReportBuilder:
         return {
             "schema": SCHEMA, "kind": "report", "input": self.input_name,
             "width": self.width, "height": self.height, "fps": self.fps,
-            "stride": self.stride, "skipped_frames": self.skipped_frames,
+            "stride": self.stride, "skipped_frames": self.skipped_frames, "analysis": dict(self.analysis),
             "model": self.model, "model_sha256": self.model_sha256, "profile": self.profile,
             "exercise": self._overall_exercise(segments),
             "frames": self.frames,

@@ -2,27 +2,60 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from posecoach.adapters.estimator import PoseEstimator
 from posecoach.adapters.landmarks_file import LandmarksDoc, LandmarksRecorder
-from posecoach.adapters.video import Frame, InputError, VideoReader, read_image
+from posecoach.adapters.video import Frame, InputError, VideoReader, decode_ahead, read_image, scaled_size
+from posecoach.analyze import Progress
+from posecoach.core.rate import AdaptiveRate, FixedRate, Rate, RateParams
 from posecoach.core.routine import RoutineTracker
 from posecoach.exercises.catalogue import Catalogue
 from posecoach.outputs import OutputError, commit, discard, temp_beside, write_json
-from posecoach.pipeline import AnalysedFrame, Session, replay_landmarks, run_frames
+from posecoach.pipeline import AnalysedFrame, Session, analyse_frames, replay_landmarks, run_frames
 from posecoach.report import ReportBuilder
+
+
+@dataclass(frozen=True)
+class AnalysisPlan:
+    """How a video's frames are picked and processed.
+
+    ``stride``: every Nth frame, or with ``rate_params`` (the adaptive rate) every Nth while
+    still. ``workers``: processes, each analysing one segment. ``max_side_px``: larger frames
+    are shrunk to this before the model sees them (None: never).
+    """
+
+    stride: int = 1
+    rate_params: RateParams | None = None
+    workers: int = 1
+    max_side_px: int | None = None
+
+    def new_rate(self) -> Rate:
+        return AdaptiveRate(self.rate_params) if self.rate_params is not None else FixedRate(self.stride)
+
+    def expected(self, frames_hint: int) -> int:
+        """Frames to analyse, for the progress messages (0 when not known beforehand)."""
+        return 0 if self.rate_params is not None else frames_hint // self.stride
+
+    def analysis(self, workers: int, scaled_to: tuple[int, int] | None) -> dict:
+        """The report's ``analysis`` entry."""
+        return {"rate": "adaptive" if self.rate_params is not None else "fixed", "workers": workers,
+                "scaled_to": list(scaled_to) if scaled_to else None}
 
 
 class Runner:
     """Analysis of one input with optional ``--annotate`` and ``--landmarks-out`` sinks."""
 
     def __init__(self, path: Path, kind: str, catalogue: Catalogue, exercise: str | None, args,
-                 model_name: str, model_sha: str, routine=None) -> None:
+                 model_name: str, model_sha: str, routine=None, plan: AnalysisPlan | None = None) -> None:
         self.path, self.kind, self.catalogue, self.exercise = path, kind, catalogue, exercise
+        self.plan = plan or AnalysisPlan(stride=getattr(args, "stride", None) or 1)
+        self._pending: list | None = None
         self.args = args
         self.model_name, self.model_sha = model_name, model_sha
         self.report: ReportBuilder | None = None
@@ -35,11 +68,11 @@ class Runner:
         self._count = 0
         self.routine = RoutineTracker(routine) if routine is not None else None
 
-    def _start(self, width: int, height: int, fps: float | None, stride: int) -> None:
+    def _start(self, width: int, height: int, fps: float | None, stride: int, analysis: dict | None = None) -> None:
         self.report = ReportBuilder(
             input_name=self.path.name, width=width, height=height, fps=fps, stride=stride,
             model=self.model_name, model_sha256=self.model_sha, profile=self.catalogue.profile,
-            exercise_arg=self.exercise,
+            exercise_arg=self.exercise, analysis=analysis or AnalysisPlan().analysis(1, None),
         )
         if self.args.landmarks_out:
             self.recorder = LandmarksRecorder(width, height, fps, self.model_name, self.model_sha)
@@ -53,7 +86,10 @@ class Runner:
         if self.recorder is not None:
             self.recorder.add(f.result.t_ms, None if det is None else det.landmarks, f.image_measures)
         if self.args.annotate:
-            self._annotate(f)
+            if self._pending is not None:
+                self._pending.append(f.result)  # drawn once the segments are merged
+            else:
+                self._annotate(f)
         self._count += 1
         if self._count == 1 and getattr(self.args, "progress_first", False):
             print("posecoach: first frame analysed", file=sys.stderr, flush=True)
@@ -66,7 +102,11 @@ class Runner:
         rgb = f.rgb
         if rgb is None:
             rgb = np.full((self.report.height, self.report.width, 3), 40, np.uint8)
-        img = draw(rgb, f.result)
+        result = f.result
+        if result.landmarks_px is not None and rgb.shape[:2] != (self.report.height, self.report.width):
+            scale = np.array([rgb.shape[1] / self.report.width, rgb.shape[0] / self.report.height])
+            result = replace(result, landmarks_px=result.landmarks_px * scale)  # drawn on the shrunk frame
+        img = draw(rgb, result, copy=False)  # the decoded frame is not needed afterwards
         target = Path(self.args.annotate)
         if target.suffix.lower() != ".mp4":
             self._last_overlay = img
@@ -82,31 +122,92 @@ class Runner:
         self._writer.write(img, f.result.t_ms)
 
     def run_media(self, estimator: PoseEstimator) -> None:
-        from posecoach.analyze import Progress
-
+        """Analyse an image, or a video frame by frame in this process."""
         self._session = Session(self.catalogue, self.exercise, estimator)
-        stride = self.args.stride
         if self.kind == "image":
             rgb = read_image(self.path)
             h, w = rgb.shape[:2]
             self._start(w, h, None, 1)
             run_frames(self._session, iter([Frame(rgb, 0.0)]), 1, self._on_frame)
             return
-        with VideoReader(self.path) as reader:
-            self._progress = Progress(self.path.name, reader.info.frames_hint // stride, self.args.quiet)
-            started = False
-            analysed = 0
-            for i, frame in enumerate(reader.frames()):
-                if not started:
-                    info = reader.info
-                    self._start(info.width, info.height, round(info.fps, 3), stride)
-                    started = True
-                if i % stride:
-                    continue
-                analysed += run_frames(self._session, iter([frame]), 1, self._on_frame)
-            if not started or analysed == 0:
+        plan = self.plan
+        size_px = self._displayed_size() if plan.max_side_px else None
+        scaled = scaled_size(*size_px, plan.max_side_px) if size_px else None
+        if scaled == size_px:
+            size_px = scaled = None  # small enough already
+        with VideoReader(self.path, plan.max_side_px, threads="fit") as reader:
+
+            def started(frames):
+                for frame in frames:
+                    if self.report is None:
+                        info = reader.info
+                        self._start(info.width, info.height, round(info.fps, 3), plan.stride, plan.analysis(1, scaled))
+                        self._progress = Progress(self.path.name, plan.expected(info.frames_hint), self.args.quiet)
+                    yield frame
+
+            with contextlib.closing(decode_ahead(reader.frames())) as frames:
+                analysed = analyse_frames(self._session, started(frames), plan.new_rate(), self._on_frame, size_px=size_px,
+                                          overlap=True)
+            if self.report is None or analysed == 0:
                 raise InputError(f"{self.path}: has no readable video frames")
             self.report.skipped_frames = reader.info.skipped_frames
+
+    def _displayed_size(self) -> tuple[int, int] | None:
+        """Width and height after rotation, from the first frame (None when none decodes)."""
+        with VideoReader(self.path) as probe:
+            return None if probe.first_time_s() is None else (probe.info.width, probe.info.height)
+
+    def run_parallel(self, model_path: Path, masks: bool) -> bool:
+        """Analyse a video in segments, one process each (``--workers``), and judge them in one
+        pass. Returns False, having done nothing, when the clip is too short to split."""
+        from posecoach import segments
+        from posecoach.adapters.estimator import Detection
+
+        plan = self.plan
+        with VideoReader(self.path) as probe:
+            origin_s = probe.first_time_s()
+            info = probe.info
+        if origin_s is None:
+            raise InputError(f"{self.path}: has no readable video frames")
+        duration_ms = segments.clip_duration_ms(self.path)
+        cuts = segments.plan(duration_ms, plan.workers)
+        if info.frames_hint <= 0 or len(cuts) < 2:
+            return False
+        size = (info.width, info.height)
+        scaled = scaled_size(*size, plan.max_side_px)
+        self._session = Session(self.catalogue, self.exercise, None)
+        self._start(info.width, info.height, round(info.fps, 3), plan.stride,
+                    plan.analysis(len(cuts), scaled if scaled != size else None))
+        self._progress = Progress(self.path.name, plan.expected(info.frames_hint), self.args.quiet)
+        jobs = [segments.SegmentJob(str(self.path), seg, origin_s, str(model_path), masks, self.catalogue, self.exercise,
+                                    plan.stride, plan.rate_params, plan.max_side_px, size) for seg in cuts]
+        if self.args.annotate:
+            self._pending = []
+        coach = self._session.coach
+        decoded = skipped = 0
+        for part in segments.observe_parallel(jobs, plan.workers):
+            decoded += part.decoded
+            skipped += part.skipped
+            for obs, landmarks, measures in zip(part.observations, part.landmarks, part.image_measures, strict=True):
+                coach.last_observation = obs
+                self._on_frame(AnalysedFrame(None, Detection(landmarks), coach.judge.judge(obs), measures))
+        if self._count == 0:
+            raise InputError(f"{self.path}: has no readable video frames")
+        self.report.skipped_frames = max(skipped, info.frames_hint - decoded)
+        if self._pending is not None:
+            self._annotate_pending()
+        return True
+
+    def _annotate_pending(self) -> None:
+        """Draw the merged results on their frames, decoding the clip once more."""
+        pending, self._pending = self._pending, None
+        by_time = {round(r.t_ms, 3): r for r in pending}
+        with VideoReader(self.path, self.plan.max_side_px, threads="fit") as reader, \
+                contextlib.closing(decode_ahead(reader.frames())) as frames:
+            for frame in frames:
+                result = by_time.pop(round(frame.t_ms, 3), None)
+                if result is not None:
+                    self._annotate(AnalysedFrame(frame.rgb, None, result, {}))
 
     def run_landmarks(self, doc: LandmarksDoc) -> None:
         self._session = Session(self.catalogue, self.exercise, None)

@@ -150,3 +150,19 @@ def test_image_with_no_person_gives_a_valid_report_with_all_unknown(posecoach, t
     frame = rep["frames"][0]
     assert frame["pose"] is False and set(frame["checks"].values()) == {"unknown"}
     assert rep["width"] == 320 and rep["height"] == 240 and rep["fps"] is None
+
+
+@pytest.mark.parametrize("options, name, words", [
+    (("--workers", "-1"), "--workers", "0 (one per core) or more"),
+    (("--workers", "two"), "--workers", "invalid int value"),
+    (("--max-side", "10"), "--max-side", "64 pixels or more"),
+    (("--stride", "0", "--rate", "adaptive"), "--stride", "1 or more"),
+    (("--rate", "sometimes"), "--rate", "invalid choice"),
+])
+def test_throughput_options_are_checked_with_one_line(posecoach, tmp_path, options, name, words):
+    clip = tmp_path / "clip.mp4"
+    write_clip(clip, 3)
+    out = tmp_path / "r.json"
+    r = posecoach("analyze", clip, "--json", out, *options)
+    one_line_error(r, name, words)
+    assert not out.exists()

@@ -60,3 +60,49 @@ def test_batch_on_a_local_ray_instance(recordings, tmp_path, full_model):
     assert sorted(index) == ["anna.json", "clinic_b__anna.json"]
     rep = json.loads((out / "anna.json").read_text())
     assert rep["input"] == "anna.mp4" and rep["summary"]["frames"] > 0
+
+
+def test_batch_shows_a_progress_bar(posecoach, recordings, tmp_path, full_model):
+    (recordings / "broken.mp4").unlink()
+    r = posecoach("batch", recordings, "--out", tmp_path / "out", "--exercise", "lunge", "--workers", "1")
+    assert r.code == 0, r.err
+    assert "2 recordings, 0 already done, 2 to analyse" in r.err
+    bar = r.err.strip().splitlines()[-1].split("\r")[-1]
+    assert bar.startswith("[" + "#" * 30 + "] 2/2") and "/min" in bar
+
+
+def test_a_batch_killed_mid_file_leaves_no_partial_report_and_resumes(recordings, tmp_path, full_model):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    (recordings / "broken.mp4").unlink()
+    for i in range(2):
+        shutil.copy(recordings / "anna.mp4", recordings / f"more_{i}.mp4")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "posecoach.cli", "batch", str(recordings), "--out", str(out), "--exercise", "lunge",
+           "--workers", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        while not list(out.glob("[!.]*.json")) or not (out / "index.json").exists():
+            assert proc.poll() is None and time.monotonic() < deadline, "the batch ended before it could be killed"
+            time.sleep(0.05)
+        time.sleep(1.0)  # well into the next recording
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    reports = [p for p in out.glob("*.json") if p.name != "index.json"]
+    assert 1 <= len(reports) < 4
+    for p in reports:  # every report there is whole
+        rep = json.loads(p.read_text())
+        assert rep["kind"] == "report" and rep["summary"]["frames"] > 0
+    index = json.loads((out / "index.json").read_text())["files"]
+    assert set(index) <= {p.name for p in reports}
+    again = subprocess.run(cmd[:-1], capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert f"4 recordings, {len(reports)} already done, {4 - len(reports)} to analyse" in again.stderr
+    index = json.loads((out / "index.json").read_text())["files"]
+    assert len(index) == 4 and all(e["status"] == "ok" for e in index.values())

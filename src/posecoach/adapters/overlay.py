@@ -6,6 +6,8 @@ Colours are RGB. Positions are pixels, y down. Text uses OpenCV's Hershey font (
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
 
@@ -20,6 +22,7 @@ WHITE = (255, 255, 255)
 CUE = (255, 220, 80)
 INK = (20, 20, 20)
 FONT = cv2.FONT_HERSHEY_DUPLEX
+DIM_35 = (np.arange(256) * 0.35).astype(np.uint8)  # darkens the cue's band to 35%
 VERDICT_COLOUR = {"pass": GOOD, "fail": BAD, "unknown": UNSURE}
 HIDDEN_MEASURES = ("back_shin_rise", "lumbar_curve")  # not angles, or not at a joint
 MIN_VISIBILITY = 0.5
@@ -53,6 +56,12 @@ def measure_verdicts(result: FrameResult, spec) -> dict[str, str]:
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
 
 
+@functools.lru_cache(maxsize=1024)
+def _text_size(text: str, scale: float, thickness: int) -> tuple[tuple[int, int], int]:
+    """``cv2.getTextSize`` in FONT, remembered: labels repeat from frame to frame."""
+    return cv2.getTextSize(text, FONT, scale, thickness)
+
+
 def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
@@ -61,7 +70,7 @@ def _label(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colou
            taken: list[Box] | None = None) -> None:
     """Text on a dark box at ``org`` (its baseline's left end), kept inside the image and, when
     ``taken`` lists boxes already drawn, moved down until it covers none of them."""
-    (w, h), base = cv2.getTextSize(text, FONT, scale, thickness)
+    (w, h), base = _text_size(text, scale, thickness)
     x, y = org
     x = int(min(max(4, x), img.shape[1] - w - 4))
     y = int(min(max(h + 4, y), img.shape[0] - base - 4))
@@ -76,12 +85,21 @@ def _label(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colou
     cv2.putText(img, text, (x, y), FONT, scale, colour, thickness, cv2.LINE_AA)
 
 
+@functools.lru_cache(maxsize=256)
+def _wrapped(text: str, max_width_px: int, scale: float, thickness: int) -> tuple[str, ...]:
+    return tuple(_wrap(text, max_width_px, scale, thickness))
+
+
 def wrap(text: str, max_width_px: int, scale: float, thickness: int) -> list[str]:
     """Split ``text`` into lines no wider than ``max_width_px`` at this font scale."""
+    return list(_wrapped(text, max_width_px, scale, thickness))
+
+
+def _wrap(text: str, max_width_px: int, scale: float, thickness: int) -> list[str]:
     lines: list[str] = []
     for word in text.split():
         trial = f"{lines[-1]} {word}" if lines else word
-        if lines and cv2.getTextSize(trial, FONT, scale, thickness)[0][0] <= max_width_px:
+        if lines and _text_size(trial, scale, thickness)[0][0] <= max_width_px:
             lines[-1] = trial
         else:
             lines.append(word)
@@ -91,10 +109,10 @@ def wrap(text: str, max_width_px: int, scale: float, thickness: int) -> list[str
 def _cue(img: np.ndarray, text: str, scale: float) -> None:
     """The cue across the top in large type, wrapped to the frame's width."""
     thick = max(2, int(round(scale * 1.6)))
-    lines = wrap(text, img.shape[1] - 24, scale, thick)
-    line_h = cv2.getTextSize("Ag", FONT, scale, thick)[0][1] + int(14 * scale)
+    lines = _wrapped(text, img.shape[1] - 24, scale, thick)
+    line_h = _text_size("Ag", scale, thick)[0][1] + int(14 * scale)
     band = 12 + line_h * len(lines)
-    img[:band] = (img[:band] * 0.35).astype(np.uint8)
+    img[:band] = cv2.LUT(img[:band], DIM_35)  # the same as (img * 0.35).astype(uint8), a table look-up
     for i, line in enumerate(lines):
         y = 8 + line_h * (i + 1) - int(6 * scale)
         cv2.putText(img, line, (12, y), FONT, scale, CUE, thick, cv2.LINE_AA)
@@ -123,14 +141,18 @@ def _skeleton(img: np.ndarray, result: FrameResult, pts: np.ndarray, spec, scale
         _label(img, f"{name.replace('_', ' ')} {value:.0f}", (x + 12, y - 12), scale * 0.8, state, taken=taken)
 
 
-def draw(rgb: np.ndarray, result: FrameResult, mirror: bool = False, spec=None) -> np.ndarray:
+def draw(rgb: np.ndarray, result: FrameResult, mirror: bool = False, spec=None, copy: bool = True) -> np.ndarray:
     """Return a copy of ``rgb`` with the coach's view drawn on it.
 
     ``mirror`` flips the picture for a selfie display; labels stay readable and the
     anatomical sides reported are unchanged. ``spec`` (the exercise's ``ExerciseSpec``)
-    colours each joint and its angle by the verdict of the checks that use it.
+    colours each joint and its angle by the verdict of the checks that use it. ``copy``
+    False draws on ``rgb`` itself when it can (a writable, contiguous frame nobody needs
+    afterwards), saving a copy of the frame.
     """
-    img = np.ascontiguousarray(rgb[:, ::-1] if mirror else rgb).copy()
+    img = np.ascontiguousarray(rgb[:, ::-1] if mirror else rgb)
+    if img is rgb and (copy or not rgb.flags.writeable):  # a flipped or scattered frame is a new array already
+        img = img.copy()
     h, w = img.shape[:2]
     scale = max(0.45, min(w, h) / 900)
     thick = max(2, int(round(min(w, h) / 240)))

@@ -276,11 +276,7 @@ class Store:
         self.path = Path(path) if path is not None else default_path()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.closing(connect(self.path)) as con:
-                mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    raise StoreError(f"{self.path}: cannot switch to WAL mode (got {mode})")
-                migrate(con)
+            self._open_wal_and_migrate()
         except sqlite3.DatabaseError as exc:
             if not os.access(self.path.parent, os.W_OK) or (self.path.exists() and not os.access(self.path, os.W_OK)):
                 raise StoreError(f"{self.path}: cannot write here ({exc}): the folder is read-only; "
@@ -288,6 +284,23 @@ class Store:
             raise StoreError(f"{self.path}: not a usable posecoach store ({exc})") from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot be created ({exc.strerror})") from None
+
+    def _open_wal_and_migrate(self, attempts: int = 40, wait_s: float = 0.25) -> None:
+        """Switch to WAL and bring the schema up to date. Two processes opening a new file at
+        once may see "database is locked" without SQLite's busy wait (a lock upgrade it
+        refuses rather than deadlock); that is retried for up to ``attempts * wait_s`` seconds."""
+        for attempt in range(attempts):
+            try:
+                with contextlib.closing(connect(self.path)) as con:
+                    mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                    if str(mode).lower() != "wal":
+                        raise StoreError(f"{self.path}: cannot switch to WAL mode (got {mode})")
+                    migrate(con)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(wait_s)
 
     @contextlib.contextmanager
     def _con(self) -> Iterator[sqlite3.Connection]:

@@ -24,8 +24,12 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class Frame:
+    """Decoded pixels (RGB uint8, H x W x 3), the presentation time in ms from the first
+    frame, and the frame's number in the clip (0-based; -1 when unknown)."""
+
     rgb: np.ndarray
     t_ms: float
+    index: int = -1
 
 
 @dataclass
@@ -50,13 +54,28 @@ def _apply_rotation(rgb: np.ndarray, rotation_deg: int) -> np.ndarray:
     return rgb
 
 
-class VideoReader:
-    """Decode a video file frame by frame; corrupt frames are skipped and counted."""
+def scaled_size(width: int, height: int, max_side_px: int | None) -> tuple[int, int]:
+    """The size after shrinking so that the longer side is at most ``max_side_px`` (never enlarged)."""
+    if not max_side_px or max(width, height) <= max_side_px:
+        return width, height
+    scale = max_side_px / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
-    def __init__(self, path: str | Path) -> None:
+
+class VideoReader:
+    """Decode a video file frame by frame; corrupt frames are skipped and counted.
+
+    ``max_side_px`` shrinks larger frames while converting them (``info`` keeps the displayed
+    size); ``threads`` is FFmpeg's threading: "AUTO", "NONE", or "fit": none up to 1920x1080
+    (cheaper, when a thread of its own decodes ahead), "AUTO" above.
+    """
+
+    def __init__(self, path: str | Path, max_side_px: int | None = None, threads: str = "AUTO") -> None:
         import av
 
         self.path = Path(path)
+        self.max_side_px = max_side_px
+        self._origin_s: float | None = None
         try:
             self._container = av.open(str(self.path))
         except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
@@ -65,8 +84,10 @@ class VideoReader:
             self._container.close()
             raise InputError(f"{self.path}: has no video stream")
         self._stream = self._container.streams.video[0]
-        self._stream.thread_type = "AUTO"
         cc = self._stream.codec_context
+        if threads == "fit":
+            threads = "NONE" if cc.width * cc.height <= 1920 * 1080 else "AUTO"
+        self._stream.thread_type = threads
         rate = self._stream.average_rate or self._stream.guessed_rate or Fraction(30, 1)
         # Width, height and rotation are corrected from the first decoded frame's display matrix.
         self.info = VideoInfo(width=cc.width, height=cc.height, fps=float(rate), rotation_deg=0,
@@ -92,11 +113,38 @@ class VideoReader:
         if missing > self.info.skipped_frames:
             self.info.skipped_frames = missing
 
-    def _decode(self) -> Iterator[Frame]:
+    def first_time_s(self) -> float | None:
+        """The first frame's presentation time in s (``t_ms`` counts from it), None when no frame
+        decodes. Reads one frame, and sets ``info`` from it: call it on a reader of its own."""
+        for _ in self._decode():
+            return self._origin_s
+        return None
+
+    def frames_from(self, start_ms: float, origin_s: float, count_from_ms: float | None = None) -> Iterator[Frame]:
+        """Yield the frames from ``start_ms`` on, seeking to the key frame before it. ``origin_s``
+        is ``first_time_s()``, so that times match ``frames()``; ``index`` is the frame's
+        number from its time. Corrupt frames are counted from ``count_from_ms`` on (default
+        ``start_ms``)."""
         import av
 
-        first_pts: float | None = None
+        if start_ms > 0:
+            target = origin_s + start_ms / 1000.0
+            try:
+                self._container.seek(int(target / self._stream.time_base), stream=self._stream, backward=True)
+            except av.error.FFmpegError:
+                pass  # decode from where the reader is; the frames before start_ms are dropped
+        fps = max(self.info.fps, 1.0)
+        count_from = start_ms if count_from_ms is None else count_from_ms
+        for frame in self._decode(origin_s=origin_s, count_from_ms=count_from):
+            if frame.t_ms >= start_ms - 500.0 / fps:
+                yield Frame(frame.rgb, frame.t_ms, round(frame.t_ms * fps / 1000.0))
+
+    def _decode(self, origin_s: float | None = None, count_from_ms: float = 0.0) -> Iterator[Frame]:
+        import av
+
+        first_pts: float | None = origin_s
         last_t = -1.0
+        index = 0
         demux = self._container.demux(self._stream)
         while True:
             try:
@@ -109,27 +157,87 @@ class VideoReader:
             try:
                 decoded = packet.decode()
             except av.error.FFmpegError:
-                self.info.skipped_frames += 1
+                if last_t >= count_from_ms:
+                    self.info.skipped_frames += 1
                 continue
             for frame in decoded:
                 if frame.is_corrupt:
-                    self.info.skipped_frames += 1
+                    if last_t >= count_from_ms:
+                        self.info.skipped_frames += 1
                     continue
                 rotation = (-int(frame.rotation or 0)) % 360
                 t = frame.time
                 if t is None:
                     t = 0.0 if last_t < 0 else (last_t / 1000.0 + 1.0 / max(self.info.fps, 1.0))
                 if first_pts is None:
-                    first_pts = t
+                    first_pts = self._origin_s = t
                 t_ms = (t - first_pts) * 1000.0
                 if t_ms <= last_t:
                     t_ms = last_t + 1000.0 / max(self.info.fps, 1.0)
                 last_t = t_ms
-                rgb = _apply_rotation(frame.to_ndarray(format="rgb24"), rotation)
-                if first_pts == t:
+                rgb = _apply_rotation(self._rgb(frame), rotation)
+                if index == 0:
                     self.info.rotation_deg = rotation
-                    self.info.height, self.info.width = rgb.shape[:2]
-                yield Frame(rgb, t_ms)
+                    turned = rotation in (90, 270)
+                    self.info.width, self.info.height = (frame.height, frame.width) if turned else (frame.width, frame.height)
+                yield Frame(rgb, t_ms, index)
+                index += 1
+
+    def _rgb(self, frame) -> np.ndarray:
+        """The frame as RGB, shrunk in the same pass when it is larger than ``max_side_px``."""
+        w, h = scaled_size(frame.width, frame.height, self.max_side_px)
+        if (w, h) == (frame.width, frame.height):
+            return frame.to_ndarray(format="rgb24")
+        return frame.to_ndarray(format="rgb24", width=w, height=h, interpolation="AREA")
+
+
+def decode_ahead(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
+    """Yield ``frames`` while a background thread decodes up to ``depth`` frames ahead.
+
+    Decoding and colour conversion release the GIL, and so does the landmarker, so on a
+    machine with two cores or more the decoding costs the analysis no time. An error in the
+    decoder is raised here, in the consumer; stopping early stops the thread.
+    """
+    import queue
+    import threading
+
+    box: queue.Queue = queue.Queue(maxsize=max(1, depth))
+    stop = threading.Event()
+    end = object()
+
+    def produce() -> None:
+        try:
+            for frame in frames:
+                while not stop.is_set():
+                    try:
+                        box.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(end)
+        except BaseException as exc:  # handed to the consumer, raised there
+            box.put(exc)
+
+    thread = threading.Thread(target=produce, name="posecoach-decode", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = box.get()
+            if item is end:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                box.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        thread.join()
 
 
 def _frames_hint(stream) -> int:

@@ -27,6 +27,15 @@ def hardware_line() -> str:
     return f"{cpu}, {os.cpu_count()} cores{mem_gb}, Python {platform.python_version()}, {platform.system()}"
 
 
+def load_line() -> str:
+    """The machine's load average now (other jobs share the cores)."""
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "load average unknown"
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
 def best_of(fn: Callable[[], object], repeat: int = 5, clock: Callable[[], float] = time.perf_counter) -> float:
     """Best time of ``repeat`` runs, seconds (wall time unless another clock is given)."""
     best = float("inf")

@@ -42,6 +42,17 @@ def _session(n_frames: int, seed: int = 0) -> list[np.ndarray]:
     return frames
 
 
+def rescore_ms(n_frames: int = 18000) -> float:
+    """CPU ms to re-score ``n_frames`` stored observations of a lunge with the advanced profile (best of 3)."""
+    coach = Coach(load_catalogue(), "lunge")
+    observations = []
+    for i, lms in enumerate(_session(n_frames)):
+        coach.step(i * 1000 / 30, lms, 640, 480)
+        observations.append(coach.last_observation)
+    stricter = load_catalogue("advanced")
+    return best_of(lambda: rescore(observations, stricter), repeat=3, clock=time.process_time) * 1000
+
+
 def run(n_frames: int = 18000, exercise: str | None = "lunge") -> str:
     catalogue = load_catalogue()
     frames = _session(n_frames)

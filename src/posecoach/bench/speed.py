@@ -1,19 +1,29 @@
-"""`posecoach bench speed`: the raw landmarker beside the whole pipeline, on the same frames.
+"""`posecoach bench speed`: the raw landmarker beside the whole pipeline, review throughput,
+re-scoring and cold start, in one table.
 
-Measured side by side in one run so the ratios hold on a noisy machine:
-- the raw MediaPipe landmarker per frame (lite, full, heavy), frames decoded beforehand;
-- the whole per-frame pipeline with the full model: decode, landmarker, image measures,
-  smoothing, measures, checks, hold timer, overlay drawing;
-- review throughput of a clip as a multiple of real time, at stride 1 and with the
-  throughput options;
+Measured in one run so the ratios hold on a noisy machine:
+- the raw MediaPipe landmarker per frame (lite, full, heavy): ``mp.Image`` and
+  ``detect_for_video`` on frames decoded beforehand;
+- the whole review pipeline with the full model (decoding, which runs a few frames ahead in
+  its own thread, the landmarker, image measures, smoothing, measures, checks, hold timer on
+  a second thread, overlay drawing) over a clip, alternating with a second raw landmarker
+  over the same frames; wall and CPU time (all threads) per frame;
+- one frame at a time as the live page's worker runs it (model, image measures, engine),
+  interleaved frame by frame with the raw landmarker on the same frame;
+- review throughput: `posecoach analyze` on a 60 s clip made from the sample clips, as a
+  multiple of real time, by default and with the throughput options, and on a 1920x1080
+  version with and without shrinking;
+- re-scoring 10 minutes of stored frames with new thresholds;
 - cold start: from invoking `posecoach analyze` to the first frame analysed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,17 +31,24 @@ import numpy as np
 from posecoach.adapters.estimator import PoseEstimator
 from posecoach.adapters.models import provision
 from posecoach.adapters.overlay import draw
-from posecoach.adapters.video import VideoReader
-from posecoach.bench.common import hardware_line, table
+from posecoach.adapters.video import VideoReader, decode_ahead
+from posecoach.bench.common import hardware_line, load_line, table
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.pipeline import Session, needs_mask
 
 DEFAULT_CLIP = Path(__file__).resolve().parents[3] / "sample_videos" / "lunge_kneeling_ok_a.mp4"
 
 
-def _decode(path: Path) -> list:
+def _decode(path: Path, limit: int | None = None) -> list:
     with VideoReader(path) as reader:
-        return list(reader.frames())
+        return list(reader.frames())[:limit]
+
+
+def raw_detect(landmarker, rgb: np.ndarray, t_ms: int) -> None:
+    """The bare MediaPipe call: wrap the pixels, run the landmarker (no conversion of its result)."""
+    import mediapipe as mp
+
+    landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), int(t_ms))
 
 
 def raw_landmarker_ms(model: str, frames: list, masks: bool = False) -> float:
@@ -40,42 +57,108 @@ def raw_landmarker_ms(model: str, frames: list, masks: bool = False) -> float:
     times = []
     with PoseEstimator(info.path, mode="video", masks=masks) as est:
         for f in frames[:5]:
-            est.detect(f.rgb, f.t_ms)
+            raw_detect(est._landmarker, f.rgb, f.t_ms)
         offset = frames[-1].t_ms + 1000
         for f in frames:
             t0 = time.perf_counter()
-            est.detect(f.rgb, f.t_ms + offset)
+            raw_detect(est._landmarker, f.rgb, f.t_ms + offset)
             times.append(time.perf_counter() - t0)
     return float(np.median(times) * 1000)
 
 
-def pipeline_vs_raw_ms(path: Path, exercise: str | None = "lunge") -> tuple[float, float]:
-    """Median per-frame time of (whole pipeline, raw landmarker), interleaved frame by frame
-    so both see the same machine load. The pipeline is decode + Session.step (full model,
-    mask when the exercise needs it, engine) + overlay; the raw landmarker is a second
-    landmarker with the same settings on the same decoded frame."""
+@dataclass(frozen=True)
+class Overhead:
+    """The pipeline beside the raw landmarker: ms per frame, wall and CPU time (all threads)."""
+
+    pipeline_ms: float
+    raw_ms: float
+    pipeline_cpu_ms: float
+    raw_cpu_ms: float
+
+    @property
+    def wall(self) -> float:
+        return self.pipeline_ms / self.raw_ms - 1
+
+    @property
+    def cpu(self) -> float:
+        return self.pipeline_cpu_ms / self.raw_cpu_ms - 1
+
+
+def _stream(path: Path, limit: int | None, offset_ms: float):
+    """The pipeline's frame source, as `analyze` has it: decoded in a thread, a few frames
+    ahead; times moved on by ``offset_ms`` (a landmarker's timestamps only go up)."""
+    with VideoReader(path, threads="fit") as reader, contextlib.closing(decode_ahead(reader.frames())) as frames:
+        for i, frame in enumerate(frames):
+            if limit is not None and i >= limit:
+                return
+            yield replace(frame, t_ms=frame.t_ms + offset_ms)
+
+
+def _timed(fn) -> tuple[float, float, int]:
+    """(wall s, CPU s of all threads, frames) of ``fn()``, which returns its frame count."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    n = fn()
+    return time.perf_counter() - t0, time.process_time() - c0, max(1, n)
+
+
+def pipeline_vs_raw(path: Path, exercise: str | None = "lunge", limit: int | None = None, pairs: int = 3) -> Overhead:
+    """The whole review pipeline over the clip beside the raw landmarker over the same frames,
+    in alternating passes (median of the pairs' ratios). The pipeline is what `posecoach
+    analyze --annotate` runs, less the video encoding: decoding a few frames ahead in a thread,
+    the model with the mask, image measures and the engine judging each frame on a second
+    thread while the model runs on the next, and the overlay drawn on every frame."""
+    from posecoach.core.rate import FixedRate
+    from posecoach.pipeline import analyse_frames
+
     catalogue = load_catalogue()
     info = provision("full")
     masks = needs_mask(catalogue, exercise)
-    pipe, raw = [], []
+    decoded = _decode(path, limit)
+    runs: list[tuple[tuple, tuple]] = []
+    with PoseEstimator(info.path, mode="video", masks=masks) as est, \
+            PoseEstimator(info.path, mode="video", masks=masks) as bare:
+        for k in range(pairs + 1):  # the first pair warms up
+            offset = k * 100_000.0  # each pass continues the stream's timestamps
+
+            def pipeline(offset: float = offset) -> int:
+                with contextlib.closing(_stream(path, limit, offset)) as frames:
+                    return analyse_frames(Session(catalogue, exercise, est), frames, FixedRate(1),
+                                          lambda f: draw(f.rgb, f.result, copy=False), overlap=True)
+
+            def raw(offset: float = offset) -> int:
+                for f in decoded:
+                    raw_detect(bare._landmarker, f.rgb, f.t_ms + offset)
+                return len(decoded)
+
+            runs.append((_timed(pipeline), _timed(raw)))
+    runs = runs[1:]
+    ratio = float(np.median([(p[0] / p[2]) / (r[0] / r[2]) for p, r in runs]))
+    cpu_ratio = float(np.median([(p[1] / p[2]) / (r[1] / r[2]) for p, r in runs]))
+    raw_ms = float(np.median([r[0] / r[2] for _, r in runs])) * 1000
+    raw_cpu_ms = float(np.median([r[1] / r[2] for _, r in runs])) * 1000
+    return Overhead(raw_ms * ratio, raw_ms, raw_cpu_ms * cpu_ratio, raw_cpu_ms)
+
+
+def step_vs_raw(path: Path, exercise: str | None = "lunge", limit: int | None = None) -> Overhead:
+    """One frame at a time, as the live page's worker runs (Session.step: the model, image
+    measures, the engine), interleaved frame by frame with the raw landmarker on the same frame
+    so both see the same load; medians (no CPU figures)."""
+    catalogue = load_catalogue()
+    info = provision("full")
+    masks = needs_mask(catalogue, exercise)
+    step, raw = [], []
     with PoseEstimator(info.path, mode="video", masks=masks) as est, \
             PoseEstimator(info.path, mode="video", masks=masks) as bare:
         session = Session(catalogue, exercise, est)
-        with VideoReader(path) as reader:
-            it = reader.frames()
-            while True:
-                t0 = time.perf_counter()
-                frame = next(it, None)
-                if frame is None:
-                    break
-                result = session.step(frame.rgb, frame.t_ms)
-                draw(frame.rgb, result)
-                t1 = time.perf_counter()
-                bare.detect(frame.rgb, frame.t_ms)
-                t2 = time.perf_counter()
-                pipe.append(t1 - t0)
-                raw.append(t2 - t1)
-    return float(np.median(pipe[5:]) * 1000), float(np.median(raw[5:]) * 1000)
+        for frame in _decode(path, limit):
+            t0 = time.perf_counter()
+            session.step(frame.rgb, frame.t_ms)
+            t1 = time.perf_counter()
+            raw_detect(bare._landmarker, frame.rgb, frame.t_ms)
+            step.append(t1 - t0)
+            raw.append(time.perf_counter() - t1)
+    skip = 5  # the landmarker's first frames find the person afresh
+    return Overhead(float(np.median(step[skip:])) * 1000, float(np.median(raw[skip:])) * 1000, float("nan"), float("nan"))
 
 
 def cold_start_s(path: Path) -> float:
@@ -94,22 +177,50 @@ def cold_start_s(path: Path) -> float:
     return float("nan") if first is None else first
 
 
-def run(clip: Path | None = None) -> str:
+def run(clip: Path | None = None, quick: bool = False, review_s: float | None = None) -> str:
+    """The table. ``quick``: fewer frames, the full model only, a 10 s review clip with the
+    default and --fast, no 1920x1080 clip (for the tests)."""
+    from posecoach.bench.engine import rescore_ms
+    from posecoach.bench.review import LARGE_MODES, MODES, review_rows
+
     path = Path(clip) if clip else DEFAULT_CLIP
-    frames = _decode(path)
+    limit = 40 if quick else None
+    review_s = review_s or (10.0 if quick else 60.0)
+    load_before = load_line()
+    frames = _decode(path, limit)
     h, w = frames[0].rgb.shape[:2]
-    raw = {m: raw_landmarker_ms(m, frames) for m in ("lite", "full", "heavy")}
-    pipe, raw_same = pipeline_vs_raw_ms(path)
-    cold = cold_start_s(path)
-    rows = [[f"raw landmarker, {m}", f"{v:.1f} ms", ""] for m, v in raw.items()]
-    rows.append(["raw landmarker, full, mask on (interleaved with the pipeline)", f"{raw_same:.1f} ms", ""])
-    overhead = (pipe / raw_same - 1) * 100
-    rows.append(["whole pipeline, full (decode, model+mask, engine, overlay)", f"{pipe:.1f} ms",
-                 f"overhead {overhead:+.0f}% over the raw landmarker (target < 10%)"])
-    rows.append(["cold start: `posecoach analyze` to first frame analysed", f"{cold:.2f} s", ""])
+    models = ("full",) if quick else ("lite", "full", "heavy")
+    rows = [[f"raw landmarker, {m}", f"{raw_landmarker_ms(m, frames):.1f} ms", "per frame, median"] for m in models]
+    pf = pipeline_vs_raw(path, limit=limit, pairs=1 if quick else 3)
+    rows.append(["raw landmarker, full, mask on (alternating with the pipeline)", f"{pf.raw_ms:.1f} ms",
+                 f"per frame over the clip; CPU {pf.raw_cpu_ms:.1f} ms"])
+    rows.append(["whole pipeline, full (decoding, model+mask, image measures, engine, overlay)", f"{pf.pipeline_ms:.1f} ms",
+                 f"overhead {pf.wall:+.1%} over the raw landmarker (target < 10%); CPU {pf.pipeline_cpu_ms:.1f} ms, "
+                 f"all threads ({pf.cpu:+.0%})"])
+    st = step_vs_raw(path, limit=limit)
+    rows.append(["one frame at a time, as the live page (model+mask, image measures, engine)", f"{st.pipeline_ms:.1f} ms",
+                 f"{st.wall:+.1%} over the raw landmarker on the same frame ({st.raw_ms:.1f} ms), medians"])
+    modes = (MODES[0], MODES[-1]) if quick else MODES
+    rows += review_rows(review_s, modes)
+    if not quick:
+        rows += review_rows(20.0, LARGE_MODES, size_px=(1920, 1080))
+    n_rescore = 1800 if quick else 18000
+    rows.append([f"re-score {n_rescore} stored frames ({n_rescore / 1800:.0f} min at 30 fps) with new thresholds",
+                 f"{rescore_ms(n_rescore):.0f} ms", "CPU time, best of 3 (target < 200 ms for 10 min)"])
+    rows.append(["cold start: `posecoach analyze` to first frame analysed", f"{cold_start_s(path):.2f} s", ""])
     return "\n".join([
-        f"hardware: {hardware_line()}",
-        f"frames: {len(frames)} of {path.name}, {w}x{h}; medians per frame, wall time", "",
-        table(rows, ["measure", "per frame", "note"]), "",
-        f"reproduce: posecoach bench speed --clip {path}",
+        f"hardware: {hardware_line()}, mediapipe {_version('mediapipe')}",
+        f"{load_before} before, {load_line()} after",
+        f"frames: {len(frames)} of {path.name}, {w}x{h}; wall time unless stated", "",
+        table(rows, ["measure", "result", "note"]), "",
+        "reproduce: posecoach bench speed" + (f" --clip {clip}" if clip else "") + (" --quick" if quick else ""),
     ])
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"

@@ -133,8 +133,27 @@ def _belly_evidence(xy: np.ndarray, seen: np.ndarray, normal: np.ndarray, trunk_
     return score
 
 
-def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyParams | None = None) -> Body:
-    """Decide belly side, facing, view, near limbs and front leg for each frame."""
+@dataclass(frozen=True)
+class Trunk:
+    """The trunk and its belly side, arrays over T frames (the part of ``Body`` that the
+    silhouette measures need; see ``Body`` for the fields)."""
+
+    xy: np.ndarray
+    vis: np.ndarray
+    seen: np.ndarray
+    hip_mid: np.ndarray
+    shoulder_mid: np.ndarray
+    trunk: np.ndarray
+    trunk_px: np.ndarray
+    trunk_ok: np.ndarray
+    belly: np.ndarray
+    belly_score: np.ndarray
+    known: np.ndarray
+
+
+def analyse_trunk(xy: np.ndarray, vis: np.ndarray, params: BodyParams | None = None) -> Trunk:
+    """Hip and shoulder midpoints and the belly side for each frame (``analyse_body``'s
+    first step, on its own for callers that need no more)."""
     p = params or BodyParams()
     xy = np.asarray(xy, dtype=float)
     vis = np.asarray(vis, dtype=float)
@@ -150,6 +169,15 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
     sign = np.where(evidence >= 0, 1.0, -1.0)
     known = trunk_ok & (np.abs(evidence) >= p.min_belly_score)
     belly = np.where(known[:, None], normal * sign[:, None], np.nan)
+    return Trunk(xy, vis, seen, hip_mid, shoulder_mid, trunk, trunk_px, trunk_ok, belly, evidence, known)
+
+
+def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyParams | None = None) -> Body:
+    """Decide belly side, facing, view, near limbs and front leg for each frame."""
+    p = params or BodyParams()
+    t = analyse_trunk(xy, vis, p)
+    xy, vis, seen, hip_mid, shoulder_mid = t.xy, t.vis, t.seen, t.hip_mid, t.shoulder_mid
+    trunk, trunk_px, trunk_ok, belly, evidence, known = t.trunk, t.trunk_px, t.trunk_ok, t.belly, t.belly_score, t.known
 
     facing_x = np.where(known, np.sign(belly[:, 0]), np.nan)
     facing_x = np.where(facing_x == 0, np.nan, facing_x)

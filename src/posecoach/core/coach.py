@@ -265,6 +265,13 @@ class Observer:
         self._recognition = RecognitionSmoother()
         self._last_recognised: tuple[float, Recognition] | None = None
 
+    @property
+    def recognition_due_ms(self) -> float | None:
+        """When recognition next runs (None when the exercise is forced): from this time on."""
+        if self.forced is not None or self._last_recognised is None:
+            return None
+        return self._last_recognised[0] + self.params.recognise_every_ms
+
     def _recognise(self, t_ms: float, body: Body) -> Recognition:
         last = self._last_recognised
         if last is not None and 0 <= t_ms - last[0] < self.params.recognise_every_ms:

@@ -16,6 +16,7 @@ SAMPLES = 33
 LOW_ZONE = (0.08, 0.3)  # where the buttocks bulge, as a fraction of the chord from the hip
 HIGH_ZONE = (0.55, 0.95)  # where the upper back bulges
 MAX_DEPTH = 0.7  # search this far toward the back, trunk lengths
+_FRACTIONS = np.linspace(0.0, 1.0, SAMPLES)  # where along the chord the profile is sampled
 
 
 def back_edge_profile(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, back_unit: np.ndarray,
@@ -31,13 +32,16 @@ def back_edge_profile(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndar
     length = float(np.hypot(*chord))
     back = back_unit - chord * (back_unit @ chord) / max(length**2, 1e-9)  # perpendicular part
     back = back / max(float(np.hypot(*back)), 1e-9)
-    s = np.linspace(0.0, 1.0, SAMPLES)
+    s = _FRACTIONS
     steps = np.arange(0, int(MAX_DEPTH * length) + 1, dtype=float)
     starts = hip_px[None, :] + s[:, None] * chord[None, :]  # (S, 2)
-    pts = starts[:, None, :] + steps[None, :, None] * back[None, None, :]  # (S, D, 2)
-    xi = np.clip(np.rint(pts[..., 0]).astype(int), 0, w - 1)
-    yi = np.clip(np.rint(pts[..., 1]).astype(int), 0, h - 1)
-    outside_img = (pts[..., 0] < 0) | (pts[..., 0] > w - 1) | (pts[..., 1] < 0) | (pts[..., 1] > h - 1)
+    px = starts[:, 0, None] + steps[None, :] * back[0]  # (S, D), x then y of each point
+    py = starts[:, 1, None] + steps[None, :] * back[1]
+    xi = np.rint(px).astype(np.intp)
+    yi = np.rint(py).astype(np.intp)
+    outside_img = (px < 0) | (px > w - 1) | (py < 0) | (py > h - 1)
+    np.clip(xi, 0, w - 1, out=xi)
+    np.clip(yi, 0, h - 1, out=yi)
     inside = (mask[yi, xi] >= threshold) & ~outside_img
     leaves = ~inside
     first_out = np.where(leaves.any(axis=1), leaves.argmax(axis=1), -1).astype(float)

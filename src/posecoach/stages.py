@@ -1,0 +1,61 @@
+"""The review's two stages on two threads: the model on one frame while the engine judges the
+one before.
+
+The landmarker releases the GIL while it runs (a C call), so on two cores the image
+measures, the coach and the sinks (report, overlay, landmarks file) cost the review no time.
+Only for a fixed rate: the adaptive rate decides the next frame from this frame's verdicts.
+The results are those of the sequential loop, in the same order.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+from collections.abc import Callable, Iterable
+
+from posecoach.core.rate import FixedRate
+
+DEPTH = 4  # detections waiting to be judged, at most
+
+_END = object()
+
+
+def analyse_overlapped(session, frames: Iterable, rate: FixedRate, on_frame: Callable | None = None,
+                       keep_from_ms: float = -math.inf, size_px: tuple[int, int] | None = None) -> int:
+    """``analyse_frames`` with the judging on a second thread; returns the frames kept."""
+    from posecoach.pipeline import AnalysedFrame
+
+    box: queue.Queue = queue.Queue(maxsize=DEPTH)
+    failed: list[BaseException] = []
+    kept = [0]
+
+    def judge_all() -> None:
+        while (item := box.get()) is not _END:
+            if failed:
+                continue  # drain: the model's thread stops at its next frame
+            frame, det = item
+            try:
+                result = session.judge(det, frame.t_ms, frame.rgb.shape, size_px)
+                if frame.t_ms >= keep_from_ms:
+                    kept[0] += 1
+                    if on_frame:
+                        on_frame(AnalysedFrame(frame.rgb, det, result, session.last_image_measures))
+            except BaseException as exc:  # raised again in the caller's thread
+                failed.append(exc)
+
+    judge = threading.Thread(target=judge_all, name="posecoach-judge", daemon=True)
+    judge.start()
+    try:
+        for i, frame in enumerate(frames):
+            if failed:
+                break
+            index = frame.index if frame.index >= 0 else i
+            if rate.wants(index, frame.t_ms):
+                box.put((frame, session.detect(frame.rgb, frame.t_ms)))
+    finally:
+        box.put(_END)
+        judge.join()
+    if failed:
+        raise failed[0]
+    return kept[0]

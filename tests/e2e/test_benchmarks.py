@@ -1,0 +1,41 @@
+"""The benchmarks run and print their tables (quick settings). No time is asserted."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_bench_speed_quick_prints_one_table(posecoach, full_model):
+    r = posecoach("bench", "speed", "--quick")
+    assert r.code == 0, r.err
+    out = r.out
+    assert "hardware:" in out and "cores" in out and "mediapipe" in out and "load average" in out
+    for row in ("raw landmarker, full", "whole pipeline, full", "overhead", "review of a 10 s clip, default",
+                "review of a 10 s clip, --fast", "x real time", "re-score 1800 stored frames", "cold start"):
+        assert row in out, row
+    assert "reproduce: posecoach bench speed --quick" in out
+    assert sum(1 for line in out.splitlines() if line.startswith("| ---")) == 1  # one table
+
+
+def test_bench_memory_short_run(posecoach, full_model):
+    r = posecoach("bench", "memory", "--minutes", "0.1")
+    assert r.code == 0, r.err
+    assert "peak resident memory" in r.out and "MB/min" in r.out and "180 frames" in r.out
+
+
+def test_bench_batch_and_rate_on_few_clips(posecoach, full_model):
+    r = posecoach("bench", "batch", "--files", "2")
+    assert r.code == 0, r.err
+    assert "1 worker" in r.out and "2 workers" in r.out and "files/min" in r.out
+    r = posecoach("bench", "rate", "--limit", "1", "--variants", "3:1.0:300")
+    assert r.code == 0, r.err
+    assert "every 3 while still" in r.out and "(the default)" in r.out and "verdicts as at full rate" in r.out
+
+
+def test_bench_options_are_checked(posecoach):
+    for args, words in ((("memory", "--minutes", "0"), "--minutes"), (("batch", "--files", "0"), "--files"),
+                        (("rate", "--variants", "x"), "--variants")):
+        r = posecoach("bench", *args)
+        assert r.code == 2 and words in r.err and len(r.err.strip().splitlines()) == 1, r.err

@@ -1,0 +1,81 @@
+"""The adaptive analysis rate: fewer frames while still, every frame on movement or a change."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from posecoach.core import landmarks as lm
+from posecoach.core.rate import AdaptiveRate, FixedRate, RateParams, joint_speed
+
+
+def body(shift_px: float = 0.0) -> np.ndarray:
+    """A standing body, trunk 100 px, moved right by ``shift_px``."""
+    pts = np.zeros((33, 2))
+    pts[:, 0] = 320 + shift_px
+    pts[:, 1] = np.linspace(100, 400, 33)
+    pts[[lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER], 1] = 150
+    pts[[lm.LEFT_HIP, lm.RIGHT_HIP], 1] = 250
+    return pts
+
+
+VIS = np.ones(33)
+STILL = ("lunge", ("front_knee_90", "pass"))
+
+
+def drive(rate: AdaptiveRate, n_frames: int, shift_at=lambda i: 0.0, state_at=lambda i: STILL,
+          every_ms: float | None = None) -> list[int]:
+    """Frames analysed of ``n_frames`` at 30 fps; ``every_ms``: periodic engine work (recognition)."""
+    analysed = []
+    for i in range(n_frames):
+        t_ms = i * 1000 / 30
+        if rate.wants(i, t_ms):
+            analysed.append(i)
+            rate.update(i, t_ms, body(shift_at(i)), VIS, state_at(i), None if every_ms is None else t_ms + every_ms)
+    return analysed
+
+
+def test_a_still_body_is_analysed_every_nth_frame_after_settling():
+    analysed = drive(AdaptiveRate(RateParams(max_stride=3, settle_ms=500)), 90)
+    assert analysed[:15] == list(range(15))  # the first half second at the full rate
+    gaps = np.diff(analysed[20:])
+    assert set(gaps) == {3}
+    assert len(analysed) < 0.5 * 90
+
+
+def test_movement_brings_back_every_frame_at_once():
+    moving = lambda i: 0.0 if i < 60 else (i - 60) * 20.0  # noqa: E731  # 20 px a frame: 6 trunk lengths a second
+    analysed = drive(AdaptiveRate(RateParams(max_stride=3)), 120, moving)
+    seen_moving = next(i for i in analysed if i > 60)  # at most two frames late
+    assert seen_moving <= 63
+    assert [i for i in analysed if i >= seen_moving] == list(range(seen_moving, 120))
+
+
+def test_a_verdict_change_brings_back_every_frame():
+    state = lambda i: STILL if i < 60 else ("lunge", ("front_knee_90", "fail"))  # noqa: E731
+    analysed = drive(AdaptiveRate(RateParams(max_stride=4, settle_ms=500)), 120, state_at=state)
+    first_after = next(i for i in analysed if i >= 60)
+    assert first_after <= 63
+    following = [i for i in analysed if first_after <= i < first_after + 15]
+    assert following == list(range(first_after, first_after + 15))
+
+
+def test_slow_drift_within_the_still_speed_keeps_the_low_rate():
+    drift = lambda i: i * 0.5  # noqa: E731  # 15 px/s = 0.15 trunk lengths a second
+    analysed = drive(AdaptiveRate(RateParams(max_stride=3, still_speed=0.5)), 90, drift)
+    assert set(np.diff(analysed[20:])) == {3}
+
+
+def test_unseen_joints_do_not_count_as_still():
+    hidden = np.zeros(33)
+    assert joint_speed(body(), body(), hidden, hidden, 1 / 30) == float("inf")
+    assert joint_speed(body(), body(3.0), VIS, VIS, 1 / 30) == 0.9  # 3 px in 1/30 s over a 100 px trunk
+
+
+def test_frames_where_recognition_is_due_are_analysed():
+    analysed = drive(AdaptiveRate(RateParams(max_stride=6)), 120, every_ms=130)
+    assert set(np.diff(analysed[30:])) == {4}  # recognition every 130 ms: the first frame from then on
+
+
+def test_fixed_rate_counts_from_the_first_frame():
+    rate = FixedRate(3)
+    assert [i for i in range(10) if rate.wants(i, i * 33.3)] == [0, 3, 6, 9]
