@@ -4,7 +4,9 @@ one before.
 The landmarker releases the GIL while it runs (a C call), so on two cores the image
 measures, the coach and the sinks (report, overlay, landmarks file) cost the review no time.
 Only for a fixed rate: the adaptive rate decides the next frame from this frame's verdicts.
-The results are those of the sequential loop, in the same order.
+The results are those of the sequential loop, in the same order. While the landmarker
+silences standard error (its first frames), the frames are judged in line, so that nothing
+the sinks print is lost.
 """
 
 from __future__ import annotations
@@ -30,17 +32,19 @@ def analyse_overlapped(session, frames: Iterable, rate: FixedRate, on_frame: Cal
     failed: list[BaseException] = []
     kept = [0]
 
+    def judge_one(frame, det) -> None:
+        result = session.judge(det, frame.t_ms, frame.rgb.shape, size_px)
+        if frame.t_ms >= keep_from_ms:
+            kept[0] += 1
+            if on_frame:
+                on_frame(AnalysedFrame(frame.rgb, det, result, session.last_image_measures))
+
     def judge_all() -> None:
         while (item := box.get()) is not _END:
             if failed:
                 continue  # drain: the model's thread stops at its next frame
-            frame, det = item
             try:
-                result = session.judge(det, frame.t_ms, frame.rgb.shape, size_px)
-                if frame.t_ms >= keep_from_ms:
-                    kept[0] += 1
-                    if on_frame:
-                        on_frame(AnalysedFrame(frame.rgb, det, result, session.last_image_measures))
+                judge_one(*item)
             except BaseException as exc:  # raised again in the caller's thread
                 failed.append(exc)
 
@@ -51,8 +55,13 @@ def analyse_overlapped(session, frames: Iterable, rate: FixedRate, on_frame: Cal
             if failed:
                 break
             index = frame.index if frame.index >= 0 else i
-            if rate.wants(index, frame.t_ms):
-                box.put((frame, session.detect(frame.rgb, frame.t_ms)))
+            if not rate.wants(index, frame.t_ms):
+                continue
+            det = session.detect(frame.rgb, frame.t_ms)
+            if getattr(session.estimator, "silencing", False):
+                judge_one(frame, det)  # in line while the model's next call silences standard error
+            else:
+                box.put((frame, det))
     finally:
         box.put(_END)
         judge.join()

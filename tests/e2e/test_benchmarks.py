@@ -16,6 +16,7 @@ def test_bench_speed_quick_prints_one_table(posecoach, full_model):
                 "review of a 10 s clip, --fast", "x real time", "re-score 1800 stored frames", "cold start"):
         assert row in out, row
     assert "reproduce: posecoach bench speed --quick" in out
+    assert "nan" not in out  # every figure measured (the cold start needs the first frame's message)
     assert sum(1 for line in out.splitlines() if line.startswith("| ---")) == 1  # one table
 
 

@@ -19,6 +19,8 @@ import numpy as np
 
 from posecoach.adapters.native_log import quiet_native_stderr
 
+QUIET_CALLS = 3  # the native library logs its warnings on the first frames: those are silenced
+
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -84,6 +86,12 @@ class PoseEstimator:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @property
+    def silencing(self) -> bool:
+        """Whether the next ``detect`` silences file descriptor 2 (its first frames): another
+        thread's messages meanwhile would be lost."""
+        return self._calls < QUIET_CALLS
+
     def close(self) -> None:
         if self._landmarker is not None:
             with quiet_native_stderr():
@@ -106,7 +114,7 @@ class PoseEstimator:
         # The native library logs its warnings on the first frames only; silencing file
         # descriptor 2 process-wide on every frame would also hide other threads' messages.
         self._calls += 1
-        quiet = quiet_native_stderr() if self._calls <= 3 else contextlib.nullcontext()
+        quiet = quiet_native_stderr() if self._calls <= QUIET_CALLS else contextlib.nullcontext()
         with quiet:
             if self.mode == "video":
                 ts = max(int(round(t_ms)), self._last_ts + 1)

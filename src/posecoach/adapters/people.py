@@ -61,6 +61,12 @@ class PeopleAwareEstimator:
         est = self._single or self._probe
         return None if est is None else est.last_input_size
 
+    @property
+    def silencing(self) -> bool:
+        """Whether a model's next call silences standard error (the first frames of the ones
+        opened so far): judge in line meanwhile."""
+        return any(e.silencing for e in (self._single, self._multi, self._probe) if e is not None)
+
     def __enter__(self) -> PeopleAwareEstimator:
         return self
 
