@@ -103,8 +103,8 @@ def observe_segment(job: SegmentJob) -> SegmentResult:
             VideoReader(job.path, job.max_side_px, threads="fit") as reader:
         session = Session(job.catalogue, job.exercise, estimator)
         frames = reader.frames_from(seg.lead_in_ms, job.origin_s, count_from_ms=seg.start_ms)
-        analyse_frames(session, decode_ahead(within(frames)), rate, keep, keep_from_ms=seg.start_ms, size_px=job.size_px,
-                       overlap=True)
+        # No judging on a second thread here: the segments keep every core busy already.
+        analyse_frames(session, decode_ahead(within(frames)), rate, keep, keep_from_ms=seg.start_ms, size_px=job.size_px)
         out.skipped = reader.info.skipped_frames
     return out
 
