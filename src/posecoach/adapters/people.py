@@ -7,7 +7,9 @@ estimator runs a one-person landmarker and brings in a two-person one only when 
 
 - every ``probe_every_s`` (a second body may have walked in), on one frame, from scratch
   (IMAGE mode: a VIDEO-mode landmarker run now and then keeps to the person it tracked);
-- when the tracked person is not the locked one (tracking jumped to someone else);
+- when the tracked person is not the locked one (tracking jumped to someone else), at once,
+  then every ``jump_every_s`` while it lasts (the locked person out of view and someone else
+  in it: searching every frame would cost a two-person search per frame for nothing);
 - then on every frame while two people are in view, and ``calm_s`` after.
 
 ``posecoach.core.people.PersonLock`` decides which of the people found is the one coached.
@@ -42,9 +44,10 @@ class PeopleAwareEstimator:
     """A ``PoseEstimator`` stand-in that keeps coaching the same person (see the module doc)."""
 
     def __init__(self, model_path: str | Path, mode: str = "video", masks: bool = False,
-                 probe_every_s: float = 1.0, calm_s: float = 3.0, lock: LockParams | None = None) -> None:
+                 probe_every_s: float = 1.0, calm_s: float = 3.0, lock: LockParams | None = None,
+                 jump_every_s: float = 0.5) -> None:
         self.model_path, self.mode, self.masks = Path(model_path), mode, masks
-        self.probe_every_s, self.calm_s = probe_every_s, calm_s
+        self.probe_every_s, self.calm_s, self.jump_every_s = probe_every_s, calm_s, jump_every_s
         self.lock = PersonLock(lock)
         self.counts = PeopleCounts()
         self.last_new_person = False
@@ -53,6 +56,7 @@ class PeopleAwareEstimator:
         self._probe: PoseEstimator | None = None
         self._multi_until_ms = -math.inf
         self._last_probe_ms = -math.inf
+        self._last_jump_ms: float | None = None  # the last search for a jump, while jumps continue
         if mode == "video":
             self._single = PoseEstimator(model_path, mode=mode, num_poses=1, masks=masks)
 
@@ -104,6 +108,12 @@ class PeopleAwareEstimator:
             found = self._single.detect_all(rgb, t_ms)
             self.counts.single += 1
             jumped = bool(found) and not self.lock.matches(found[0].landmarks, w, h)
+            if not jumped:
+                self._last_jump_ms = None
+            elif self._last_jump_ms is not None and t_ms - self._last_jump_ms < self.jump_every_s * 1000.0:
+                jumped = False  # searched for this jump a moment ago
+            else:
+                self._last_jump_ms = t_ms
             probe = bool(found) and t_ms - self._last_probe_ms >= self.probe_every_s * 1000.0
             if jumped or probe:
                 self._last_probe_ms = t_ms
