@@ -83,17 +83,20 @@ VARIANTS: tuple[RateParams, ...] = (
 
 
 def parse_variants(text: str) -> tuple[RateParams, ...]:
-    """``"3:1.0:300,2:0.5:500"`` (stride while still : still speed : settle ms) to settings."""
+    """``"3:1.0:300,6:1.0:300:free"`` (stride while still : still speed : settle ms, and
+    ``free`` for not following the recognition's cadence) to settings."""
     out = []
     for item in text.split(","):
-        stride, speed, settle = item.split(":")
-        out.append(RateParams(max_stride=int(stride), still_speed=float(speed), settle_ms=float(settle)))
+        stride, speed, settle, *free = item.split(":")
+        out.append(RateParams(max_stride=int(stride), still_speed=float(speed), settle_ms=float(settle),
+                              follow_recognition=free != ["free"]))
     return tuple(out)
 
 
 def describe(p: RateParams) -> str:
     default = " (the default)" if p == RateParams() else ""
-    return f"every {p.max_stride} while still < {p.still_speed:g} trunk lengths/s for {p.settle_ms:.0f} ms{default}"
+    free = "" if p.follow_recognition else ", recognition on those frames only"
+    return f"every {p.max_stride} while still < {p.still_speed:g} trunk lengths/s for {p.settle_ms:.0f} ms{free}{default}"
 
 
 def _clip_job(args: tuple[str, str, tuple[RateParams, ...]]) -> list[Comparison]:
@@ -127,7 +130,7 @@ def run(samples: str | None = None, variants: tuple[RateParams, ...] = VARIANTS,
     return "\n".join([
         f"hardware: {hardware_line()}; {load_before} before, {load_line()} after",
         f"clips: {len(clips)} from {folder} ({sum(r[0].frames for r in per_clip)} frames at 30 fps), full model, "
-        "exercise recognised (as `posecoach analyze` by default), so recognition sets the stride to 3 at most", "",
+        "exercise recognised (as `posecoach analyze` by default), so, following the recognition, the stride is 3 at most", "",
         table(rows, ["adaptive rate", "frames analysed", "verdicts as at full rate", "exercise as at full rate",
                      "hold time difference s, mean / max per clip"]), "",
         "reproduce: posecoach bench rate" + (f" --samples {samples}" if samples else ""),

@@ -23,12 +23,16 @@ MOVING = np.array([lm.NOSE, *range(lm.LEFT_SHOULDER, lm.RIGHT_WRIST + 1), *range
 class RateParams:
     """``max_stride``: frames apart while still (1 analyses every frame). ``still_speed``:
     joints slower than this, in trunk lengths per second, are still. ``settle_ms``: the body
-    and the verdicts stay still this long before the rate drops."""
+    and the verdicts stay still this long before the rate drops. ``follow_recognition``: also
+    analyse the frame on which the exercise recognition is due (every 100 ms while the exercise
+    is not forced), so that it runs on the same frames as at the full rate; without it,
+    recognition runs on the frames analysed, at most every ``max_stride`` frames."""
 
     max_stride: int = 3
     still_speed: float = 1.0
     settle_ms: float = 300.0
     min_visibility: float = 0.5
+    follow_recognition: bool = True
 
 
 def joint_speed(a_px: np.ndarray, b_px: np.ndarray, vis_a: np.ndarray, vis_b: np.ndarray, dt_s: float,
@@ -96,7 +100,7 @@ class AdaptiveRate:
         """Whether frame ``index`` (0-based, in decoding order) at ``t_ms`` is to be analysed."""
         if self._last_index is None or index - self._last_index >= self.stride:
             return True
-        return self._due_ms is not None and t_ms >= self._due_ms
+        return self.params.follow_recognition and self._due_ms is not None and t_ms >= self._due_ms
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
                state: tuple, due_ms: float | None = None) -> None:
