@@ -283,3 +283,26 @@ def test_with_two_people_the_same_one_is_coached_and_the_report_says_so(tmp_path
     if when == "walks in":
         assert sides == {True}  # the person coached first stays coached
         assert rep["exercise"] == "lunge"
+
+
+@pytest.mark.slow
+def test_one_person_back_in_another_place_is_searched_for_twice_a_second_not_every_frame(full_model):
+    """Kneeling, out of the picture for half a second, then lying down elsewhere: the tracker
+    finds them away from the locked place; the two-person search runs at once and then every
+    0.5 s (not on each of the 150 frames) until the lock moves to them."""
+    from posecoach.adapters.people import PeopleAwareEstimator
+
+    lunge, cobra = sample_frames(LUNGE, 60), sample_frames("cobra_beginner_ok")
+    images = [f.rgb for f in lunge] + [empty_room(lunge[0].rgb)] * 15 + [shifted(f.rgb, -120) for f in cobra]
+    found_ms = []
+    with PeopleAwareEstimator(full_model.path, mode="video", masks=False) as est:
+        for i, rgb in enumerate(images):
+            t_ms = i * 1000 / 30
+            if est.detect(rgb, t_ms).landmarks is not None and i >= 75:
+                found_ms.append(t_ms - 2500)
+    jumps = est.counts.searches["jump"]
+    assert found_ms, "the person lying down was never coached"
+    first_s = found_ms[0] / 1000
+    assert 4.0 <= first_s <= 5.0  # the place is kept 5 s from when they were last seen, then whoever is in view is coached
+    assert 2 <= jumps <= first_s / 0.5 + 2  # a search every 0.5 s meanwhile
+    assert est.lock.changes == 1

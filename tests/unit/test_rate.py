@@ -76,6 +76,11 @@ def test_frames_where_recognition_is_due_are_analysed():
     assert set(np.diff(analysed[30:])) == {4}  # recognition every 130 ms: the first frame from then on
 
 
+def test_without_following_recognition_the_stride_is_the_rates_own():
+    analysed = drive(AdaptiveRate(RateParams(max_stride=6, follow_recognition=False)), 120, every_ms=130)
+    assert set(np.diff(analysed[12:])) == {6} and len(analysed) < 35
+
+
 def test_fixed_rate_counts_from_the_first_frame():
     rate = FixedRate(3)
     assert [i for i in range(10) if rate.wants(i, i * 33.3)] == [0, 3, 6, 9]
