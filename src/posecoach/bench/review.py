@@ -24,6 +24,7 @@ MODES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("--rate adaptive", ("--rate", "adaptive")),
     ("--workers 2", ("--workers", "2")),
     ("--fast (adaptive rate, one process per core, --max-side 960)", ("--fast",)),
+    ("--fast --max-side 480 (the model sees 480x360)", ("--fast", "--max-side", "480")),
 )
 
 
