@@ -188,9 +188,12 @@ class Runner:
         for part in segments.observe_parallel(jobs, plan.workers):
             decoded += part.decoded
             skipped += part.skipped
-            for obs, landmarks, measures in zip(part.observations, part.landmarks, part.image_measures, strict=True):
+            # Changes of person within each segment; one across a cut is not seen (each segment locks afresh).
+            self.report.people_changes += part.person_changes
+            for obs, landmarks, measures, people in zip(part.observations, part.landmarks, part.image_measures,
+                                                        part.people, strict=True):
                 coach.last_observation = obs
-                self._on_frame(AnalysedFrame(None, Detection(landmarks), coach.judge.judge(obs), measures))
+                self._on_frame(AnalysedFrame(None, Detection(landmarks, n_people=people), coach.judge.judge(obs), measures))
         if self._count == 0:
             raise InputError(f"{self.path}: has no readable video frames")
         self.report.skipped_frames = max(skipped, info.frames_hint - decoded)

@@ -61,6 +61,8 @@ class SegmentResult:
     observations: list[Observation] = field(default_factory=list)
     landmarks: list[np.ndarray | None] = field(default_factory=list)
     image_measures: list[dict[str, float]] = field(default_factory=list)
+    people: list[int] = field(default_factory=list)  # people the model found in each kept frame
+    person_changes: int = 0  # how often the coached person changed within the segment (lead-in included)
     decoded: int = 0  # kept frames decoded, analysed or not
     skipped: int = 0  # corrupt frames met in the kept range
 
@@ -90,6 +92,7 @@ def observe_segment(job: SegmentJob) -> SegmentResult:
         out.observations.append(session.coach.last_observation)
         out.landmarks.append(None if f.detection is None else f.detection.landmarks)
         out.image_measures.append(f.image_measures)
+        out.people.append(0 if f.detection is None else f.detection.n_people)
 
     def within(frames: Iterator) -> Iterator:
         for frame in frames:
@@ -106,6 +109,7 @@ def observe_segment(job: SegmentJob) -> SegmentResult:
         # No judging on a second thread here: the segments keep every core busy already.
         analyse_frames(session, decode_ahead(within(frames)), rate, keep, keep_from_ms=seg.start_ms, size_px=job.size_px)
         out.skipped = reader.info.skipped_frames
+        out.person_changes = estimator.lock.changes
     return out
 
 

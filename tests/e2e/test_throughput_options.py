@@ -71,6 +71,10 @@ def test_parallel_segments_keep_the_verdicts_and_hold_times(posecoach, session_c
     assert c.checks_same / c.checks >= PARALLEL_VERDICTS
     assert c.hold_diff_s <= PARALLEL_HOLD_S
     assert [s["exercise"] for s in rep["summary"]["segments"]] == [s["exercise"] for s in exact["summary"]["segments"]]
+    people, exact_people = rep["summary"]["people"], exact["summary"]["people"]
+    assert people["most"] == exact_people["most"] == 1 and people["frames_with_others"] == 0
+    # each segment locks afresh, so a change of person across the cut is not counted
+    assert 0 <= exact_people["coached_person_changes"] - people["coached_person_changes"] <= 1
 
 
 def test_fast_keeps_the_verdicts_and_writes_every_output(posecoach, session_clip, exact):
