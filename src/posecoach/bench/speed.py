@@ -66,6 +66,40 @@ def raw_landmarker_ms(model: str, frames: list, masks: bool = False) -> float:
     return float(np.median(times) * 1000)
 
 
+def raw_beside_busy_thread_ms(frames: list, switch_interval_s: float) -> float:
+    """Median time of the bare full landmarker per frame while another thread runs pure Python
+    without pause, at the interpreter's ``switch_interval_s``: how much the model's call needs
+    the GIL (MediaPipe's Python binding hands each call to its own thread and back)."""
+    import threading
+
+    stop = threading.Event()
+
+    def busy() -> None:
+        while not stop.is_set():
+            sum(range(1000))
+
+    info = provision("full")
+    old = sys.getswitchinterval()
+    times = []
+    with PoseEstimator(info.path, mode="video") as est:
+        for f in frames[:5]:
+            raw_detect(est._landmarker, f.rgb, f.t_ms)
+        offset = frames[-1].t_ms + 1000
+        sys.setswitchinterval(switch_interval_s)
+        thread = threading.Thread(target=busy, daemon=True)
+        thread.start()
+        try:
+            for f in frames:
+                t0 = time.perf_counter()
+                raw_detect(est._landmarker, f.rgb, f.t_ms + offset)
+                times.append(time.perf_counter() - t0)
+        finally:
+            stop.set()
+            thread.join()
+            sys.setswitchinterval(old)
+    return float(np.median(times) * 1000)
+
+
 @dataclass(frozen=True)
 class Overhead:
     """The pipeline beside the raw landmarker: ms per frame, wall and CPU time (all threads)."""
@@ -190,6 +224,10 @@ def run(clip: Path | None = None, quick: bool = False, review_s: float | None = 
     h, w = frames[0].rgb.shape[:2]
     models = ("full",) if quick else ("lite", "full", "heavy")
     rows = [[f"raw landmarker, {m}", f"{raw_landmarker_ms(m, frames):.1f} ms", "per frame, median"] for m in models]
+    if not quick:
+        for switch_s in (sys.getswitchinterval(), 0.0005):
+            rows.append([f"raw landmarker, full, beside a busy Python thread (switch interval {switch_s * 1000:g} ms)",
+                         f"{raw_beside_busy_thread_ms(frames, switch_s):.1f} ms", "per frame, median"])
     pf = pipeline_vs_raw(path, limit=limit, pairs=1 if quick else 4)
     rows.append(["raw landmarker, full, mask on (alternating with the pipeline)", f"{pf.raw_ms:.1f} ms",
                  f"per frame over the clip, best pass; CPU {pf.raw_cpu_ms:.1f} ms"])
