@@ -1,10 +1,12 @@
 """The review's two stages on two threads: the model on one frame while the engine judges the
 one before.
 
-The landmarker releases the GIL while it runs (a C call), so on two cores the image
-measures, the coach and the sinks (report, overlay, landmarks file) cost the review no time.
-Only for a fixed rate: the adaptive rate decides the next frame from this frame's verdicts.
-The results are those of the sequential loop, in the same order. While the landmarker
+The landmarker's C call runs while the judging thread computes the image measures, the coach
+and the sinks (report, overlay, landmarks file) of the frame before; MediaPipe's binding takes
+the GIL a few times per call, so the two threads still wait on each other now and then
+(`posecoach bench speed` measures what is left). Only for a fixed rate: the adaptive rate
+decides the next frame from this frame's verdicts. The results are those of the sequential
+loop, in the same order. While the landmarker
 silences standard error (its first frames), the frames are judged in line, so that nothing
 the sinks print is lost.
 """

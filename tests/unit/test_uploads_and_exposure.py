@@ -154,12 +154,11 @@ def _listening(port: int) -> set[str]:
 @pytest.mark.slow
 def test_posecoach_serve_listens_on_loopback_only(tmp_path):
     import os
-    import socket
     import time
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from tests.e2e.app_server import free_port, stop
+
+    port = free_port()
     env = {**os.environ, "POSECOACH_DATA": str(tmp_path)}
     proc = subprocess.Popen([sys.executable, "-m", "posecoach.cli", "serve", "--port", str(port)], cwd=tmp_path, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -169,10 +168,5 @@ def test_posecoach_serve_listens_on_loopback_only(tmp_path):
             time.sleep(0.3)
         assert _listening(port) == {"127.0.0.1"}, proc.poll()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
     assert b"warning" not in proc.stderr.read()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -48,7 +48,6 @@ class Detection:
     landmarks: np.ndarray | None
     mask: np.ndarray | None = None
     n_people: int = 0
-    mask_owner: object = field(default=None, repr=False, compare=False)  # keeps ``mask``'s memory alive
     light: dict[str, float] | None = None  # the frame's light measures (``posecoach.adapters.light``)
 
 

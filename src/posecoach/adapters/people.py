@@ -108,14 +108,11 @@ class PeopleAwareEstimator:
             found = self._single.detect_all(rgb, t_ms)
             self.counts.single += 1
             jumped = bool(found) and not self.lock.matches(found[0].landmarks, w, h)
-            if not jumped:
-                self._last_jump_ms = None
-            elif self._last_jump_ms is not None and t_ms - self._last_jump_ms < self.jump_every_s * 1000.0:
-                jumped = False  # searched for this jump a moment ago
-            else:
-                self._last_jump_ms = t_ms
+            last = self._last_jump_ms
+            search_jump = jumped and (last is None or t_ms - last >= self.jump_every_s * 1000.0)
+            self._last_jump_ms = (t_ms if search_jump else last) if jumped else None
             probe = bool(found) and t_ms - self._last_probe_ms >= self.probe_every_s * 1000.0
-            if jumped or probe:
+            if search_jump or probe:
                 self._last_probe_ms = t_ms
                 more = self._look_again(rgb, "jump" if jumped else "probe")
                 if len(more) >= len(found):

@@ -194,9 +194,9 @@ class VideoReader:
 def decode_ahead(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
     """Yield ``frames`` while a background thread decodes up to ``depth`` frames ahead.
 
-    Decoding and colour conversion release the GIL, and so does the landmarker, so on a
-    machine with two cores or more the decoding costs the analysis no time. An error in the
-    decoder is raised here, in the consumer; stopping early stops the thread.
+    Decoding and colour conversion run beside the landmarker on another core (about 1 ms a
+    frame sooner than decoding in line, best of four passes over a 640x480 sample clip). An
+    error in the decoder is raised here, in the consumer; stopping early stops the thread.
     """
     import queue
     import threading

@@ -26,9 +26,7 @@ from posecoach.ui.review_state import (
     catalogue_key,
     judged,
     judged_catalogue,
-    load,
-    profile_picker,
-    session_picker,
+    pick_session,
     tuned_values,
 )
 from posecoach.ui.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, UploadError, safe_name, save_upload
@@ -241,16 +239,12 @@ def render() -> None:
         _analyse_upload(store, person)
         privacy_footer()
         return
-    info = session_picker(store, person)
-    if info is None:
-        st.info("No sessions yet. Coach a stretch on the Coach page, or choose “Analyse a video” above.")
-        privacy_footer()
+    picked = pick_session(store, person, "review_profile",
+                          "No sessions yet. Coach a stretch on the Coach page, or choose “Analyse a video” above.",
+                          judged_catalogue)
+    if picked is None:
         return
-    choice = profile_picker(store, person, info, key="review_profile")
-    catalogue = judged_catalogue(choice)
-    loaded = load(store, info)
-    if catalogue is None or loaded is None:
-        return
+    info, choice, catalogue, loaded = picked.info, picked.choice, picked.catalogue, picked.loaded
     if tuned_values(choice):
         st.caption(f"Judged with {len(tuned_values(choice))} threshold(s) tuned on the Tune page (not saved yet).")
     rv = judged(loaded, catalogue)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from posecoach.core.coach import Observation
 from posecoach.exercises.catalogue import BUILTIN_PROFILES, Catalogue, ConfigError, parse_toml
 from posecoach.review import Review, forced_exercise, observe, review
 from posecoach.tuning import with_values
+from posecoach.ui.common import privacy_footer
 from posecoach.ui.profiles import ProfileChoice, catalogue_for, profile_choices
 from posecoach.ui.words import clock_s, when_words
 
@@ -167,6 +169,35 @@ def judged_catalogue(choice: ProfileChoice, use_tuned: bool = True) -> Catalogue
     if catalogue is None or not use_tuned:
         return catalogue
     return with_values(catalogue, tuned_values(choice))
+
+
+@dataclass(frozen=True)
+class Picked:
+    """A chosen session, the profile chosen to judge it, that profile's catalogue and the
+    session's observations."""
+
+    info: SessionInfo
+    choice: ProfileChoice
+    catalogue: Catalogue
+    loaded: Loaded
+
+
+def pick_session(store: Store, person: int, profile_key: str, when_none: str,
+                 catalogue: Callable[[ProfileChoice], Catalogue | None] = catalogue_of) -> Picked | None:
+    """The session and thresholds pickers, then the session's observations. None when there is
+    no session (``when_none`` is said, then the privacy footer) or when the profile or the
+    session cannot be used (the error is shown)."""
+    info = session_picker(store, person)
+    if info is None:
+        st.info(when_none)
+        privacy_footer()
+        return None
+    choice = profile_picker(store, person, info, key=profile_key)
+    judged_with = catalogue(choice)
+    loaded = load(store, info)
+    if judged_with is None or loaded is None:
+        return None
+    return Picked(info, choice, judged_with, loaded)
 
 
 def catalogue_key(catalogue: Catalogue) -> str:

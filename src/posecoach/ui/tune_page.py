@@ -18,11 +18,8 @@ from posecoach.ui.review_page import hold_table, timelines
 from posecoach.ui.review_state import (
     TUNED_KEY,
     base_profile,
-    catalogue_of,
     judged,
-    load,
-    profile_picker,
-    session_picker,
+    pick_session,
 )
 
 SLIDER_PREFIX = "tune:"
@@ -119,16 +116,11 @@ def render() -> None:
     person = int(st.session_state["person_id"])
     st.title("Tune thresholds")
     st.caption("Move a threshold and the chosen session is judged again at once, from its stored poses.")
-    info = session_picker(store, person)
-    if info is None:
-        st.info("No sessions yet to tune on. Coach a stretch on the Coach page, or analyse a video on the Review page.")
-        privacy_footer()
+    picked = pick_session(store, person, "tune_profile",
+                          "No sessions yet to tune on. Coach a stretch on the Coach page, or analyse a video on the Review page.")
+    if picked is None:
         return
-    choice = profile_picker(store, person, info, key="tune_profile")
-    profile = catalogue_of(choice)
-    loaded = load(store, info)
-    if profile is None or loaded is None:
-        return
+    choice, profile, loaded = picked.choice, picked.catalogue, picked.loaded
     before = judged(loaded, profile)
     exercises = before.exercises() or list(profile.exercises)
     exercise = st.selectbox("Exercise", exercises, key="tune_exercise", format_func=lambda e: profile[e].name)
