@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from posecoach.adapters.model_process import ModelProcessError
 from posecoach.adapters.video import InputError
 from posecoach.cli import EXIT_ENV, EXIT_INPUT, EXIT_OK, _err
 from posecoach.outputs import OutputError, target_of, write_json
@@ -98,6 +99,9 @@ def analyze_command(args) -> int:
     except OutputError as exc:
         _err(str(exc))
         return EXIT_ENV
+    except ModelProcessError as exc:
+        _err(f"{args.input}: {exc}")
+        return EXIT_ENV
     except OSError as exc:  # a full disk, a file grown past a limit, an I/O error: the environment's fault
         target = target_of(exc.filename)
         if target is not None:
@@ -163,10 +167,17 @@ def _analyze(args) -> int:
 
             masks = needs_mask(catalogue, exercise)
             if not (kind == "video" and plan.workers > 1 and runner.run_parallel(info.path, masks)):
-                mode = "image" if kind == "image" else "video"
-                with PeopleAwareEstimator(info.path, mode=mode, masks=masks) as estimator:
+                if kind == "video" and plan.rate_params is None:
+                    # Every frame or every Nth: the model in a process of its own, fed ahead.
+                    from posecoach.adapters.model_process import ModelProcess
+
+                    estimator = ModelProcess(info.path, masks=masks, shape=runner.model_frame_shape())
+                else:
+                    estimator = PeopleAwareEstimator(info.path, mode="image" if kind == "image" else "video",
+                                                     masks=masks)
+                with estimator:
                     runner.run_media(estimator)
-                    runner.report.people_changes = estimator.lock.changes
+                    runner.report.people_changes = estimator.person_changes
         report = runner.finish()
     except BaseException:
         runner.abort()

@@ -43,8 +43,11 @@ class Session:
     def detect(self, rgb: np.ndarray, t_ms: float) -> Detection:
         """The model's part of ``step``: the pose (and mask) in the frame."""
         assert self.estimator is not None, "Session without an estimator can only replay landmarks"
-        det = self.estimator.detect(rgb, t_ms)
-        # The light is read here, where the frame is; the judging may run on another thread.
+        return self.with_light(self.estimator.detect(rgb, t_ms), rgb)
+
+    def with_light(self, det: Detection, rgb: np.ndarray) -> Detection:
+        """The detection with the frame's light measures (read where the frame is: the judging
+        may run on another thread)."""
         self.last_detection = replace(det, light=light_measures(rgb, det.landmarks))
         return self.last_detection
 

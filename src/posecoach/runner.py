@@ -152,6 +152,14 @@ class Runner:
                 raise InputError(f"{self.path}: has no readable video frames")
             self.report.skipped_frames = reader.info.skipped_frames
 
+    def model_frame_shape(self) -> tuple[int, int, int] | None:
+        """(height, width, 3) of the frames ``run_media`` hands the model (None: no frame decodes)."""
+        size_px = self._displayed_size()
+        if size_px is None:
+            return None
+        w, h = scaled_size(*size_px, self.plan.max_side_px)
+        return h, w, 3
+
     def _displayed_size(self) -> tuple[int, int] | None:
         """Width and height after rotation, from the first frame (None when none decodes)."""
         with VideoReader(self.path) as probe:

@@ -109,7 +109,7 @@ def observe_segment(job: SegmentJob) -> SegmentResult:
         # No judging on a second thread here: the segments keep every core busy already.
         analyse_frames(session, decode_ahead(within(frames)), rate, keep, keep_from_ms=seg.start_ms, size_px=job.size_px)
         out.skipped = reader.info.skipped_frames
-        out.person_changes = estimator.lock.changes
+        out.person_changes = estimator.person_changes
     return out
 
 

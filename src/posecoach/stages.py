@@ -1,14 +1,15 @@
-"""The review's two stages on two threads: the model on one frame while the engine judges the
-one before.
+"""The review's two stages: the model on one frame while the engine judges the one before.
 
-The landmarker's C call runs while the judging thread computes the image measures, the coach
-and the sinks (report, overlay, landmarks file) of the frame before; MediaPipe's binding takes
-the GIL a few times per call, so the two threads still wait on each other now and then
-(`posecoach bench speed` measures what is left). Only for a fixed rate: the adaptive rate
-decides the next frame from this frame's verdicts. The results are those of the sequential
-loop, in the same order. While the landmarker
-silences standard error (its first frames), the frames are judged in line, so that nothing
-the sinks print is lost.
+The judging thread computes the image measures, the coach and the sinks (report, overlay,
+landmarks file) of the frames the model has done. With the model in a process of its own
+(``posecoach.adapters.model_process``, as `posecoach analyze` runs it at a fixed rate), frames
+are handed to it one ahead, so it never waits for this process. With the model in this
+process, its call runs on this thread beside the judging one; MediaPipe's binding takes the
+GIL a few times per call, so the two wait on each other now and then (`posecoach bench speed`
+measures both). Only for a fixed rate: the adaptive rate decides the next frame from this
+frame's verdicts. The results are those of the sequential loop, in the same order. While an
+in-process landmarker silences standard error (its first frames), the frames are judged in
+line, so that nothing the sinks print is lost.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import math
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 
 from posecoach.core.rate import FixedRate
@@ -50,6 +52,14 @@ def analyse_overlapped(session, frames: Iterable, rate: FixedRate, on_frame: Cal
             except BaseException as exc:  # raised again in the caller's thread
                 failed.append(exc)
 
+    estimator = session.estimator
+    pipelined = hasattr(estimator, "submit")  # a model in a process of its own: keep it fed
+    in_flight: deque = deque()  # frames submitted to the model's process, oldest first
+
+    def collected() -> None:
+        frame = in_flight.popleft()
+        box.put((frame, session.with_light(estimator.collect(), frame.rgb)))
+
     judge = threading.Thread(target=judge_all, name="posecoach-judge", daemon=True)
     judge.start()
     try:
@@ -59,11 +69,19 @@ def analyse_overlapped(session, frames: Iterable, rate: FixedRate, on_frame: Cal
             index = frame.index if frame.index >= 0 else i
             if not rate.wants(index, frame.t_ms):
                 continue
+            if pipelined:
+                if len(in_flight) >= estimator.depth:
+                    collected()
+                estimator.submit(frame.rgb, frame.t_ms)
+                in_flight.append(frame)
+                continue
             det = session.detect(frame.rgb, frame.t_ms)
-            if getattr(session.estimator, "silencing", False):
+            if getattr(estimator, "silencing", False):
                 judge_one(frame, det)  # in line while the model's next call silences standard error
             else:
                 box.put((frame, det))
+        while in_flight and not failed:
+            collected()
     finally:
         box.put(_END)
         judge.join()

@@ -71,6 +71,11 @@ class PeopleAwareEstimator:
         opened so far): judge in line meanwhile."""
         return any(e.silencing for e in (self._single, self._multi, self._probe) if e is not None)
 
+    @property
+    def person_changes(self) -> int:
+        """How often the coached person changed so far."""
+        return self.lock.changes
+
     def __enter__(self) -> PeopleAwareEstimator:
         return self
 

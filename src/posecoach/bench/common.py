@@ -36,6 +36,17 @@ def load_line() -> str:
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
 
 
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system, all threads) another process has used so far (Linux's
+    /proc; NaN elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def best_of(fn: Callable[[], object], repeat: int = 5, clock: Callable[[], float] = time.perf_counter) -> float:
     """Best time of ``repeat`` runs, seconds (wall time unless another clock is given)."""
     best = float("inf")
