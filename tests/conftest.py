@@ -8,6 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No time limit per example: the suite asserts no wall-clock times, and a busy machine is no defect.
+settings.register_profile("posecoach", deadline=None)
+settings.load_profile("posecoach")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_videos"

@@ -119,7 +119,9 @@ def observe_parallel(jobs: list[SegmentJob], workers: int) -> Iterator[SegmentRe
     if len(jobs) == 1 or workers < 2:
         yield from map(observe_segment, jobs)
         return
-    import mediapipe.tasks.python.vision  # noqa: F401  # once, before the workers fork, rather than in each
+    from posecoach.adapters.estimator import import_mediapipe
+
+    import_mediapipe()  # once, before the workers fork, rather than in each
     with ProcessPoolExecutor(max_workers=min(workers - 1, len(jobs) - 1)) as pool:
         rest = [pool.submit(observe_segment, job) for job in jobs[1:]]
         yield observe_segment(jobs[0])

@@ -54,3 +54,24 @@ def test_video_mode_accepts_repeated_timestamps_without_raising(full_model):
     with PoseEstimator(full_model.path, mode="video") as est:
         for f in frames:
             est.detect(f.rgb, 0.0)  # the adapter keeps MediaPipe's timestamps strictly increasing
+
+
+def test_mediapipe_loads_without_its_plotting_module_which_still_works_when_used():
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from posecoach.adapters.estimator import import_mediapipe
+import_mediapipe()
+assert 'matplotlib.figure' not in sys.modules, 'pyplot was loaded at start-up'
+from mediapipe.tasks.python.vision import drawing_utils
+import matplotlib
+matplotlib.use('Agg')
+fig = drawing_utils.plt.figure()
+assert 'matplotlib.figure' in sys.modules and type(fig).__name__ == 'Figure'
+import matplotlib.pyplot as plt
+assert plt.figure is drawing_utils.plt.figure
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr

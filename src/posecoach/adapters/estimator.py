@@ -10,7 +10,10 @@ error at interpreter exit. The native library's log lines are kept off the termi
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
+import sys
+import types
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,6 +28,33 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 MAX_SIDE_PX = 1280  # the model works at 256 px; larger frames only cost time to convert
+
+
+# A module MediaPipe's package imports at start-up for its drawing helpers, which posecoach
+# never calls: a stand-in imports it on first use instead (about 0.25 s off every process
+# that loads the model; `posecoach bench speed`'s cold start).
+_DEFERRED = ("matplotlib.pyplot",)
+
+
+class _OnFirstUse(types.ModuleType):
+    """Stands in for a module in ``sys.modules`` until one of its attributes is read, then
+    imports the real one (which replaces it) and answers from it."""
+
+    def __getattr__(self, attr: str):
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        try:
+            real = importlib.import_module(self.__name__)
+        except (ImportError, OSError) as exc:
+            raise AttributeError(f"{self.__name__} cannot be imported: {exc}") from exc
+        return getattr(real, attr)
+
+
+def import_mediapipe() -> None:
+    """Import MediaPipe's tasks, with its unused helpers' imports deferred."""
+    for name in _DEFERRED:
+        sys.modules.setdefault(name, _OnFirstUse(name))
+    import mediapipe.tasks.python.vision  # noqa: F401
 
 
 def downscaled(rgb: np.ndarray, max_side_px: int | None) -> np.ndarray:
@@ -61,6 +91,7 @@ class PoseEstimator:
 
     def __init__(self, model_path: str | Path, mode: str = "video", num_poses: int = 1, masks: bool = False,
                  max_side_px: int | None = MAX_SIDE_PX) -> None:
+        import_mediapipe()
         from mediapipe.tasks.python import BaseOptions, vision
 
         running = vision.RunningMode.VIDEO if mode == "video" else vision.RunningMode.IMAGE

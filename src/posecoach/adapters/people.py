@@ -5,8 +5,9 @@ MediaPipe's landmarker in VIDEO mode tracks one person from frame to frame; aske
 which costs about 80% more per frame, and it lists the people in no fixed order. So this
 estimator runs a one-person landmarker and brings in a two-person one only when needed:
 
-- every ``probe_every_s`` (a second body may have walked in), on one frame, from scratch
-  (IMAGE mode: a VIDEO-mode landmarker run now and then keeps to the person it tracked);
+- every ``probe_every_s`` while someone is in view (a second body may have walked in), on
+  one frame, from scratch (IMAGE mode: a VIDEO-mode landmarker run now and then keeps to the
+  person it tracked), in place of the tracker on that frame;
 - when the tracked person is not the locked one (tracking jumped to someone else), at once,
   then every ``jump_every_s`` while it lasts (the locked person out of view and someone else
   in it: searching every frame would cost a two-person search per frame for nothing);
@@ -57,6 +58,7 @@ class PeopleAwareEstimator:
         self._multi_until_ms = -math.inf
         self._last_probe_ms = -math.inf
         self._last_jump_ms: float | None = None  # the last search for a jump, while jumps continue
+        self._tracking = False  # someone was found on the last frame (probes only look beside a person)
         if mode == "video":
             self._single = PoseEstimator(model_path, mode=mode, num_poses=1, masks=masks)
 
@@ -110,18 +112,26 @@ class PeopleAwareEstimator:
         elif t_ms < self._multi_until_ms:
             found = self._two(rgb, t_ms)
         else:
-            found = self._single.detect_all(rgb, t_ms)
-            self.counts.single += 1
-            jumped = bool(found) and not self.lock.matches(found[0].landmarks, w, h)
-            last = self._last_jump_ms
-            search_jump = jumped and (last is None or t_ms - last >= self.jump_every_s * 1000.0)
-            self._last_jump_ms = (t_ms if search_jump else last) if jumped else None
-            probe = bool(found) and t_ms - self._last_probe_ms >= self.probe_every_s * 1000.0
-            if search_jump or probe:
+            found = []
+            probe = self._tracking and t_ms - self._last_probe_ms >= self.probe_every_s * 1000.0
+            if probe:
+                # The search's people stand in for the tracker's on this frame: running the
+                # tracker too would cost a model run whose result is thrown away.
                 self._last_probe_ms = t_ms
-                more = self._look_again(rgb, "jump" if jumped else "probe")
-                if len(more) >= len(found):
-                    found = more
+                found = self._look_again(rgb, "probe")
+            if not found:
+                found = self._single.detect_all(rgb, t_ms)
+                self.counts.single += 1
+                jumped = bool(found) and not self.lock.matches(found[0].landmarks, w, h)
+                last = self._last_jump_ms
+                search_jump = jumped and (last is None or t_ms - last >= self.jump_every_s * 1000.0)
+                self._last_jump_ms = (t_ms if search_jump else last) if jumped else None
+                if search_jump:
+                    self._last_probe_ms = t_ms
+                    more = self._look_again(rgb, "jump")
+                    if len(more) >= len(found):
+                        found = more
+        self._tracking = bool(found)
         if len(found) >= 2:
             self._multi_until_ms = t_ms + self.calm_s * 1000.0
             self.counts.crowded += 1
