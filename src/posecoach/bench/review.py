@@ -20,7 +20,7 @@ from posecoach.bench.rate import compare
 
 # (label, options) of the modes compared; the first is the exact default.
 MODES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("default: every frame, one process", ()),
+    ("default: every frame (the model in a process of its own, fed a frame ahead)", ()),
     ("--rate adaptive", ("--rate", "adaptive")),
     ("--workers 2", ("--workers", "2")),
     ("--fast (adaptive rate, one process per core, --max-side 960)", ("--fast",)),
@@ -74,7 +74,7 @@ def review(clip: Path, clip_s: float, modes=MODES, workdir: Path | None = None) 
 
 # Large input: the same clip letterboxed into 1920x1080, analysed at full size and shrunk.
 LARGE_MODES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("every frame, one process", ()),
+    ("every frame (the model in a process of its own)", ()),
     ("--max-side 960", ("--max-side", "960")),
 )
 
