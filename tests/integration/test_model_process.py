@@ -83,3 +83,12 @@ def test_a_model_process_that_dies_is_reported_not_waited_for(full_model):
         os.kill(remote.pid, signal.SIGKILL)
         with pytest.raises(ModelProcessError, match="stopped"):
             remote.detect(frames[1].rgb, 33.0)
+
+
+def test_closed_with_large_detections_in_flight_it_ends_when_asked_not_killed(full_model):
+    frames = _frames(2)
+    with ModelProcess(full_model.path, masks=True, shape=None) as remote:  # everything through the pipe
+        remote.detect(frames[0].rgb, 0.0)
+        remote.submit(frames[0].rgb, 33.0)
+        remote.submit(frames[1].rgb, 66.0)
+    assert remote.exitcode == 0

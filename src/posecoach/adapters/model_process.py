@@ -18,6 +18,7 @@ first goes through the pipe instead.
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,26 +56,31 @@ class _Slots:
 
 
 def _serve(conn, model_path: str, masks: bool, slots: _Slots | None, people: bool) -> None:
-    """The child: answer ("frame", slot or pixels, t_ms) with the detection, until None."""
+    """The child: answer ("frame", slot or pixels, t_ms) with the detection, until None or
+    until the parent has gone. Ctrl-C is the parent's to handle: it closes this process."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _answer(conn, model_path, masks, slots, people)
+    except (BrokenPipeError, EOFError, OSError):
+        pass  # the parent has gone: nobody is left to tell
+
+
+def _answer(conn, model_path: str, masks: bool, slots: _Slots | None, people: bool) -> None:
     from posecoach.adapters.estimator import PoseEstimator
     from posecoach.adapters.people import PeopleAwareEstimator
 
     try:
         kind = PeopleAwareEstimator if people else PoseEstimator
         estimator = kind(model_path, mode="video", masks=masks)
-    except BaseException as exc:
+    except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
         return
     frames, mask_slots = slots.views() if slots is not None else (None, None)
     conn.send(("ready",))
     with estimator:
-        while True:
-            try:
-                msg = conn.recv()
-            except (EOFError, KeyboardInterrupt):
-                return  # the parent has gone
-            if msg is None:
-                return
+        while (msg := conn.recv()) is not None:
             if msg[0] == "changes":
                 conn.send(("changes", getattr(estimator, "person_changes", 0)))
                 continue
@@ -82,14 +88,14 @@ def _serve(conn, model_path: str, masks: bool, slots: _Slots | None, people: boo
             try:
                 rgb = frames[where] if isinstance(where, int) else where
                 det = estimator.detect(rgb, t_ms)
-                mask = det.mask
-                if mask is not None and isinstance(where, int) and mask.shape == mask_slots.shape[1:]:
-                    mask_slots[where] = mask
-                    mask = "slot"  # else another size: through the pipe
-                conn.send(("det", det.landmarks, mask, det.n_people))
-            except BaseException as exc:
+            except Exception as exc:
                 conn.send(("error", f"{type(exc).__name__}: {exc}"))
                 return
+            mask = det.mask
+            if mask is not None and isinstance(where, int) and mask.shape == mask_slots.shape[1:]:
+                mask_slots[where] = mask
+                mask = "slot"  # else another size: through the pipe
+            conn.send(("det", det.landmarks, mask, det.n_people))
 
 
 class ModelProcess:
@@ -119,6 +125,7 @@ class ModelProcess:
         self._ready = False
         self._pending: deque[int | None] = deque()  # the slot of each frame in flight (None: sent inline)
         self._early: deque[Detection] = deque()  # detections received before they were collected
+        self.exitcode: int | None = None  # the child's, once closed (0: it ended when asked)
         self._next_slot = 0
         self.silencing = False  # the child silences its own standard error, not this process's
 
@@ -215,9 +222,18 @@ class ModelProcess:
             self._conn.send(None)
         except (BrokenPipeError, OSError):
             pass
-        self._proc.join(timeout=10)
+        # Read what it still sends (a detection in flight may not fit the pipe) until it ends.
+        give_up_s = time.monotonic() + 10.0
+        while self._proc.is_alive() and time.monotonic() < give_up_s:
+            try:
+                if self._conn.poll(0.05):
+                    self._conn.recv()
+            except (EOFError, OSError):
+                self._proc.join(timeout=max(0.0, give_up_s - time.monotonic()))
+                break
         if self._proc.is_alive():
             self._proc.kill()
-            self._proc.join()
+        self._proc.join()
+        self.exitcode = self._proc.exitcode
         self._conn.close()
         self._proc = None
