@@ -92,3 +92,24 @@ def test_closed_with_large_detections_in_flight_it_ends_when_asked_not_killed(fu
         remote.submit(frames[0].rgb, 33.0)
         remote.submit(frames[1].rgb, 66.0)
     assert remote.exitcode == 0
+
+
+def test_frames_larger_than_the_model_sees_get_their_masks_back_through_shared_memory(full_model):
+    import cv2
+
+    from posecoach.adapters.estimator import MAX_SIDE_PX
+    from posecoach.adapters.video import scaled_size
+
+    big = [np.ascontiguousarray(cv2.resize(f.rgb, (1920, 1440), interpolation=cv2.INTER_CUBIC)) for f in _frames(3)]
+    with PeopleAwareEstimator(full_model.path, mode="video", masks=True) as local:
+        expected = [local.detect(rgb, 33.0 * i) for i, rgb in enumerate(big)]
+    with ModelProcess(full_model.path, masks=True, shape=big[0].shape) as remote:
+        # The mask slots are at the size the model sees (the frame shrunk to MAX_SIDE_PX), not the frame's.
+        seen_w, seen_h = scaled_size(1920, 1440, MAX_SIDE_PX)
+        assert remote._masks.shape[1:] == (seen_h, seen_w)
+        got = [remote.detect(rgb, 33.0 * i) for i, rgb in enumerate(big)]
+    for a, b in zip(expected, got, strict=True):
+        assert a.landmarks is not None and b.landmarks is not None
+        np.testing.assert_allclose(b.landmarks, a.landmarks, atol=1e-5)
+        assert b.mask.shape == (seen_h, seen_w)
+        np.testing.assert_allclose(b.mask, a.mask, atol=1e-5)

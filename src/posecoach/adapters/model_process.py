@@ -36,22 +36,27 @@ class ModelProcessError(RuntimeError):
 
 @dataclass(frozen=True)
 class _Slots:
-    """``depth`` frames (H, W, 3) uint8 and masks (H, W) float32 in memory both processes map."""
+    """``depth`` frames (H, W, 3) uint8 and masks float32 at the size the model sees the frames
+    (``MAX_SIDE_PX``), in memory both processes map."""
 
     frames: object  # multiprocessing RawArray
     masks: object
     shape: tuple[int, int, int]
+    mask_hw: tuple[int, int]
     depth: int
 
     @classmethod
     def create(cls, ctx, shape: tuple[int, int, int], depth: int) -> _Slots:
+        from posecoach.adapters.estimator import MAX_SIDE_PX
+        from posecoach.adapters.video import scaled_size
+
         h, w, c = shape
-        return cls(ctx.RawArray("B", depth * h * w * c), ctx.RawArray("B", depth * h * w * 4), shape, depth)
+        mw, mh = scaled_size(w, h, MAX_SIDE_PX)
+        return cls(ctx.RawArray("B", depth * h * w * c), ctx.RawArray("B", depth * mh * mw * 4), shape, (mh, mw), depth)
 
     def views(self) -> tuple[np.ndarray, np.ndarray]:
-        h, w, c = self.shape
-        frames = np.frombuffer(self.frames, dtype=np.uint8).reshape(self.depth, h, w, c)
-        masks = np.frombuffer(self.masks, dtype=np.float32).reshape(self.depth, h, w)
+        frames = np.frombuffer(self.frames, dtype=np.uint8).reshape(self.depth, *self.shape)
+        masks = np.frombuffer(self.masks, dtype=np.float32).reshape(self.depth, *self.mask_hw)
         return frames, masks
 
 
