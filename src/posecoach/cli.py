@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     bb.add_argument("--files", type=int, default=12, help="how many sample clips (default 12)")
     bm = bsub.add_parser("memory", help="memory of a live-like session (the live worker and store), and its growth")
     bm.add_argument("--minutes", type=float, default=10.0, help="stream minutes at 30 fps (default 10; 1 for a short run)")
+    bm.add_argument("--paced", action="store_true",
+                    help="feed a frame every 1/30 s of wall time, as a camera (the run takes its stream time)")
     br = bsub.add_parser("rate", help="the adaptive rate's verdicts and hold times against the full rate's (sample clips)")
     br.add_argument("--samples", help="folder of clips (default: sample_videos)")
     br.add_argument("--variants", help="settings to compare, as stride:still_speed:settle_ms,... (default: the "
@@ -159,7 +161,7 @@ def _bench_command(args) -> int:
         if not args.minutes > 0:
             _err(f"--minutes must be more than 0, not {args.minutes}")
             return EXIT_INPUT
-        print(run_memory(args.minutes))
+        print(run_memory(args.minutes, paced=args.paced))
     elif args.bench == "rate":
         from posecoach.bench.rate import VARIANTS, parse_variants
         from posecoach.bench.rate import run as run_rate

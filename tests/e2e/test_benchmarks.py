@@ -24,6 +24,18 @@ def test_bench_memory_short_run(posecoach, full_model):
     r = posecoach("bench", "memory", "--minutes", "0.1")
     assert r.code == 0, r.err
     assert "peak resident memory" in r.out and "MB/min" in r.out and "180 frames" in r.out
+    assert "180 frames stored" in r.out and "fed as fast as judged" in r.out  # every frame judged
+
+
+def test_bench_memory_paced_as_a_camera(posecoach, full_model):
+    import re
+
+    r = posecoach("bench", "memory", "--minutes", "0.1", "--paced")
+    assert r.code == 0, r.err
+    assert "fed at 30 fps of wall time" in r.out and "reproduce: posecoach bench memory --minutes 0.1 --paced" in r.out
+    judged, fed = map(int, re.search(r"frames judged / fed\s*\|\s*(\d+) / (\d+)", r.out).groups())
+    assert fed == 180 and 0 < judged <= fed
+    assert f"{judged} frames stored" in r.out
 
 
 def test_bench_batch_and_rate_on_few_clips(posecoach, full_model):

@@ -2,17 +2,25 @@
 
 The live page's own worker (``LiveCoach``: the Session, the full model, the store's
 SessionWriter writing to a SQLite file) is fed the sample clips back to back at 30 frames a
-second of stream time, without waiting between frames: each frame is handed over as soon as
-the previous one is judged, and the overlay is drawn as the page draws it. The process's
-resident memory is sampled every ``sample_every_s`` of stream time; the slope is fitted after
-the first minute (the model and caches settle in then).
+second of stream time, and the overlay is drawn as the page draws it. Two ways:
+
+- as fast as judged (the default): each frame is handed over as soon as the previous one is
+  judged, so every frame is judged and the run takes less than its stream time;
+- ``paced``: as a camera does, one frame every 1/30 s of wall time on the real clock, whatever
+  the worker is doing; the worker takes the newest frame and drops the rest, as on the page,
+  and the feeding side draws the latest verdict on every frame. The run takes its stream time.
+
+The process's resident memory is sampled every ``sample_every_s`` of stream time; the slope is
+fitted after the first minute (the model and caches settle in then).
 """
 
 from __future__ import annotations
 
+import functools
 import queue
 import resource
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,10 +48,12 @@ def rss_mb() -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class MemoryRun:
-    frames: int
+    frames: int  # handed to the worker
     samples: list[tuple[float, float]]  # (stream minutes, RSS MB)
     peak_mb: float
     store_mb: float
+    judged: int = 0  # frames the worker judged (fewer than ``frames`` when paced and it fell behind)
+    model: str = "full"  # the model at the end (the worker falls back to lite when it lags)
 
     @property
     def slope_mb_per_min(self) -> float:
@@ -55,61 +65,111 @@ class MemoryRun:
         return float(np.polyfit(minutes, mb, 1)[0])
 
 
-def live_run(minutes: float = 10.0, sample_every_s: float = 30.0, workdir: Path | None = None) -> MemoryRun:
-    """Feed ``minutes`` of frames through the live page's worker and store; sample RSS."""
-    from posecoach.adapters.models import provision
-    from posecoach.adapters.overlay import draw
+def live_run(minutes: float = 10.0, sample_every_s: float = 30.0, workdir: Path | None = None,
+             paced: bool = False) -> MemoryRun:
+    """Feed ``minutes`` of frames through the live page's worker and store; sample RSS.
+    ``paced``: one frame every 1/30 s of wall time (see the module doc)."""
+    from posecoach.adapters.models import installed, provision
     from posecoach.adapters.store import Store
-    from posecoach.bench.clips import session_frames
     from posecoach.exercises.catalogue import load_catalogue
     from posecoach.ui.live import LiveCoach, LiveConfig
 
-    n_frames = int(round(minutes * 60 * FPS))
-    every = max(1, int(round(sample_every_s * FPS)))
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         store = Store(Path(tmp) / "posecoach.db")
         person = store.add_person("bench")
         config = LiveConfig(person_id=person.id, exercise=None, profile_name="beginner", profile_toml=None,
                             source="clip:bench")
-        updates: queue.Queue = queue.Queue()
-        now_s = [0.0]  # stream time: the worker's clock, 1/30 s a frame
-        coach = LiveCoach(config, load_catalogue(), {"full": provision("full")}, store, updates, clock=lambda: now_s[0])
-        frames = session_frames()
-        samples: list[tuple[float, float]] = []
+        updates: queue.Queue = queue.Queue(maxsize=8 if paced else 0)
+        models = {"full": provision("full")}
+        if paced:  # as the page: the worker falls back to lite if it lags and lite is there
+            models.update({k: v for k, v in installed().items() if k == "lite"})
+            coach = LiveCoach(config, load_catalogue(), models, store, updates)
+            feed = _paced
+        else:
+            now_s = [0.0]  # stream time: the worker's clock, 1/30 s a frame
+            coach = LiveCoach(config, load_catalogue(), models, store, updates, clock=lambda: now_s[0])
+            feed = functools.partial(_as_fast_as_judged, now_s=now_s)
         try:
-            for i in range(n_frames):
-                rgb = next(frames)
-                now_s[0] = i / FPS
-                coach.submit(rgb, now_s[0])
-                update = updates.get(timeout=120)
-                if update.error:
-                    raise RuntimeError(f"the live coach failed: {update.error}")
-                if update.result is not None:
-                    draw(rgb, update.result, mirror=True)
-                if i % every == 0 or i == n_frames - 1:
-                    samples.append((i / FPS / 60, rss_mb()[0]))
+            samples = feed(coach, updates, int(round(minutes * 60 * FPS)), max(1, int(round(sample_every_s * FPS))))
         finally:
             coach.stop(wait_s=30)
+        stats = coach.stats()
         store_mb = sum(p.stat().st_size for p in Path(tmp).glob("posecoach.db*")) / 2**20
-        return MemoryRun(n_frames, samples, rss_mb()[1], store_mb)
+        return MemoryRun(stats.received, samples, rss_mb()[1], store_mb, stats.processed, coach.model)
 
 
-def run(minutes: float = 10.0) -> str:
+def _as_fast_as_judged(coach, updates: queue.Queue, n_frames: int, every: int,
+                       now_s: list[float]) -> list[tuple[float, float]]:
+    from posecoach.adapters.overlay import draw
+    from posecoach.bench.clips import session_frames
+
+    frames = session_frames()
+    samples: list[tuple[float, float]] = []
+    for i in range(n_frames):
+        rgb = next(frames)
+        now_s[0] = i / FPS
+        coach.submit(rgb, now_s[0])
+        update = updates.get(timeout=120)
+        if update.error:
+            raise RuntimeError(f"the live coach failed: {update.error}")
+        if update.result is not None:
+            draw(rgb, update.result, mirror=True)
+        if i % every == 0 or i == n_frames - 1:
+            samples.append((i / FPS / 60, rss_mb()[0]))
+    return samples
+
+
+def _paced(coach, updates: queue.Queue, n_frames: int, every: int) -> list[tuple[float, float]]:
+    """A frame every 1/30 s of wall time; the latest verdict drawn on each, as the page's callback."""
+    from posecoach.adapters.overlay import draw
+    from posecoach.bench.clips import session_frames
+
+    frames = session_frames()
+    samples: list[tuple[float, float]] = []
+    latest = None
+    t0_s = time.monotonic()
+    for i in range(n_frames):
+        due_s = t0_s + i / FPS
+        if (wait_s := due_s - time.monotonic()) > 0:
+            time.sleep(wait_s)
+        rgb = next(frames)
+        coach.submit(rgb, time.monotonic())
+        while True:  # the page reads what the worker sent, without waiting
+            try:
+                update = updates.get_nowait()
+            except queue.Empty:
+                break
+            if update.error:
+                raise RuntimeError(f"the live coach failed: {update.error}")
+            latest = update.result if update.result is not None else latest
+        if latest is not None:
+            draw(rgb.copy(), latest, mirror=True)
+        if i % every == 0 or i == n_frames - 1:
+            samples.append((i / FPS / 60, rss_mb()[0]))
+    return samples
+
+
+def run(minutes: float = 10.0, paced: bool = False) -> str:
     load_before = load_line()
-    r = live_run(minutes)
+    r = live_run(minutes, paced=paced)
     first = next((mb for m, mb in r.samples if m >= 1.0), r.samples[0][1])
     rows = [
         ["peak resident memory (VmHWM)", f"{r.peak_mb:.0f} MB", "target < 600 MB"],
         ["resident memory after the first minute / at the end", f"{first:.0f} / {r.samples[-1][1]:.0f} MB", ""],
         ["growth after the first minute (least squares)", f"{r.slope_mb_per_min:+.2f} MB/min", "target: flat"],
-        ["session store (SQLite, WAL included)", f"{r.store_mb:.1f} MB", f"{r.frames} frames"],
+        ["session store (SQLite, WAL included)", f"{r.store_mb:.1f} MB", f"{r.judged} frames stored"],
     ]
+    if paced:
+        rows.append(["frames judged / fed", f"{r.judged} / {r.frames}",
+                     f"the rest dropped as on the page; model at the end: {r.model}"])
+    how = ("fed at 30 fps of wall time as a camera does (the worker takes the newest frame)" if paced
+           else "fed as fast as judged")
     trace = ", ".join(f"{m:.1f} min {mb:.0f}" for m, mb in r.samples[:: max(1, len(r.samples) // 10)])
     return "\n".join([
         f"hardware: {hardware_line()}; {load_before} before, {load_line()} after",
         f"{r.frames} frames ({minutes:g} min at 30 fps) through the live page's worker (full model, exercise recognised, "
-        "store written), fed as fast as judged", "",
+        f"store written), {how}", "",
         table(rows, ["measure", "result", "note"]), "",
         f"RSS MB by stream time: {trace}", "",
-        f"reproduce: posecoach bench memory --minutes {minutes:g}",
+        f"reproduce: posecoach bench memory --minutes {minutes:g}{' --paced' if paced else ''}",
     ])
