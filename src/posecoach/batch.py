@@ -149,17 +149,31 @@ def run_batch(args) -> int:
 
 
 def _run_ray(address: str, todo: list[tuple[Path, Path]], options: dict, record) -> None:
+    """One Ray task per recording, at most two per CPU of the cluster in flight: a recording is
+    read and sent only when a place frees, so hundreds of them never sit in memory at once."""
     try:
         import ray
     except ImportError:
         raise SystemExit("posecoach: --ray needs the ray extra: pip install 'posecoach[ray]'") from None
     ray.init(address=address, ignore_reinit_error=True, log_to_driver=False)
     task = ray.remote(_ray_task)
-    pending = {task.remote(p.read_bytes(), p.suffix, options): (p, r) for p, r in todo}
-    while pending:
+    window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
+    waiting = iter(todo)
+    pending: dict = {}
+    while True:
+        for p, r in waiting:
+            pending[task.remote(p.read_bytes(), p.suffix, options)] = (p, r)
+            if len(pending) >= window:
+                break
+        if not pending:
+            return
         done, _ = ray.wait(list(pending), num_returns=1)
         p, r = pending.pop(done[0])
-        entry, report = ray.get(done[0])
+        try:
+            entry, report = ray.get(done[0])
+        except ray.exceptions.RayError as exc:  # the task or its worker failed: this file only
+            entry, report = {"status": "error", "exit": 3, "error": f"{p.name}: the cluster's task failed "
+                             f"({type(exc).__name__})"}, None
         entry["input"], entry["report"] = str(p), r.name
         if report is not None:
             report["input"] = p.name

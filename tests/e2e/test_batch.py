@@ -47,19 +47,22 @@ def test_batch_on_a_local_ray_instance(recordings, tmp_path, full_model):
 
     from posecoach.batch import run_batch
 
-    (recordings / "broken.mp4").unlink()
+    shutil.copy(SAMPLES / "cobra_beginner_ok.mp4", recordings / "ben.mp4")
     out = tmp_path / "ray_out"
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    # One CPU: two tasks in flight at most, so the third recording is sent when one is done.
+    ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
     try:
-        args = argparse.Namespace(inputs=str(recordings), out=str(out), exercise="lunge", model="full",
+        args = argparse.Namespace(inputs=str(recordings), out=str(out), exercise=None, model="full",
                                   profile="beginner", stride=1, workers=None, ray="auto", quiet=True)
-        assert run_batch(args) == 0
+        assert run_batch(args) == 1  # the broken recording
     finally:
         ray.shutdown()
     index = json.loads((out / "index.json").read_text())["files"]
-    assert sorted(index) == ["anna.json", "clinic_b__anna.json"]
+    assert sorted(index) == ["anna.json", "ben.json", "broken.json", "clinic_b__anna.json"]
+    assert index["broken.json"]["status"] == "error" and not (out / "broken.json").exists()
     rep = json.loads((out / "anna.json").read_text())
-    assert rep["input"] == "anna.mp4" and rep["summary"]["frames"] > 0
+    assert rep["input"] == "anna.mp4" and rep["summary"]["frames"] > 0 and rep["exercise"] == "lunge"
+    assert json.loads((out / "ben.json").read_text())["exercise"] == "cobra"
 
 
 def test_batch_shows_a_progress_bar(posecoach, recordings, tmp_path, full_model):
