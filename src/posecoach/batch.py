@@ -162,7 +162,13 @@ def _run_ray(address: str, todo: list[tuple[Path, Path]], options: dict, record)
     pending: dict = {}
     while True:
         for p, r in waiting:
-            pending[task.remote(p.read_bytes(), p.suffix, options)] = (p, r)
+            try:
+                data = p.read_bytes()
+            except OSError as exc:  # gone or unreadable since it was listed: this file only
+                record({"input": str(p), "report": r.name, "status": "error", "exit": 2,
+                        "error": f"{p}: cannot be read ({exc.strerror or type(exc).__name__})"})
+                continue
+            pending[task.remote(data, p.suffix, options)] = (p, r)
             if len(pending) >= window:
                 break
         if not pending:
