@@ -7,6 +7,7 @@ Colours are RGB. Positions are pixels, y down. Text uses OpenCV's Hershey font (
 from __future__ import annotations
 
 import functools
+import math
 
 import cv2
 import numpy as np
@@ -132,13 +133,13 @@ def _skeleton(img: np.ndarray, result: FrameResult, pts: np.ndarray, spec, scale
     taken: list[Box] = []
     for name, idx in result.anchors.items():
         value = result.angles.get(name)
-        if value is None or name in HIDDEN_MEASURES:
+        if value is None or not math.isfinite(value) or name in HIDDEN_MEASURES:
             continue
         x, y = (int(v) for v in pts[idx])
         state = VERDICT_COLOUR.get(verdicts.get(name, ""), WHITE)
         if name in verdicts:
             cv2.circle(img, (x, y), thick * 4, state, thick, cv2.LINE_AA)
-        _label(img, f"{name.replace('_', ' ')} {value:.0f}", (x + 12, y - 12), scale * 0.8, state, taken=taken)
+        _label(img, f"{name.replace('_', ' ')} {round(value)}", (x + 12, y - 12), scale * 0.8, state, taken=taken)  # no '-0'
 
 
 def draw(rgb: np.ndarray, result: FrameResult, mirror: bool = False, spec=None, copy: bool = True) -> np.ndarray:
