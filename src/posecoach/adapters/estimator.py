@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from posecoach.adapters.native_log import quiet_native_stderr
+from posecoach.adapters.video import scaled_size
 
 QUIET_CALLS = 3  # the native library logs its warnings on the first frames: those are silenced
 
@@ -60,12 +61,11 @@ def import_mediapipe() -> None:
 def downscaled(rgb: np.ndarray, max_side_px: int | None) -> np.ndarray:
     """The frame with its longest side at most ``max_side_px`` (aspect ratio kept), or itself."""
     h, w = rgb.shape[:2]
-    if max_side_px is None or max(h, w) <= max_side_px:
+    size = scaled_size(w, h, max_side_px)
+    if size == (w, h):
         return rgb
     import cv2
 
-    scale = max_side_px / max(h, w)
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
     return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
 
 

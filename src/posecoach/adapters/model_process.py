@@ -48,7 +48,7 @@ class _Slots:
     @classmethod
     def create(cls, ctx, shape: tuple[int, int, int], depth: int) -> _Slots:
         from posecoach.adapters.estimator import MAX_SIDE_PX
-        from posecoach.adapters.video import scaled_size
+        from posecoach.adapters.video import scaled_size  # as the estimator shrinks the frame
 
         h, w, c = shape
         mw, mh = scaled_size(w, h, MAX_SIDE_PX)

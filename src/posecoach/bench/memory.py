@@ -16,7 +16,6 @@ fitted after the first minute (the model and caches settle in then).
 
 from __future__ import annotations
 
-import functools
 import queue
 import resource
 import tempfile
@@ -83,14 +82,14 @@ def live_run(minutes: float = 10.0, sample_every_s: float = 30.0, workdir: Path 
         models = {"full": provision("full")}
         if paced:  # as the page: the worker falls back to lite if it lags and lite is there
             models.update({k: v for k, v in installed().items() if k == "lite"})
+            stream_s = None
             coach = LiveCoach(config, load_catalogue(), models, store, updates)
-            feed = _paced
         else:
-            now_s = [0.0]  # stream time: the worker's clock, 1/30 s a frame
-            coach = LiveCoach(config, load_catalogue(), models, store, updates, clock=lambda: now_s[0])
-            feed = functools.partial(_as_fast_as_judged, now_s=now_s)
+            stream_s = [0.0]  # stream time: the worker's clock, 1/30 s a frame
+            coach = LiveCoach(config, load_catalogue(), models, store, updates, clock=lambda: stream_s[0])
         try:
-            samples = feed(coach, updates, int(round(minutes * 60 * FPS)), max(1, int(round(sample_every_s * FPS))))
+            samples = _feed(coach, updates, int(round(minutes * 60 * FPS)), max(1, int(round(sample_every_s * FPS))),
+                            stream_s)
         finally:
             coach.stop(wait_s=30)
         stats = coach.stats()
@@ -98,29 +97,12 @@ def live_run(minutes: float = 10.0, sample_every_s: float = 30.0, workdir: Path 
         return MemoryRun(stats.received, samples, rss_mb()[1], store_mb, stats.processed, coach.model)
 
 
-def _as_fast_as_judged(coach, updates: queue.Queue, n_frames: int, every: int,
-                       now_s: list[float]) -> list[tuple[float, float]]:
-    from posecoach.adapters.overlay import draw
-    from posecoach.bench.clips import session_frames
-
-    frames = session_frames()
-    samples: list[tuple[float, float]] = []
-    for i in range(n_frames):
-        rgb = next(frames)
-        now_s[0] = i / FPS
-        coach.submit(rgb, now_s[0])
-        update = updates.get(timeout=120)
-        if update.error:
-            raise RuntimeError(f"the live coach failed: {update.error}")
-        if update.result is not None:
-            draw(rgb, update.result, mirror=True)
-        if i % every == 0 or i == n_frames - 1:
-            samples.append((i / FPS / 60, rss_mb()[0]))
-    return samples
-
-
-def _paced(coach, updates: queue.Queue, n_frames: int, every: int) -> list[tuple[float, float]]:
-    """A frame every 1/30 s of wall time; the latest verdict drawn on each, as the page's callback."""
+def _feed(coach, updates: queue.Queue, n_frames: int, every: int,
+          stream_s: list[float] | None = None) -> list[tuple[float, float]]:
+    """Hand ``n_frames`` to the worker, draw the latest verdict on each (mirrored, as the page),
+    and sample RSS every ``every`` frames. ``stream_s`` given: it is the worker's clock, moved
+    1/30 s a frame, and each frame waits for its verdict (as fast as judged). None: a frame
+    every 1/30 s of wall time, the verdicts that have come read without waiting (paced)."""
     from posecoach.adapters.overlay import draw
     from posecoach.bench.clips import session_frames
 
@@ -129,24 +111,36 @@ def _paced(coach, updates: queue.Queue, n_frames: int, every: int) -> list[tuple
     latest = None
     t0_s = time.monotonic()
     for i in range(n_frames):
-        due_s = t0_s + i / FPS
-        if (wait_s := due_s - time.monotonic()) > 0:
-            time.sleep(wait_s)
         rgb = next(frames)
-        coach.submit(rgb, time.monotonic())
-        while True:  # the page reads what the worker sent, without waiting
-            try:
-                update = updates.get_nowait()
-            except queue.Empty:
-                break
+        if stream_s is not None:
+            stream_s[0] = i / FPS
+            coach.submit(rgb, stream_s[0])
+            came = [updates.get(timeout=120)]
+        else:
+            if (wait_s := t0_s + i / FPS - time.monotonic()) > 0:
+                time.sleep(wait_s)
+            coach.submit(rgb, time.monotonic())
+            rgb = rgb.copy()  # the worker may still be judging the frame handed over
+            came = _drain(updates)
+        for update in came:
             if update.error:
                 raise RuntimeError(f"the live coach failed: {update.error}")
             latest = update.result if update.result is not None else latest
         if latest is not None:
-            draw(rgb.copy(), latest, mirror=True)
+            draw(rgb, latest, mirror=True)
         if i % every == 0 or i == n_frames - 1:
             samples.append((i / FPS / 60, rss_mb()[0]))
     return samples
+
+
+def _drain(updates: queue.Queue) -> list:
+    """What the worker has sent so far, without waiting."""
+    came = []
+    while True:
+        try:
+            came.append(updates.get_nowait())
+        except queue.Empty:
+            return came
 
 
 def run(minutes: float = 10.0, paced: bool = False) -> str:
