@@ -1,3 +1,3 @@
 """posecoach: a webcam coach for psoas and hip-flexor stretches."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -84,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     ba.add_argument("--samples", help="folder of clips with .truth.json files (default: sample_videos)")
     ba.add_argument("--photos", help="folder of labelled real photos (labels.csv, or one sub-folder per exercise)")
     ba.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
+    bl = bsub.add_parser("real", help="recognition and verdicts on real footage labelled by eye (benchmarks/real)")
+    bl.add_argument("data", nargs="?", help="folder of real footage (default: ../shared/realdata)")
+    bl.add_argument("--out", help="write overlays of the worst frames to this folder")
+    bl.add_argument("--labels", help="folder of the label files (default: benchmarks/real)")
+    bl.add_argument("--cache", help="folder for the landmarks of each file (default: ~/.cache/posecoach/real)")
+    bl.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
     return p
 
 
@@ -176,6 +182,14 @@ def _bench_command(args) -> int:
         from posecoach.bench.accuracy import run as run_accuracy
 
         print(run_accuracy(args.samples, args.photos, args.model))
+    elif args.bench == "real":
+        from posecoach.bench.real import run as run_real
+
+        try:
+            print(run_real(args.data, args.out, args.model, args.labels, args.cache))
+        except FileNotFoundError as exc:
+            _err(str(exc))
+            return EXIT_INPUT
     return EXIT_OK
 
 

@@ -39,7 +39,8 @@ class ReportBuilder:
             "exercise": r.exercise,
             "facing": r.facing,
             "side": r.side,
-            "view": r.view,
+            "view": r.view if r.view in ("side", "front", "back") else None,  # the contract's views
+            "view_class": r.view,  # also "oblique": between side and front, side-view checks unknown
             "angles": {k: (None if v is None or not math.isfinite(v) else v) for k, v in r.angles.items()},
             "checks": dict(r.checks),
             "cues": list(r.cues),

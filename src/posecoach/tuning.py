@@ -38,7 +38,13 @@ class Threshold:
     label: str
 
 
+# Ratio measures whose ruler is not the trunk.
+OTHER_RULERS = {"back_knee_height": "front-knee heights"}
+
+
 def unit_of(measure: str) -> str:
+    if measure in OTHER_RULERS:
+        return OTHER_RULERS[measure]
     return "trunk lengths" if measure in RATIO_MEASURES else "deg"
 
 

@@ -90,7 +90,7 @@ def test_time_per_check_adds_up_to_the_time_the_exercise_was_done(rv):
 
 def test_timelines_carry_each_band_and_the_failing_stretches(rv):
     lines = {tl.measure: tl for tl in rv.timelines("lunge", max_points=100)}
-    assert {"front_knee", "front_shin", "trunk_lean", "back_shin_rise"} <= set(lines)
+    assert {"front_knee", "front_shin", "trunk_lean", "back_knee_height"} <= set(lines)
     knee = lines["front_knee"]
     assert len(knee.t_s) <= 100 and knee.unit == "deg"
     assert [(b.check, b.low, b.high) for b in knee.bands] == [("front_knee_90", 80, 100)]

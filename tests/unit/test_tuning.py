@@ -26,8 +26,8 @@ def test_every_band_edge_and_the_hold_target_has_a_slider_around_its_value():
         assert len({t.key for t in items}) == len(items)
         for t in items:
             assert t.min_value <= t.value <= t.max_value and t.step > 0
-            assert t.unit in ("deg", "trunk lengths", "s")
-    curve = next(t for t in thresholds(BEGINNER["lunge"]) if t.measure == "lumbar_curve")
+            assert t.unit in ("deg", "trunk lengths", "front-knee heights", "s")
+    curve = next(t for t in thresholds(BEGINNER["edge_hang"]) if t.measure == "lumbar_curve")
     assert curve.unit == "trunk lengths" and curve.step < 0.01
 
 
@@ -66,7 +66,7 @@ def _round_trip(tmp_path, base_name, tuned):
 
 
 def test_a_saved_profile_loads_back_to_the_tuned_catalogue_with_cues_and_required_flags(tmp_path):
-    tuned = with_values(ADVANCED, {"lunge.no_lumbar_arch.trunk_lean.low": -14, "lunge.no_lumbar_arch.lumbar_curve.high": 0.155,
+    tuned = with_values(ADVANCED, {"lunge.no_lumbar_arch.trunk_lean.low": -14, "lunge.no_lumbar_arch.kneeling_back_hip.high": 205,
                                    "cobra.hold_s": 25, "pigeon.hips_square.hip_level.high": 12})
     spec = tuned["lunge"]
     check = spec.check("back_knee_down")

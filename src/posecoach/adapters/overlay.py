@@ -25,7 +25,8 @@ INK = (20, 20, 20)
 FONT = cv2.FONT_HERSHEY_DUPLEX
 DIM_35 = (np.arange(256) * 0.35).astype(np.uint8)  # darkens the cue's band to 35%
 VERDICT_COLOUR = {"pass": GOOD, "fail": BAD, "unknown": UNSURE}
-HIDDEN_MEASURES = ("back_shin_rise", "lumbar_curve")  # not angles, or not at a joint
+# Not drawn at a joint: not angles, or an angle drawn already under another name.
+HIDDEN_MEASURES = ("back_shin_rise", "hip_height", "back_knee_height", "kneeling_back_hip", "lumbar_curve")
 MIN_VISIBILITY = 0.5
 
 

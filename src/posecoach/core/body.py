@@ -27,6 +27,7 @@ class BodyParams:
     face_visible: float = 0.6  # nose visibility above which a wide view is a front view
     upright_max_deg: float = 60.0  # trunk within this of vertical: upright or kneeling
     min_belly_score: float = 0.15  # weaker evidence leaves the belly side unknown
+    end_on_max_trunk: float = 0.7  # lying with the trunk shorter than this many thigh lengths: seen end-on
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class Body:
     ``belly``: unit vector (T, 2) out of the belly, perpendicular to the trunk, NaN when
     unknown. ``facing_x``: +1 when the person faces image right, -1 left, NaN unknown.
     ``facing``: anatomical side nearer the camera, 0 left, 1 right, -1 unknown.
-    ``view``: 0 side, 1 front, 2 back, -1 unknown. ``near``: MediaPipe label (0/1) of the
+    ``view``: 0 side, 1 front, 2 back, 3 oblique (between side and front: sagittal angles are
+    foreshortened, so side-view checks are not judged), -1 unknown. ``near``: MediaPipe label (0/1) of the
     limbs nearer the camera. ``front_leg``: label of the leg ahead in the facing direction.
     ``trunk_px``: hip-to-shoulder distance in pixels.
     """
@@ -79,7 +81,8 @@ class Body:
         return np.where(np.isnan(self.facing_x), 0.0, self.facing_x)
 
 
-VIEW_NAMES = ("side", "front", "back")
+VIEW_NAMES = ("side", "front", "back", "oblique")
+OBLIQUE = 3
 
 
 def _mid(xy: np.ndarray, vis: np.ndarray, pair: tuple[int, int]) -> np.ndarray:
@@ -191,7 +194,17 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
         norm2(xy[:, lm.LEFT_HIP] - xy[:, lm.RIGHT_HIP]),
     ) / np.maximum(trunk_px, 1e-6)
     face_on = vis[:, lm.NOSE] >= p.face_visible
-    view = np.where(widths <= p.side_view_max_width, 0, np.where(widths >= p.front_view_min_width, np.where(face_on, 1, 2), -1))
+    view = np.where(widths <= p.side_view_max_width, 0,
+                    np.where(widths >= p.front_view_min_width, np.where(face_on, 1, 2), OBLIQUE))
+    # A body lying down looks wide from anywhere but its side; it is seen from the front (or
+    # back) only end-on, along its length, when the trunk is foreshortened below the thighs.
+    thighs = np.stack([np.where(seen[:, lm.HIP[s]] & seen[:, lm.KNEE[s]], norm2(xy[:, lm.KNEE[s]] - xy[:, lm.HIP[s]]), np.nan)
+                       for s in (0, 1)], axis=1)
+    with np.errstate(invalid="ignore"):
+        thigh = np.nanmax(np.where(np.isnan(thighs), -np.inf, thighs), axis=1)
+        lying = np.degrees(np.arctan2(np.abs(trunk[:, 0]), -trunk[:, 1])) > p.upright_max_deg
+        end_on = trunk_px < p.end_on_max_trunk * thigh
+    view = np.where(((view == 1) | (view == 2)) & lying & ~end_on & np.isfinite(thigh), OBLIQUE, view)
     view = np.where(trunk_ok, view, -1)
 
     depth = np.asarray(z, dtype=float)

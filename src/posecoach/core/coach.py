@@ -37,6 +37,24 @@ CUE_FEET_OUT = "Step back: your feet are out of frame"
 CUE_HEAD_OUT = "Step back: your head is out of frame"
 CUE_NOT_VISIBLE = "Move so the camera sees your whole body from the side"
 CUE_NO_PERSON = "Step into the camera's view"
+# Seen at an angle between side and front (an oblique view): side-view angles are foreshortened.
+CUE_TURN_LEFT = "Turn a little to your left, so your side faces the camera"
+CUE_TURN_RIGHT = "Turn a little to your right, so your side faces the camera"
+CUE_CAMERA_TO_SIDE = "Move the camera level with your hips, square to your side"
+
+
+def turn_cue(body: Body, index: int = 0) -> str:
+    """The precise cue for an oblique view: which way to turn (standing or kneeling), or where to
+    put the camera (lying down). A person facing image right with the face toward the camera
+    turns to their left to be side-on; with the back toward it, to their right."""
+    if not body.upright[index]:
+        return CUE_CAMERA_TO_SIDE
+    fx = body.facing_x[index]
+    if np.isnan(fx):
+        return CUE_TURN_SIDE
+    face_seen = body.vis[index, lm.NOSE] >= BodyParams().face_visible
+    to_left = (fx > 0) == bool(face_seen)
+    return CUE_TURN_LEFT if to_left else CUE_TURN_RIGHT
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,7 @@ class Observation:
     visibility: np.ndarray | None = None
     anchors: dict[str, int] = field(default_factory=dict)
     guidance: str | None = None
+    turn: str | None = None  # in an oblique view: how to turn (or place the camera) to be seen side-on
 
 
 @dataclass(frozen=True)
@@ -100,6 +119,7 @@ class FrameResult:
 ANCHORS = {
     "front_knee": (lm.KNEE, front_leg), "front_shin": (lm.ANKLE, front_leg),
     "back_hip": (lm.HIP, back_leg), "back_shin_rise": (lm.KNEE, back_leg),
+    "back_knee_height": (lm.KNEE, back_leg), "kneeling_back_hip": (lm.HIP, back_leg),
     "elbow": (lm.ELBOW, near_leg), "hip": (lm.HIP, near_leg), "knee": (lm.KNEE, near_leg),
     "body_line": (lm.HIP, near_leg), "bent_hip": (lm.HIP, bent_leg),
     "straight_knee": (lm.KNEE, straight_leg), "straight_hip": (lm.HIP, straight_leg),
@@ -124,7 +144,9 @@ def _anchors(names, b: Body) -> dict[str, int]:
 
 
 # Measures in trunk lengths (dimensionless) keep three decimals; angles one.
-RATIO_MEASURES = frozenset({"hip_lift", "feet_width", "knee_gap", "ankle_to_knee", "lumbar_curve"})
+# (back_knee_height is in heights of the front knee, also a ratio.)
+RATIO_MEASURES = frozenset({"hip_lift", "hip_height", "feet_width", "knee_gap", "ankle_to_knee", "lumbar_curve",
+                            "back_knee_height"})
 
 
 def _finite_or_none(value: float, name: str = "") -> float | None:
@@ -170,6 +192,8 @@ def guidance_for(spec, verdicts: dict[str, int], obs: Observation) -> str | None
         return obs.guidance
     if spec.view == "side" and obs.view in ("front", "back"):
         return CUE_TURN_SIDE
+    if obs.view == "oblique" and any(c.required and "oblique" not in c.views for c in spec.checks):
+        return getattr(obs, "turn", None) or CUE_TURN_SIDE
     if spec.view == "front" and obs.view == "side":
         return CUE_TURN_FRONT
     # Checks this view cannot show are not required in it (pigeon's hips need a front view,
@@ -322,8 +346,9 @@ class Observer:
         side_idx = int(working_side(body, spec.side_rule)[0])
         side = SIDE_NAMES[side_idx] if side_idx >= 0 else None
         anchors = _anchors(measures, body)
+        turn = turn_cue(body) if view == "oblique" else None
         return Observation(t_ms, True, exercise, confidence, facing, side, view, measures, feet_seen, head_seen,
-                           smooth, raw[:, 3], anchors, guidance)
+                           smooth, raw[:, 3], anchors, guidance, turn)
 
 
 class Coach:

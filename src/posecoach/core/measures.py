@@ -139,6 +139,59 @@ def m_back_shin_rise(b: Body) -> np.ndarray:
     return _nan_unless(ok, np.degrees(np.arctan2(np.abs(d[:, 1]), np.abs(d[:, 0]))))
 
 
+def _floor_y(b: Body, leg: np.ndarray) -> np.ndarray:
+    """Image y (pixels, down) of the floor under a standing or kneeling body: the lowest seen
+    point of that leg's foot (heel, toe or ankle). NaN when none is seen."""
+    ys = np.stack([np.where(b.seen_at(pair, leg), b.point(pair, leg)[:, 1], -np.inf)
+                   for pair in (lm.HEEL, lm.FOOT, lm.ANKLE)], axis=1)
+    low = ys.max(axis=1)
+    return np.where(np.isfinite(low), low, np.nan)
+
+
+# A back knee at or above this share of the front knee's height is a standing split stance
+# (the lunge's standing variant), where the kneeling checks do not apply: a standing split
+# stance's back knee reads 0.8-1.0 on the rendered clips, a kneeling one 0.1-0.35.
+STANDING_SPLIT_MIN_RATIO = 0.7
+# Below this share the back knee is down (kneeling): what the kneeling back-hip measure needs.
+KNEELING_MAX_RATIO = 0.5
+
+
+def _knee_height_ratio(b: Body) -> np.ndarray:
+    """Back knee's height above the floor over the front knee's (the front shin as the ruler)."""
+    back, front = back_leg(b), front_leg(b)
+    floor = _floor_y(b, front)
+    ok = b.seen_at(lm.KNEE, back) & b.seen_at(lm.KNEE, front) & ~np.isnan(floor)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        front_h = floor - b.point(lm.KNEE, front)[:, 1]
+        ratio = (floor - b.point(lm.KNEE, back)[:, 1]) / front_h
+    return _nan_unless(ok & (front_h > 0.2 * b.trunk_px), ratio)
+
+
+def m_back_knee_height(b: Body) -> np.ndarray:
+    """Height of the back knee above the floor, in heights of the front knee (0: on the
+    floor; a kneeling knee on a cushion reads about 0.1-0.35). The floor is the lowest point
+    of the front foot, so the back foot may rest on its toes or be raised against a wall:
+    only the knee counts. NaN in a standing split stance (the back knee as high as the front
+    knee or nearly: the lunge's standing variant), where a kneeling check does not apply."""
+    ratio = _knee_height_ratio(b)
+    with np.errstate(invalid="ignore"):
+        return np.where(ratio < STANDING_SPLIT_MIN_RATIO, ratio, np.nan)
+
+
+def m_kneeling_back_hip(b: Body) -> np.ndarray:
+    """``back_hip`` while the back knee is down (kneeling), else NaN.
+
+    With the back knee on the floor and the trunk upright, the angle between the trunk and
+    the back thigh beyond 180 is the hip's extension plus the pelvis tipping forward, and a
+    hip joint alone extends only 10-20 degrees: a much larger angle means the lower back is
+    arching. In a standing split stance the straight back leg opens this angle by itself, so
+    the measure applies only to the kneeling stretch.
+    """
+    with np.errstate(invalid="ignore"):
+        kneeling = _knee_height_ratio(b) < KNEELING_MAX_RATIO
+    return _nan_unless(kneeling, m_back_hip(b))
+
+
 def m_elbow(b: Body) -> np.ndarray:
     arm = near_leg(b)
     ok = b.seen_at(lm.SHOULDER, arm) & b.seen_at(lm.ELBOW, arm) & b.seen_at(lm.WRIST, arm)
@@ -209,6 +262,21 @@ def m_hip_lift(b: Body) -> np.ndarray:
     return _nan_unless(ok, lift)
 
 
+def m_hip_height(b: Body) -> np.ndarray:
+    """Height of the mid-hip above the lowest seen point of the legs (knees, ankles, heels,
+    toes: what rests on the floor when lying face down), in trunk lengths. A real pelvis is
+    thick, so hips flat on the floor read about 0.15-0.3 (the hip joint sits at mid-depth of
+    the pelvis); lifted hips read more. Unlike the hip's distance from the line of the lower
+    legs, it rises when the thighs lift with the hips."""
+    pts = [lm.KNEE, lm.ANKLE, lm.HEEL, lm.FOOT]
+    ys = np.stack([np.where(b.seen[:, pair[s]], b.xy[:, pair[s], 1], -np.inf) for pair in pts for s in (0, 1)], axis=1)
+    floor = ys.max(axis=1)
+    ok = np.isfinite(floor) & b.seen[:, list(lm.HIP)].any(axis=1) & (b.trunk_px > 0)
+    with np.errstate(invalid="ignore"):
+        height = (np.where(ok, floor, 0.0) - b.hip_mid[:, 1]) / b.trunk_px
+    return _nan_unless(ok, height)
+
+
 def m_foot_tilt(b: Body) -> np.ndarray:
     """Tilt of the near foot (heel to toe) from image horizontal, degrees 0..90: a flat foot
     on a level floor reads near 0."""
@@ -253,6 +321,8 @@ MEASURES: dict[str, MeasureFn] = {
     "trunk_lean": m_trunk_lean,
     "front_shin": m_front_shin,
     "back_shin_rise": m_back_shin_rise,
+    "back_knee_height": m_back_knee_height,
+    "kneeling_back_hip": m_kneeling_back_hip,
     "elbow": m_elbow,
     "hip": m_hip,
     "knee": m_knee,
@@ -265,6 +335,7 @@ MEASURES: dict[str, MeasureFn] = {
     "neck": m_neck,
     "back_knee": m_back_knee,
     "hip_lift": m_hip_lift,
+    "hip_height": m_hip_height,
     "foot_tilt": m_foot_tilt,
     "feet_width": m_feet_width,
     "knee_gap": m_knee_gap,

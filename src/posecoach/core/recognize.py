@@ -37,10 +37,21 @@ class RecognizeParams:
     lunge_min_split: float = 0.35  # knees apart along the facing direction
     pigeon_min_shin_lean: float = 50.0  # pigeon's front shin lies across the floor
     end_on_max_trunk: float = 0.7  # trunk shorter than this many thigh lengths: lying, seen end-on
+    legs_flat_max_deg: float = 20.0  # hips within this of the ankles' level: the legs lie on the floor
+    folded_leg_max_ankle: float = 1.0  # an ankle within this of the hips: a leg folded under the body
+    foot_up_max: float = 0.35  # the front foot this far above the other: lifted, not a split stance
+    hug_max: float = 0.45  # a wrist this near a knee or shin: the legs are hugged
 
 
 def _f(x: np.ndarray) -> float:
     return float(x[0])
+
+
+def _segment_distance(p: np.ndarray, a: np.ndarray, c: np.ndarray) -> float:
+    """Distance (pixels) from point p to the segment a-c."""
+    d = c - a
+    t = float(np.clip((p - a) @ d / max(float(d @ d), 1e-9), 0.0, 1.0))
+    return float(norm2(p - (a + t * d)))
 
 
 def _features(b: Body) -> dict[str, float]:
@@ -59,10 +70,12 @@ def _features(b: Body) -> dict[str, float]:
         vals = [(b.hip_mid[0, 1] - b.xy[0, pair[s], 1]) / scale for s in (0, 1) if b.seen[0, pair[s]]]
         height[name] = float(np.mean(vals)) if vals else np.nan
     ankle_knee = np.nan
+    support_knee = np.nan  # the knee angle of the leg whose knee the other ankle is nearest
     for s in (0, 1):
         if b.seen[0, lm.ANKLE[s]] and b.seen[0, lm.KNEE[1 - s]]:
             d = float(norm2(b.xy[0, lm.ANKLE[s]] - b.xy[0, lm.KNEE[1 - s]])) / scale
-            ankle_knee = d if np.isnan(ankle_knee) else min(ankle_knee, d)
+            if np.isnan(ankle_knee) or d < ankle_knee:
+                ankle_knee, support_knee = d, knees[1 - s]
     shin_flat = []
     for s in (0, 1):
         if b.seen[0, lm.KNEE[s]] and b.seen[0, lm.ANKLE[s]]:
@@ -74,6 +87,26 @@ def _features(b: Body) -> dict[str, float]:
         d = b.hip_mid[0] - np.mean(ankle_mid, axis=0)
         leg_rise = float(np.degrees(np.arctan2(-d[1], abs(d[0]))))
     support = [(b.xy[0, lm.WRIST[s], 1] - b.shoulder_mid[0, 1]) / scale for s in (0, 1) if b.seen[0, lm.WRIST[s]]]
+    # Hands on the knees or shins (hugging the legs), trunk lengths from the nearest wrist to
+    # the nearest point of either lower leg.
+    hug = np.nan
+    for w in (0, 1):
+        for s in (0, 1):
+            if b.seen[0, lm.WRIST[w]] and b.seen[0, lm.KNEE[s]] and b.seen[0, lm.ANKLE[s]]:
+                d = _segment_distance(b.xy[0, lm.WRIST[w]], b.xy[0, lm.KNEE[s]], b.xy[0, lm.ANKLE[s]]) / scale
+                hug = d if np.isnan(hug) else min(hug, d)
+    # How far the nearer ankle is from the hips, trunk lengths: a leg folded under the body
+    # (pigeon's front leg) brings it within a trunk length; legs stretched out put both far.
+    ankle_hip = [float(norm2(b.xy[0, lm.ANKLE[s]] - b.hip_mid[0])) / scale for s in (0, 1) if b.seen[0, lm.ANKLE[s]]]
+    # The front foot's height above the lowest foot point (the floor), trunk lengths: both feet
+    # are down in a split stance, one is lifted in a knee drive or a step up.
+    front_foot_up = np.nan
+    if b.front_leg[0] >= 0:
+        fl = int(b.front_leg[0])
+        feet = [b.xy[0, p[s], 1] for p in (lm.ANKLE, lm.HEEL, lm.FOOT) for s in (0, 1) if b.seen[0, p[s]]]
+        front = [b.xy[0, p[fl], 1] for p in (lm.ANKLE, lm.HEEL, lm.FOOT) if b.seen[0, p[fl]]]
+        if feet and front:
+            front_foot_up = float(max(feet) - max(front)) / scale
     axis = (b.shoulder_mid[0] - b.hip_mid[0]) / scale
     along = [float((b.xy[0, lm.WRIST[s]] - b.shoulder_mid[0]) @ axis) / scale for s in (0, 1) if b.seen[0, lm.WRIST[s]]]
     return {
@@ -94,8 +127,12 @@ def _features(b: Body) -> dict[str, float]:
         "hip_lift": _f(m_hip_lift(b)),
         "knee_h": height["knee"], "ankle_h": height["ankle"], "wrist_h": height["wrist"],
         "ankle_knee": ankle_knee,
+        "support_knee": support_knee,
         "shin_tilt_min": min(shin_flat) if shin_flat else np.nan,
         "view": float(b.view[0]),
+        "hug": hug,
+        "ankle_hip_min": float(min(ankle_hip)) if ankle_hip else np.nan,
+        "front_foot_up": front_foot_up,
         "elbow": _f(inner_angle_deg(b.point(lm.SHOULDER, b.near), b.point(lm.ELBOW, b.near), b.point(lm.WRIST, b.near))),
     }
 
@@ -117,6 +154,8 @@ def _upright(f: dict[str, float], p: RecognizeParams, b: Body) -> Recognition:
         split = float(abs(d @ b.belly[0])) / float(b.trunk_px[0])
     if fk <= 110 and not np.isnan(shin) and abs(shin) >= p.pigeon_min_shin_lean and f["knee_max"] >= 130 and bh >= 150:
         return Recognition("pigeon", 0.7)
+    if not np.isnan(f["front_foot_up"]) and f["front_foot_up"] > p.foot_up_max:
+        return Recognition(None, 0.7)  # a knee drive or a step up: the front foot is off the floor
     if fk <= p.lunge_max_front_knee and bh >= p.lunge_min_back_hip and (np.isnan(split) or split >= p.lunge_min_split):
         margin = min(p.lunge_max_front_knee - fk, bh - p.lunge_min_back_hip) / 30.0
         return Recognition("lunge", float(np.clip(0.6 + margin, 0.6, 0.98)))
@@ -130,8 +169,9 @@ def _prone(f: dict[str, float], p: RecognizeParams) -> Recognition:
     kmin, kmax = f["knee_min"], f["knee_max"]
     if np.isnan(kmin) or np.isnan(leg_rise):
         return Recognition(None, 0.3)
-    if kmin < 120:
-        if kmax >= 130:
+    folded = not np.isnan(f["ankle_hip_min"]) and f["ankle_hip_min"] <= p.folded_leg_max_ankle
+    if kmin < 120 or folded:
+        if kmax >= 130 and trunk_rise >= 12:
             return Recognition("pigeon", 0.55)
         return Recognition(None, 0.5)
     arched = trunk_rise - leg_rise >= 15 and leg_rise < 12
@@ -154,17 +194,22 @@ def _supine(f: dict[str, float], p: RecognizeParams) -> Recognition:
         return Recognition(None, 0.3)
     if hmin <= 100 and hmax >= 185 and kmax <= 150:
         return Recognition("edge_hang", 0.7)
-    if hmin <= 95 and kmax >= 150 and hmax >= 150:
+    if hmin <= 95 and kmax >= 135 and hmax >= 135:
+        # one knee drawn in, the other leg long (straight or nearly: its checks say how well)
         return Recognition("knee_to_chest", float(np.clip(0.6 + (95 - hmin) / 60, 0.6, 0.95)))
+    hugging = not np.isnan(f["hug"]) and f["hug"] <= p.hug_max
     hips_up = f["tilt"] - 90.0  # hips above shoulders, degrees
     if hips_up >= 6 and not np.isnan(hn) and hn >= 130 and kn <= 125:
         return Recognition("glute_bridge", float(np.clip(0.6 + (hn - 130) / 80, 0.6, 0.95)))
     if kmin >= 150 and f["arm_support"] >= 0.3 and f["leg_rise"] >= 8:
         return Recognition("plank", 0.6)  # a reverse plank: the body held up as a line
-    if not np.isnan(f["ankle_knee"]) and f["ankle_knee"] <= 0.35 and kmax - kmin >= 15:
-        return Recognition("figure_four_rest", 0.6)
+    if not np.isnan(f["ankle_knee"]) and f["ankle_knee"] <= 0.35 and kmax - kmin >= 15 \
+            and not f["support_knee"] > 130:
+        return Recognition("figure_four_rest", 0.6)  # the supporting leg is bent, not long on the floor
+    if hugging and hmax <= 100:
+        return Recognition(None, 0.6)  # both knees hugged: not a catalogue position
     shin_flat = f["shin_tilt_min"]
-    if 60 <= hmax <= 120 and 60 <= kmax <= 125 and not np.isnan(shin_flat) and shin_flat <= 30:
+    if 60 <= hmax <= 120 and 60 <= kmax <= 125 and not np.isnan(shin_flat) and shin_flat <= 30 and not hugging:
         return Recognition("legs_on_chair", 0.7)
     if kn <= 110 and 90 <= hmin:
         if f["view"] in (1.0, 2.0):
@@ -214,6 +259,9 @@ def _recognize_one(b: Body, p: RecognizeParams) -> Recognition:
         return Recognition(None, 0.0)
     if f["view"] in (1.0, 2.0):
         return _facing_camera(f, p, b)
+    legs_flat = not np.isnan(f["leg_rise"]) and abs(f["leg_rise"]) <= p.legs_flat_max_deg
+    if tilt <= p.upright_max_deg and legs_flat and not np.isnan(f["belly_y"]) and f["belly_y"] > 0.3:
+        return _prone(f, p)  # face down with the legs on the floor and the trunk raised high: a full cobra, a pigeon
     if tilt <= p.upright_max_deg:
         return _upright(f, p, b)
     if np.isnan(f["belly_y"]):
@@ -228,15 +276,34 @@ def _recognize_one(b: Body, p: RecognizeParams) -> Recognition:
     return Recognition(None, 0.4)
 
 
+# Positions that continue an exercise for a while: the bottom of a glute-bridge rep looks like
+# constructive rest; between cobras a person lies flat (SMR's position, or nothing); between
+# knee-to-chest sides both knees are bent (constructive rest, legs on a chair, a hug). While
+# the current exercise is a key, these are taken as part of it for up to ``continue_ms``.
+CONTINUES: dict[str, frozenset[str | None]] = {
+    "glute_bridge": frozenset({"constructive_rest", "knees_together_rest", None}),
+    "cobra": frozenset({"smr_release", None}),
+    "knee_to_chest": frozenset({"constructive_rest", "legs_on_chair", "figure_four_rest", None}),
+    "plank": frozenset({None}),
+}
+
+
 @dataclass
 class RecognitionSmoother:
-    """Causal majority vote over the last ``window_ms``; frames with confidence 0 do not vote."""
+    """Causal majority vote over the last ``window_ms``; frames with confidence 0 do not vote.
+
+    A position in ``CONTINUES`` of the current exercise keeps that exercise for up to
+    ``continue_ms`` (a rep's bottom, a pause between sides), so a set is not cut into pieces.
+    """
 
     window_ms: float = 600.0
+    continue_ms: float = 2500.0
     _votes: deque = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self._votes = deque()
+        self._current: Recognition | None = None
+        self._away_since: float | None = None
 
     def update(self, t_ms: float, rec: Recognition) -> Recognition:
         self._votes.append((t_ms, rec))
@@ -247,8 +314,19 @@ class RecognitionSmoother:
             if r.confidence > 0:
                 weights[r.exercise] = weights.get(r.exercise, 0.0) + r.confidence
         if not weights or rec.confidence == 0:
+            self._current, self._away_since = None, None
             return Recognition(None, 0.0)
         best = max(weights, key=weights.get)
         share = weights[best] / sum(weights.values())
         conf = float(np.mean([r.confidence for _, r in self._votes if r.exercise == best])) * share
-        return Recognition(best, round(conf, 2))
+        voted = Recognition(best, round(conf, 2))
+        cur = self._current
+        if cur is not None and cur.exercise is not None and best != cur.exercise \
+                and best in CONTINUES.get(cur.exercise, frozenset()):
+            if self._away_since is None:
+                self._away_since = t_ms
+            if t_ms - self._away_since <= self.continue_ms:
+                return cur
+        self._away_since = None
+        self._current = voted
+        return voted

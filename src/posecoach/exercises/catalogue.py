@@ -15,7 +15,7 @@ from typing import Any
 from posecoach.core.checks import CheckSpec, Condition
 from posecoach.core.measures import IMAGE_MEASURES, LEG_RULES, MEASURES
 
-VIEWS = ("side", "front", "back")
+VIEWS = ("side", "front", "back", "oblique")
 SIDE_RULES = ("facing", *LEG_RULES)
 
 

@@ -30,7 +30,7 @@ def _slider_key(choice: ProfileChoice, keys: str) -> str:
 
 
 def _fmt(th: Threshold) -> str:
-    return "%.3f" if th.unit == "trunk lengths" else "%.0f"
+    return "%.0f" if th.unit in ("deg", "s") else "%.3f"
 
 
 def _sliders(choice: ProfileChoice, spec, catalogue: Catalogue) -> dict[str, float]:
