@@ -12,7 +12,7 @@ from posecoach.adapters.video import InputError
 from posecoach.cli import EXIT_ENV, EXIT_INPUT, EXIT_OK, _err
 from posecoach.outputs import OutputError, target_of, write_json
 
-SUPPORTED = "mp4, mov, avi, webm, mkv, jpg, png, webp, or a landmarks .json"
+SUPPORTED = "mp4, mov, avi, webm, mkv, gif, jpg, png, webp, or a landmarks .json"
 
 
 class Progress:
@@ -42,6 +42,11 @@ def _check_input(path: Path) -> str:
         raise InputError(f"{path}: unsupported format {path.suffix or '(no extension)'!r} (use {SUPPORTED})")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: is empty")
+    if kind == "video":
+        from posecoach.adapters.video import is_still_gif
+
+        if is_still_gif(path):  # a GIF of one frame is a picture, like a JPEG; an animated one is a clip
+            return "image"
     return kind
 
 

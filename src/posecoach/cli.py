@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="posecoach", description="Webcam coach for psoas and hip-flexor stretches.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     a = sub.add_parser("analyze", help="analyse a video, image or landmarks file and write a report")
-    a.add_argument("input", help="video (mp4, mov, avi, webm, mkv), image (jpg, png, webp) or landmarks .json")
+    a.add_argument("input", help="video (mp4, mov, avi, webm, mkv, gif), image (jpg, png, webp) or landmarks .json")
     a.add_argument("--exercise", default="auto", help="catalogue id, or auto (default) to recognise it")
     a.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
     a.add_argument("--profile", default="beginner", help="beginner, advanced, or a profile .toml file")

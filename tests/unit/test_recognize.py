@@ -22,7 +22,6 @@ POSES = [
     ("plank", lambda f: S.plank(facing=f, trunk=15, near_thigh=195, far_thigh=195, near_shin=195, far_shin=195)),
     ("edge_hang", lambda f: edge_hang(facing=f)),
     ("pigeon", lambda f: pigeon_side(facing=f)),
-    ("smr_release", lambda f: S.plank(facing=f, trunk=0, near_thigh=180, upper_arm=180, forearm=180, hip=(320, 60))),
     (None, lambda f: S.standing(facing=f)),
     (None, lambda f: S.supine(facing=f)),  # lying flat on the back is no exercise
 ]
@@ -34,6 +33,31 @@ def test_recognises_the_pose_whichever_way_the_person_faces(expected, make, faci
     r = Coach(CAT, None).step(0.0, make(facing), 640, 480)
     assert r.exercise == expected
     assert 0 < r.confidence <= 1
+
+
+def prone_flat(facing: str = "right"):
+    return S.plank(facing=facing, trunk=0, near_thigh=180, upper_arm=180, forearm=180, hip=(320, 60))
+
+
+@pytest.mark.parametrize("facing", ["right", "left"])
+def test_lying_face_down_is_smr_only_once_it_has_lasted(facing):
+    """A moment face down (a photo, a rest between cobras) is no exercise; SMR is a still hold."""
+    coach = Coach(CAT, None)
+    seen = [coach.step(t_ms, prone_flat(facing), 640, 480).exercise for t_ms in range(0, 5000, 100)]
+    assert seen[0] is None and seen[20] is None  # 2 s
+    assert seen[-1] == "smr_release"
+
+
+def test_lying_flat_between_cobras_stays_cobra_and_a_bridge_bottom_stays_a_bridge():
+    for top, bottom, name in ((S.cobra(), prone_flat(), "cobra"), (S.bridge(), S.constructive_rest(), "glute_bridge")):
+        coach = Coach(CAT, None)
+        got = [coach.step(t, top, 640, 480).exercise for t in range(0, 3000, 100)]
+        got += [coach.step(t, bottom, 640, 480).exercise for t in range(3000, 4500, 100)]  # 1.5 s down
+        got += [coach.step(t, top, 640, 480).exercise for t in range(4500, 6000, 100)]
+        assert got[10:] == [name] * len(got[10:]), got
+        # a position held well beyond a pause is recognised for what it is
+        later = [coach.step(t, bottom, 640, 480).exercise for t in range(6000, 12000, 100)]
+        assert later[-1] != name
 
 
 def test_figure_four_is_recognised():

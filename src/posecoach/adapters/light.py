@@ -1,8 +1,15 @@
 """How well lit a frame is: brightness and contrast of the whole picture and of the person.
 
 The coach says "the light is poor" instead of judging when these are too low (the rule is
-``posecoach.core.framing.light_is_poor``). Values are fractions of full brightness, 0..1,
-and go into the frame's image measures, so a stored session is re-scored the same way.
+``posecoach.core.framing.light_is_poor``). Values are fractions of full brightness (or of the
+picture, for ``flat_share``), 0..1, and go into the frame's image measures, so a stored
+session is re-scored the same way.
+
+The mean and the spread alone cannot tell a dim picture from a black title card with white
+text (mostly black: a low mean, and the text gives spread) or a cut to black: two measures of
+the brightness distribution can. ``highlights`` is how bright the brightest thousandth of the
+picture is (white text: 1.0; a dim room: as dim as the rest), and ``flat_share`` the share of
+the picture at one brightness (within one level of 255): a blank, a title card's background.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import numpy as np
 
 SAMPLE_SIDE_PX = 160  # the frame is sampled on a grid about this many points across
 MIN_VISIBILITY = 0.5
+HIGHLIGHTS_QUANTILE = 0.999  # ``highlights``: the brightness this share of the picture is at or below
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
@@ -34,15 +42,21 @@ def _on_body(luma: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
 
 
 def light_measures(rgb: np.ndarray, landmarks: np.ndarray | None = None) -> dict[str, float]:
-    """``brightness`` (mean luma), ``contrast`` (luma standard deviation) of an RGB uint8 frame,
-    and ``subject_brightness`` (median luma at the person's seen landmarks, which lie on the
-    body: dark on a silhouette against a window) when ``landmarks`` are given; fractions of
-    full brightness, 0..1."""
+    """``brightness`` (mean luma), ``contrast`` (luma standard deviation), ``highlights`` (the
+    luma the brightest thousandth of the picture reaches) and ``flat_share`` (the largest share
+    of the picture within one level of a single luma) of an RGB uint8 frame, and
+    ``subject_brightness`` (median luma at the person's seen landmarks, which lie on the body:
+    dark on a silhouette against a window) when ``landmarks`` are given; all 0..1."""
     import cv2
 
     luma = _luma(rgb)
     mean, std = cv2.meanStdDev(luma)
-    out = {"brightness": round(float(mean[0, 0]) / 255.0, 3), "contrast": round(float(std[0, 0]) / 255.0, 3)}
+    counts = np.bincount(luma.ravel(), minlength=256)
+    n = float(luma.size)
+    highlights = int(np.searchsorted(np.cumsum(counts), HIGHLIGHTS_QUANTILE * n))
+    flat = float(np.convolve(counts, np.ones(3), mode="same").max()) / n
+    out = {"brightness": round(float(mean[0, 0]) / 255.0, 3), "contrast": round(float(std[0, 0]) / 255.0, 3),
+           "highlights": round(min(highlights, 255) / 255.0, 3), "flat_share": round(min(flat, 1.0), 3)}
     if landmarks is not None:
         body = _on_body(luma, np.asarray(landmarks, dtype=float))
         if body.size >= 4:

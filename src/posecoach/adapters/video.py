@@ -3,6 +3,10 @@
 Every reader yields ``Frame(rgb, t_ms)`` with RGB uint8 (H, W, 3) pixels, rotated as the
 container's display matrix says, and presentation times in ms from the first frame.
 Unreadable input raises ``InputError`` with a one-line message naming the file.
+
+Animated GIFs are clips, timed by their own frame delays (``gif_delay_ms``; FFmpeg's decoder
+gives their transparent pixels as white, as a web page shows them); a GIF of one frame is a
+still image (``is_still_gif``). WebM (VP8, VP9) decodes like any other video.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-VIDEO_EXTS = {".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v"}
+VIDEO_EXTS = {".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v", ".gif"}
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+
+GIF_MIN_DELAY_MS = 20.0  # a GIF frame delay below this is not meant literally...
+GIF_DEFAULT_DELAY_MS = 100.0  # ...and is shown for this long, as browsers do
 
 
 class InputError(ValueError):
@@ -52,6 +59,53 @@ def _apply_rotation(rgb: np.ndarray, rotation_deg: int) -> np.ndarray:
     if rotation_deg == 270:
         return np.ascontiguousarray(np.rot90(rgb, k=1))
     return rgb
+
+
+def gif_delay_ms(delay_ms: float | None) -> float:
+    """How long a GIF frame is shown, from the delay it carries (ms; None when it has none).
+
+    Browsers (Chrome, Firefox, Safari) show a frame whose delay is under 20 ms (0 or 10 ms,
+    which many GIFs carry, meaning "as fast as you can") for 100 ms, and so does posecoach:
+    without it a GIF of 0 delays would have all its frames at the same time. So a GIF's
+    frame times always rise by 20 ms or more.
+    """
+    if delay_ms is None or not delay_ms >= GIF_MIN_DELAY_MS:  # NaN too
+        return GIF_DEFAULT_DELAY_MS
+    return float(delay_ms)
+
+
+def _gif_packet_delay_ms(packet, time_base) -> float:
+    """How long the GIF frame in ``packet`` is shown (``gif_delay_ms`` of the delay it carries)."""
+    return gif_delay_ms(float(packet.duration * time_base) * 1000.0 if packet.duration else None)
+
+
+def _gif_delays_ms(path: Path) -> list[float]:
+    """Each frame's display time in a GIF, from the demuxer's packets (no pixels decoded)."""
+    import av
+
+    delays: list[float] = []
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            for packet in container.demux(stream):
+                if packet.size == 0:
+                    continue  # the flush packet at the end
+                delays.append(_gif_packet_delay_ms(packet, stream.time_base))
+    except (av.error.FFmpegError, OSError, IndexError):
+        pass  # as far as it reads; the reader itself reports what is wrong
+    return delays
+
+
+def is_still_gif(path: str | Path) -> bool:
+    """Whether ``path`` is a GIF of one frame: a still image, like a JPEG (an animated GIF is a clip)."""
+    p = Path(path)
+    try:
+        with open(p, "rb") as f:
+            if f.read(4) != b"GIF8":
+                return False
+    except OSError:
+        return False
+    return len(_gif_delays_ms(p)) == 1
 
 
 def scaled_size(width: int, height: int, max_side_px: int | None) -> tuple[int, int]:
@@ -92,6 +146,11 @@ class VideoReader:
         # Width, height and rotation are corrected from the first decoded frame's display matrix.
         self.info = VideoInfo(width=cc.width, height=cc.height, fps=float(rate), rotation_deg=0,
                               frames_hint=_frames_hint(self._stream))
+        # A GIF's frames are timed by their own delays (browser rules), not by FFmpeg's rate.
+        self._gif_delays = _gif_delays_ms(self.path) if cc.name == "gif" else None
+        if self._gif_delays:
+            self.info.frames_hint = len(self._gif_delays)
+            self.info.fps = round(1000.0 * len(self._gif_delays) / sum(self._gif_delays), 3)
 
     def close(self) -> None:
         self._container.close()
@@ -127,7 +186,7 @@ class VideoReader:
         ``start_ms``)."""
         import av
 
-        if start_ms > 0:
+        if start_ms > 0 and self._gif_delays is None:  # a GIF's times count from its first frame: read from there
             target = origin_s + start_ms / 1000.0
             try:
                 self._container.seek(int(target / self._stream.time_base), stream=self._stream, backward=True)
@@ -145,6 +204,8 @@ class VideoReader:
         first_pts: float | None = origin_s
         last_t = -1.0
         index = 0
+        gif = self._gif_delays is not None
+        gif_t_ms = packet_t_ms = 0.0  # a GIF frame's time: the delays of the frames before it
         demux = self._container.demux(self._stream)
         while True:
             try:
@@ -154,6 +215,9 @@ class VideoReader:
             except av.error.FFmpegError:
                 self.info.skipped_frames += 1
                 break
+            if gif and packet.size:
+                packet_t_ms = gif_t_ms
+                gif_t_ms += _gif_packet_delay_ms(packet, self._stream.time_base)
             try:
                 decoded = packet.decode()
             except av.error.FFmpegError:
@@ -166,7 +230,7 @@ class VideoReader:
                         self.info.skipped_frames += 1
                     continue
                 rotation = (-int(frame.rotation or 0)) % 360
-                t = frame.time
+                t = packet_t_ms / 1000.0 if gif else frame.time
                 if t is None:
                     t = 0.0 if last_t < 0 else (last_t / 1000.0 + 1.0 / max(self.info.fps, 1.0))
                 if first_pts is None:
@@ -268,6 +332,15 @@ def read_image(path: str | Path) -> np.ndarray:
 
     p = Path(path)
     data = np.fromfile(str(p), dtype=np.uint8)
+    if data[:4].tobytes() == b"GIF8":  # through PyAV, as an animated GIF is: its first frame
+        try:
+            with VideoReader(p) as reader:
+                first = next(reader.frames(), None)
+        except InputError:
+            first = None
+        if first is None:
+            raise InputError(f"{p}: not a readable image")
+        return first.rgb
     with quiet_native_stderr():  # libpng and libjpeg complain about broken files on stderr
         img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
     if img is None or img.size == 0:

@@ -154,6 +154,10 @@ class Tally:
     wrong_fault: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     pass_frames: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     fail_frames: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    good_form: int = 0  # frames whose labelled checks all pass (good-form time)
+    good_form_faulted: int = 0  # ... of which the coach failed at least one of those checks
+    faulty: int = 0  # frames with a labelled (clear) fault
+    faulty_all_passed: int = 0  # ... of which the coach passed every labelled fault
 
 
 @dataclass
@@ -210,6 +214,17 @@ def _score_clip(name: str, windows: list[Window], doc, catalogue, tallies: list[
         if ex is None or ex not in forced:
             continue
         rf = forced[ex][i]
+        scored = {cid: want for cid, want in win.checks.items() if want in ("pass", "fail") and cid in rf.checks}
+        if scored:
+            all_good = all(w == "pass" for w in scored.values())
+            faulted = any(rf.checks[c] == "fail" for c, w in scored.items() if w == "pass")
+            faults = [c for c, w in scored.items() if w == "fail"]
+            waved = bool(faults) and all(rf.checks[c] == "pass" for c in faults)
+            for g in groups:
+                g.good_form += all_good
+                g.good_form_faulted += all_good and faulted
+                g.faulty += bool(faults)
+                g.faulty_all_passed += waved
         for cid, want in win.checks.items():
             if want not in ("pass", "fail") or cid not in rf.checks:
                 continue
@@ -411,8 +426,13 @@ def run(data: Path | None = None, out: Path | None = None, model: str = "full", 
                                                                                 "most often"])]
     for part in ("dev", "held"):
         if part in parts:
+            g = parts[part]
             lines += ["", f"Checks on labelled frames, {part} (exercise forced; borderline and unseen not scored):", "",
-                      table(_check_rows(parts[part]), ["check", "frames", "agree", "unknown", "wrong good", "wrong fault"])]
+                      table(_check_rows(g), ["check", "frames", "agree", "unknown", "wrong good", "wrong fault"]),
+                      "", f"good-form time (every labelled check pass): {g.good_form} frames, a fault said in "
+                      f"{g.good_form_faulted} ({_pct(g.good_form_faulted, g.good_form)}); labelled faults: {g.faulty} "
+                      f"frames, all of them judged pass (a wrong good) in {g.faulty_all_passed} "
+                      f"({_pct(g.faulty_all_passed, g.faulty)})"]
     photos = load_photos(labels)
     if photos:
         lines += ["", "Real photos (one frame each, recognition on):", "",

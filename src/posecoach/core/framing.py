@@ -24,6 +24,9 @@ class FramingParams:
     min_brightness: float = 0.12  # mean luma of the frame below this: too dark
     min_contrast: float = 0.025  # luma standard deviation below this: flat, fogged or nearly black
     min_subject_brightness: float = 0.12  # mean luma around the person below this: backlit, a silhouette
+    # With nobody found (no ``subject_brightness``), only a picture dim throughout hides a person:
+    min_highlights: float = 0.2  # the brightest thousandth of the picture below this: nothing in it is lit
+    max_flat_share: float = 0.99  # this share at one brightness or more: a blank or a cut to black, not a room
 
 
 def only_in_frame(landmarks: np.ndarray) -> np.ndarray:
@@ -46,9 +49,23 @@ def cut_by_side_edge(landmarks: np.ndarray, p: FramingParams = FramingParams()) 
 
 
 def light_is_poor(measures: dict[str, float] | None, p: FramingParams = FramingParams()) -> bool:
-    """Whether the frame's light (``brightness``, ``contrast``, ``subject_brightness`` in 0..1, as
-    measured by the light adapter) is too poor to judge form by. Missing measures count as fine."""
+    """Whether the frame's light (``brightness``, ``contrast``, ``subject_brightness``,
+    ``highlights``, ``flat_share`` in 0..1, as measured by the light adapter) is too poor to
+    judge form by. Missing measures count as fine.
+
+    With a person found (``subject_brightness`` measured), a dim frame, a flat one (fog, a
+    covered lens) or a dim person (backlit) is poor light. With nobody found, the mean
+    brightness says nothing: a black title card with white text, a cut to black or a blank
+    one-colour frame has a low mean or no contrast, yet no one is hidden in it. Then the light
+    is poor only when the picture is dim throughout (even its ``highlights`` below
+    ``min_highlights``) and not a blank (``flat_share`` under ``max_flat_share``); otherwise
+    nothing is said about light and the usual no-person guidance applies. Measures from before
+    ``highlights`` and ``flat_share`` existed (a stored session) keep the rule they were judged by.
+    """
     if not measures:
         return False
+    person = "subject_brightness" in measures
+    if not person and "highlights" in measures and "flat_share" in measures:
+        return bool(measures["flat_share"] < p.max_flat_share and measures["highlights"] < p.min_highlights)
     low = (("brightness", p.min_brightness), ("contrast", p.min_contrast), ("subject_brightness", p.min_subject_brightness))
     return any(name in measures and measures[name] < limit for name, limit in low)

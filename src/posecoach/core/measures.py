@@ -206,16 +206,32 @@ def m_knee(b: Body) -> np.ndarray:
     return _knee_angle(b, near_leg(b))
 
 
+# Legs whose knees and ankles lie within this many trunk lengths of each other are drawn on one
+# another: in a side view that is either two legs in the same place or the model putting both
+# on one leg (it does so on real footage when one leg is hugged and hidden).
+LEGS_TOGETHER_MAX = 0.12
+
+
+def _legs_apart(b: Body) -> np.ndarray:
+    """Whether the two legs are told apart (knees or ankles apart), (T,) bool."""
+    gap = np.maximum(norm2(b.xy[:, lm.LEFT_KNEE] - b.xy[:, lm.RIGHT_KNEE]),
+                     norm2(b.xy[:, lm.LEFT_ANKLE] - b.xy[:, lm.RIGHT_ANKLE]))
+    with np.errstate(invalid="ignore"):
+        return gap > LEGS_TOGETHER_MAX * b.trunk_px
+
+
 def m_bent_hip(b: Body) -> np.ndarray:
-    return _hip_front_angle(b, bent_leg(b), lm.KNEE)
+    """The more flexed hip; unknown when the legs cannot be told apart (one drawn on the other),
+    since the bent leg is then not where the model says."""
+    return _nan_unless(_legs_apart(b), _hip_front_angle(b, bent_leg(b), lm.KNEE))
 
 
 def m_straight_knee(b: Body) -> np.ndarray:
-    return _knee_angle(b, straight_leg(b))
+    return _nan_unless(_legs_apart(b), _knee_angle(b, straight_leg(b)))
 
 
 def m_straight_hip(b: Body) -> np.ndarray:
-    return _hip_front_angle(b, straight_leg(b), lm.KNEE)
+    return _nan_unless(_legs_apart(b), _hip_front_angle(b, straight_leg(b), lm.KNEE))
 
 
 def m_body_line(b: Body) -> np.ndarray:

@@ -38,6 +38,7 @@ class RecognizeParams:
     pigeon_min_shin_lean: float = 50.0  # pigeon's front shin lies across the floor
     end_on_max_trunk: float = 0.7  # trunk shorter than this many thigh lengths: lying, seen end-on
     legs_flat_max_deg: float = 20.0  # hips within this of the ankles' level: the legs lie on the floor
+    leaning_max_deg: float = 60.0  # a trunk leaning this far over legs that stand (not flat): still upright
     folded_leg_max_ankle: float = 1.0  # an ankle within this of the hips: a leg folded under the body
     foot_up_max: float = 0.35  # the front foot this far above the other: lifted, not a split stance
     hug_max: float = 0.45  # a wrist this near a knee or shin: the legs are hugged
@@ -171,7 +172,7 @@ def _prone(f: dict[str, float], p: RecognizeParams) -> Recognition:
         return Recognition(None, 0.3)
     folded = not np.isnan(f["ankle_hip_min"]) and f["ankle_hip_min"] <= p.folded_leg_max_ankle
     if kmin < 120 or folded:
-        if kmax >= 130 and trunk_rise >= 12:
+        if kmax >= 130 and trunk_rise >= 12 and leg_rise <= p.legs_flat_max_deg:
             return Recognition("pigeon", 0.55)
         return Recognition(None, 0.5)
     arched = trunk_rise - leg_rise >= 15 and leg_rise < 12
@@ -250,6 +251,21 @@ def recognize(b: Body, params: RecognizeParams | None = None) -> list[Recognitio
     return out
 
 
+def _belly_away_from_feet(b: Body) -> bool:
+    """Face down with the trunk raised (a cobra, a pigeon): the belly faces the floor or, with
+    the trunk upright, away from the feet. Sitting with the legs out faces the feet."""
+    if np.isnan(b.belly[0, 0]):
+        return False
+    if b.belly[0, 1] > 0.3:
+        return True
+    ankles = [b.xy[0, lm.ANKLE[s]] for s in (0, 1) if b.seen[0, lm.ANKLE[s]]]
+    if not ankles:
+        return False
+    to_feet = np.mean(ankles, axis=0) - b.hip_mid[0]
+    n = float(norm2(to_feet))
+    return n > 0 and float(b.belly[0] @ to_feet) / n < -0.5
+
+
 def _recognize_one(b: Body, p: RecognizeParams) -> Recognition:
     if not _reliable(b):
         return Recognition(None, 0.0)
@@ -260,10 +276,10 @@ def _recognize_one(b: Body, p: RecognizeParams) -> Recognition:
     if f["view"] in (1.0, 2.0):
         return _facing_camera(f, p, b)
     legs_flat = not np.isnan(f["leg_rise"]) and abs(f["leg_rise"]) <= p.legs_flat_max_deg
-    if tilt <= p.upright_max_deg and legs_flat and not np.isnan(f["belly_y"]) and f["belly_y"] > 0.3:
+    if tilt <= p.upright_max_deg and legs_flat and _belly_away_from_feet(b):
         return _prone(f, p)  # face down with the legs on the floor and the trunk raised high: a full cobra, a pigeon
-    if tilt <= p.upright_max_deg:
-        return _upright(f, p, b)
+    if tilt <= p.upright_max_deg or (tilt <= p.leaning_max_deg and not legs_flat):
+        return _upright(f, p, b)  # standing or kneeling, the trunk upright or leaning over the front leg
     if np.isnan(f["belly_y"]):
         return Recognition(None, 0.2)
     if tilt >= p.lying_min_deg or f["belly_y"] > 0.5:
@@ -286,6 +302,10 @@ CONTINUES: dict[str, frozenset[str | None]] = {
     "knee_to_chest": frozenset({"constructive_rest", "legs_on_chair", "figure_four_rest", None}),
     "plank": frozenset({None}),
 }
+# Exercises told apart from a pause only by lasting: lying face down and still is SMR's
+# position, and also a rest between cobras or a photo of someone lying down. It is recognised
+# once it has lasted this long (milliseconds); before that the frames say no exercise.
+ENTER_AFTER_MS: dict[str, float] = {"smr_release": 3000.0}
 
 
 @dataclass
@@ -304,6 +324,7 @@ class RecognitionSmoother:
         self._votes = deque()
         self._current: Recognition | None = None
         self._away_since: float | None = None
+        self._candidate: tuple[str | None, float] | None = None  # (exercise, since ms)
 
     def update(self, t_ms: float, rec: Recognition) -> Recognition:
         self._votes.append((t_ms, rec))
@@ -314,7 +335,7 @@ class RecognitionSmoother:
             if r.confidence > 0:
                 weights[r.exercise] = weights.get(r.exercise, 0.0) + r.confidence
         if not weights or rec.confidence == 0:
-            self._current, self._away_since = None, None
+            self._current, self._away_since, self._candidate = None, None, None
             return Recognition(None, 0.0)
         best = max(weights, key=weights.get)
         share = weights[best] / sum(weights.values())
@@ -327,6 +348,12 @@ class RecognitionSmoother:
                 self._away_since = t_ms
             if t_ms - self._away_since <= self.continue_ms:
                 return cur
+            self._current = cur = None  # the pause has outlasted the set: the set is over
         self._away_since = None
+        if self._candidate is None or self._candidate[0] != best:
+            self._candidate = (best, t_ms)
+        wait = ENTER_AFTER_MS.get(best or "", 0.0)
+        if wait and (cur is None or cur.exercise != best) and t_ms - self._candidate[1] < wait:
+            return Recognition(None, round(conf, 2))
         self._current = voted
         return voted
