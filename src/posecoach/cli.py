@@ -90,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     bl.add_argument("--labels", help="folder of the label files (default: benchmarks/real)")
     bl.add_argument("--cache", help="folder for the landmarks of each file (default: ~/.cache/posecoach/real)")
     bl.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
+    bl.add_argument("--classifier", action="store_true",
+                    help="also train a k-NN classifier (renders + dev part) and score it against the rules")
     return p
 
 
@@ -186,7 +188,7 @@ def _bench_command(args) -> int:
         from posecoach.bench.real import run as run_real
 
         try:
-            print(run_real(args.data, args.out, args.model, args.labels, args.cache))
+            print(run_real(args.data, args.out, args.model, args.labels, args.cache, classifier=args.classifier))
         except FileNotFoundError as exc:
             _err(str(exc))
             return EXIT_INPUT

@@ -381,8 +381,53 @@ def _draw_mistakes(data: Path, mistakes: list[Mistake], cache: Path, model: str,
     return written
 
 
+def compare_classifier(data: Path, windows: list[Window], split: dict[str, str], cache: Path, model: str,
+                       samples: Path) -> str:
+    """The rules against a k-NN classifier trained on the renders and the dev part, scored on the
+    held-aside part frame by frame (both through the same causal vote)."""
+    from posecoach.adapters.landmarks_file import read_landmarks
+    from posecoach.bench.knn import recognise_clip, training_set
+
+    by_file: dict[str, list[Window]] = defaultdict(list)
+    for w in windows:
+        by_file[w.file].append(w)
+    docs = {}
+    for name in by_file:
+        path = data / "videos" / name
+        if path.exists():
+            docs[name] = read_landmarks(landmarks_of(path, cache, model))
+    rendered = [(t, read_landmarks(landmarks_of(t.with_name(json.loads(t.read_text())["clip"]), cache, model)))
+                for t in sorted(samples.glob("*.truth.json"))]
+    dev = [(docs[n], ws) for n, ws in by_file.items() if n in docs and split.get(source_of(n), "dev") == "dev"]
+    knn = training_set(rendered, dev)
+    catalogue = load_catalogue()
+    rows = []
+    for part in ("dev", "held"):
+        counts = {"rules": [0, 0, 0], "k-NN": [0, 0, 0]}
+        for name, ws in by_file.items():
+            if name not in docs or split.get(source_of(name), "dev") != part:
+                continue
+            doc = docs[name]
+            preds = {"rules": [r.exercise for r in replay(doc, None, catalogue)],
+                     "k-NN": [r.exercise for r in recognise_clip(knn, doc)]}
+            for i, (t, lms, _) in enumerate(doc.frames):
+                win = next((w for w in ws if w.start_s * 1000 <= t < w.end_s * 1000), None)
+                if win is None or lms is None:
+                    continue
+                for how, p in preds.items():
+                    c = counts[how]
+                    c[0] += 1
+                    c[1] += p[i] in win.exercise
+                    c[2] += p[i] is not None and p[i] not in win.exercise
+        for how, (n, right, other) in counts.items():
+            note = " (trained on it)" if part == "dev" and how == "k-NN" else ""
+            rows.append([part + note, how, str(n), _pct(right, n), _pct(other, n)])
+    return "\n".join([f"k-NN: {len(knn.y)} training poses ({len(rendered)} rendered clips, the dev real windows), "
+                      f"k = {knn.k}", "", table(rows, ["part", "recogniser", "frames", "right", "another"])])
+
+
 def run(data: Path | None = None, out: Path | None = None, model: str = "full", labels: Path | None = None,
-        cache: Path | None = None, overlays: int = 24) -> str:
+        cache: Path | None = None, overlays: int = 24, classifier: bool = False) -> str:
     from posecoach.adapters.landmarks_file import read_landmarks
 
     data = Path(data) if data else DEFAULT_DATA
@@ -441,10 +486,16 @@ def run(data: Path | None = None, out: Path | None = None, model: str = "full", 
     lines += ["", "Independently labelled plank landmarks (exc dataset 3):", "", plank_landmarks(data)]
     if missing:
         lines += ["", "not found: " + ", ".join(missing)]
+    if classifier:
+        from posecoach.bench.accuracy import SAMPLES
+
+        lines += ["", "Hand rules against a k-NN classifier over normalised landmarks (held-aside part decides):", "",
+                  compare_classifier(data, windows, split, cache, model, SAMPLES)]
     if out is not None:
         written = _draw_mistakes(data, mistakes, cache, model, Path(out), overlays)
         lines += ["", f"overlays of the worst frames in {out}:"] + [f"- {w}" for w in written]
     lines += ["", "reproduce: posecoach bench real" + (f" {data}" if data != DEFAULT_DATA else "")
+              + (" --classifier" if classifier else "")
               + (f" --out {out}" if out else "")]
     return "\n".join(lines)
 

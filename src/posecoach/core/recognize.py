@@ -317,7 +317,7 @@ class RecognitionSmoother:
     """
 
     window_ms: float = 600.0
-    continue_ms: float = 2500.0
+    continue_ms: float = 1500.0
     _votes: deque = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
