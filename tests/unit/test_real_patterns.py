@@ -118,3 +118,14 @@ def test_lying_seen_at_an_angle_from_the_feet_is_oblique_not_front():
     r = step(lms, "constructive_rest")
     assert r.view == "oblique"
     assert r.cues and "camera" in r.cues[0].lower()
+
+
+def test_a_pigeon_whose_folded_shin_is_lost_is_a_pigeon_not_a_cobra():
+    """Seen from the side the folded front shin points at the camera and the model loses it;
+    one thigh forward under the raised trunk, the other extended behind, is still a pigeon."""
+    lms = S.stick(trunk=60, hip=(320, 120), near_thigh=180, near_shin=180, near_foot=200,
+                  far_thigh=320, far_shin=300, upper_arm=270, forearm=270)
+    far_shin = [27, 29, 31] if lms[27, 2] > lms[28, 2] else [28, 30, 32]  # the far leg's ankle, heel, toe
+    lms[far_shin, 3] = 0.1
+    assert step(lms).exercise == "pigeon"
+    assert step(S.cobra(trunk=45, upper_arm=275, forearm=275)).exercise == "cobra"

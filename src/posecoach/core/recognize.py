@@ -42,6 +42,8 @@ class RecognizeParams:
     folded_leg_max_ankle: float = 1.0  # an ankle within this of the hips: a leg folded under the body
     foot_up_max: float = 0.35  # the front foot this far above the other: lifted, not a split stance
     hug_max: float = 0.45  # a wrist this near a knee or shin: the legs are hugged
+    pigeon_max_front_hip: float = 120.0  # face down, a hip flexed this far: that thigh is forward
+    pigeon_min_back_hip: float = 150.0  # ... while the other hip is extended behind
 
 
 def _f(x: np.ndarray) -> float:
@@ -171,8 +173,13 @@ def _prone(f: dict[str, float], p: RecognizeParams) -> Recognition:
     if np.isnan(kmin) or np.isnan(leg_rise):
         return Recognition(None, 0.3)
     folded = not np.isnan(f["ankle_hip_min"]) and f["ankle_hip_min"] <= p.folded_leg_max_ankle
-    if kmin < 120 or folded:
-        if kmax >= 130 and trunk_rise >= 12 and leg_rise <= p.legs_flat_max_deg:
+    # One thigh forward under the trunk while the other leg lies extended behind: a pigeon (a
+    # cobra has both hips extended). The folded shin often points at the camera and is lost, so
+    # the hips decide even when the front knee cannot be seen.
+    thigh_forward = not np.isnan(f["hip_min"]) and f["hip_min"] <= p.pigeon_max_front_hip \
+        and f["hip_max"] >= p.pigeon_min_back_hip
+    if kmin < 120 or folded or thigh_forward:
+        if (kmax >= 130 or thigh_forward) and trunk_rise >= 12 and leg_rise <= p.legs_flat_max_deg:
             return Recognition("pigeon", 0.55)
         return Recognition(None, 0.5)
     arched = trunk_rise - leg_rise >= 15 and leg_rise < 12
