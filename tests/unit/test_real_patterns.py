@@ -129,3 +129,16 @@ def test_a_pigeon_whose_folded_shin_is_lost_is_a_pigeon_not_a_cobra():
     lms[far_shin, 3] = 0.1
     assert step(lms).exercise == "pigeon"
     assert step(S.cobra(trunk=45, upper_arm=275, forearm=275)).exercise == "cobra"
+
+
+def test_the_folded_pigeon_leg_is_the_front_leg_even_when_its_shin_is_lost():
+    """With the folded shin lost, the one knee left belongs to the straight back leg: it must not
+    be taken for the front leg (the back leg's check would then judge the folded one)."""
+    lms = S.stick(trunk=60, hip=(320, 120), near_thigh=180, near_shin=180, near_foot=200,
+                  far_thigh=320, far_shin=300, upper_arm=270, forearm=270)
+    far_shin = [27, 29, 31] if lms[27, 2] > lms[28, 2] else [28, 30, 32]
+    lms[far_shin, 3] = 0.1
+    r = step(lms, "pigeon")
+    assert r.angles["back_knee"] is not None and r.angles["back_knee"] > 170  # the straight leg
+    assert r.checks["back_leg_straight"] == "pass"
+    assert r.side == "left"  # the far leg is forward: the person faces right, the left leg is far

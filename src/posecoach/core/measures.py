@@ -81,10 +81,18 @@ def straight_leg(b: Body) -> np.ndarray:
 
 
 def bent_knee_leg(b: Body) -> np.ndarray:
-    """The leg with the more bent knee (pigeon's front leg, seen from any side)."""
+    """The folded leg (pigeon's front leg, seen from any side): the one with the more bent knee
+    when both knees are seen. When only one knee is, the hips decide (the folded leg's thigh is
+    forward, its hip flexed): seen from the side, a folded shin points at the camera and is often
+    lost, and the one knee left is then the straight back leg's."""
     both = np.stack([_knee_angle(b, np.full(len(b.xy), s)) for s in (0, 1)], axis=1)
-    both = np.where(np.isnan(both), np.inf, both)
-    return np.where(np.isfinite(both).any(axis=1), np.argmin(both, axis=1), -1)
+    hips = _hip_flexion_pair(b)
+    by_knee = np.argmin(np.where(np.isnan(both), np.inf, both), axis=1)
+    by_hip = np.argmin(np.where(np.isnan(hips), np.inf, hips), axis=1)
+    knees_known = np.isfinite(both).sum(axis=1)
+    hips_known = np.isfinite(hips).all(axis=1)
+    leg = np.where(knees_known == 2, by_knee, np.where(hips_known, by_hip, by_knee))
+    return np.where((knees_known > 0) | hips_known, leg, -1)
 
 
 LEG_RULES: dict[str, LegRule] = {
