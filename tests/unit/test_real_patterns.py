@@ -118,6 +118,10 @@ def test_lying_seen_at_an_angle_from_the_feet_is_oblique_not_front():
     r = step(lms, "constructive_rest")
     assert r.view == "oblique"
     assert r.cues and "camera" in r.cues[0].lower()
+    # Recognising would mean guessing from foreshortened angles: no exercise, and the same cue.
+    auto = step(lms)
+    assert auto.exercise is None and auto.cues == r.cues
+    assert step(S.constructive_rest()).exercise == "constructive_rest"
 
 
 def test_a_pigeon_whose_folded_shin_is_lost_is_a_pigeon_not_a_cobra():

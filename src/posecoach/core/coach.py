@@ -330,6 +330,8 @@ class Observer:
                           >= vis_min).any())
         head_seen = bool((raw[[lm.NOSE, lm.LEFT_EAR, lm.RIGHT_EAR], 3] >= vis_min).any())
         if exercise is None:
+            if guidance is None and view == "oblique" and not body.upright[0]:
+                guidance = CUE_CAMERA_TO_SIDE  # lying, seen at an angle: not recognised, so say how to be seen
             return Observation(t_ms, True, None, confidence, facing, facing, view, {}, feet_seen, head_seen,
                                smooth, raw[:, 3], guidance=guidance)
         spec = self.catalogue[exercise]
