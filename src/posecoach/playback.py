@@ -49,7 +49,7 @@ def render(results: Sequence[FrameResult], catalogue, width: int, height: int, f
                     if on_progress:
                         on_progress(n, total)
         else:
-            canvas = np.full((height - height % 2, width - width % 2, 3), BACKGROUND, np.uint8)
+            canvas = np.full((max(1, height), max(1, width), 3), BACKGROUND, np.uint8)  # the writer makes it even
             writer = VideoWriter(tmp, canvas.shape[1], canvas.shape[0], fps or 30.0)
             for n, r in enumerate(results, start=1):
                 img = draw(canvas, r, spec=catalogue.exercises.get(r.exercise) if r.exercise else None)

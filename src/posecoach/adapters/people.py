@@ -13,7 +13,11 @@ estimator runs a one-person landmarker and brings in a two-person one only when 
   in it: searching every frame would cost a two-person search per frame for nothing);
 - then on every frame while two people are in view, and ``calm_s`` after.
 
-``posecoach.core.people.PersonLock`` decides which of the people found is the one coached.
+``posecoach.core.people.PersonLock`` decides which of the people found is the one coached,
+by places measured in the pixels of the first frame: the model's landmarks are fractions of
+the frame, so when the frame's size changes part-way (two streams joined), the same place in
+the picture stays the same place, and the same person is still coached.
+
 It has ``detect(rgb, t_ms)`` like ``PoseEstimator`` and is a context manager too.
 """
 
@@ -59,6 +63,7 @@ class PeopleAwareEstimator:
         self._last_probe_ms = -math.inf
         self._last_jump_ms: float | None = None  # the last search for a jump, while jumps continue
         self._tracking = False  # someone was found on the last frame (probes only look beside a person)
+        self._lock_size: tuple[int, int] | None = None  # (width, height) the lock measures in: the first frame's
         if mode == "video":
             self._single = PoseEstimator(model_path, mode=mode, num_poses=1, masks=masks)
 
@@ -106,7 +111,9 @@ class PeopleAwareEstimator:
 
     def detect(self, rgb: np.ndarray, t_ms: float) -> Detection:
         """The locked person's pose in this frame (None when they are not in view)."""
-        h, w = rgb.shape[:2]
+        if self._lock_size is None:
+            self._lock_size = (rgb.shape[1], rgb.shape[0])
+        w, h = self._lock_size  # the lock's pixels, whatever this frame's size (see the module doc)
         if self.mode != "video":  # a still: look for everyone once
             found = self._look_again(rgb, "still")
         elif t_ms < self._multi_until_ms:

@@ -4,6 +4,12 @@ Every reader yields ``Frame(rgb, t_ms)`` with RGB uint8 (H, W, 3) pixels, rotate
 container's display matrix says, and presentation times in ms from the first frame.
 Unreadable input raises ``InputError`` with a one-line message naming the file.
 
+Nothing larger than ``MAX_PIXELS`` a frame is decoded: an image's size is read from its
+header and a video's from its stream before any pixel is (a header may declare 50000 x 50000
+in a file of a few bytes). A container's frame rate outside ``0..MAX_FPS`` is taken as
+unknown (30 fps), and frames closer than ``MIN_FRAME_GAP_MS`` are placed one frame apart, so
+that times written out (reports, landmarks files) read back.
+
 Animated GIFs are clips, timed by their own frame delays (``gif_delay_ms``; FFmpeg's decoder
 gives their transparent pixels as white, as a web page shows them); a GIF of one frame is a
 still image (``is_still_gif``). WebM (VP8, VP9) decodes like any other video.
@@ -20,6 +26,13 @@ import numpy as np
 
 VIDEO_EXTS = {".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v", ".gif"}
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+
+MAX_PIXELS = 120_000_000  # a frame's pixels at most (12000 x 10000; a 108-megapixel photo fits)
+_AT_MOST = f"posecoach reads at most {MAX_PIXELS // 1_000_000} megapixels a frame (shrink it first)"
+MAX_FPS = 1000.0  # a container's stated rate above this is not a camera's: taken as unknown
+DEFAULT_FPS = 30.0  # the rate of a clip that states none, or none that can be believed
+MIN_FRAME_GAP_MS = 1000.0 / MAX_FPS  # frames closer than this are placed 1/fps after the one before
+MAX_FRAME_GAP_MS = 60_000  # VideoWriter: a frame shows for a minute at most (mp4 sample durations are 32-bit)
 
 GIF_MIN_DELAY_MS = 20.0  # a GIF frame delay below this is not meant literally...
 GIF_DEFAULT_DELAY_MS = 100.0  # ...and is shown for this long, as browsers do
@@ -49,6 +62,22 @@ class VideoInfo:
     rotation_deg: int
     frames_hint: int
     skipped_frames: int = 0
+
+
+def check_pixels(path: Path, width: int, height: int, what: str) -> None:
+    """Raise InputError when a ``width`` x ``height`` frame (as a header declares it) is over
+    ``MAX_PIXELS``; ``what`` names it ("the image is", "the video's frames are")."""
+    if width * height > MAX_PIXELS:
+        raise InputError(f"{path}: {what} {width} x {height} pixels; {_AT_MOST}")
+
+
+def stream_fps(stream) -> float:
+    """The stream's frame rate (average, else guessed) when it is one a camera films at
+    (0..``MAX_FPS``), else ``DEFAULT_FPS``: a rate of 90000 is a clock's, not a camera's."""
+    for rate in (stream.average_rate, stream.guessed_rate):
+        if rate and 0 < rate <= MAX_FPS:
+            return float(rate)
+    return DEFAULT_FPS
 
 
 def _apply_rotation(rgb: np.ndarray, rotation_deg: int) -> np.ndarray:
@@ -139,12 +168,16 @@ class VideoReader:
             raise InputError(f"{self.path}: has no video stream")
         self._stream = self._container.streams.video[0]
         cc = self._stream.codec_context
+        try:
+            check_pixels(self.path, cc.width, cc.height, "the video's frames are")
+        except InputError:
+            self._container.close()
+            raise
         if threads == "fit":
             threads = "NONE" if cc.width * cc.height <= 1920 * 1080 else "AUTO"
         self._stream.thread_type = threads
-        rate = self._stream.average_rate or self._stream.guessed_rate or Fraction(30, 1)
         # Width, height and rotation are corrected from the first decoded frame's display matrix.
-        self.info = VideoInfo(width=cc.width, height=cc.height, fps=float(rate), rotation_deg=0,
+        self.info = VideoInfo(width=cc.width, height=cc.height, fps=stream_fps(self._stream), rotation_deg=0,
                               frames_hint=_frames_hint(self._stream))
         # A GIF's frames are timed by their own delays (browser rules), not by FFmpeg's rate.
         self._gif_delays = _gif_delays_ms(self.path) if cc.name == "gif" else None
@@ -236,7 +269,7 @@ class VideoReader:
                 if first_pts is None:
                     first_pts = self._origin_s = t
                 t_ms = (t - first_pts) * 1000.0
-                if t_ms <= last_t:
+                if t_ms < last_t + MIN_FRAME_GAP_MS:  # the same time, earlier, or a clock's tick after
                     t_ms = last_t + 1000.0 / max(self.info.fps, 1.0)
                 last_t = t_ms
                 rgb = _apply_rotation(self._rgb(frame), rotation)
@@ -248,7 +281,9 @@ class VideoReader:
                 index += 1
 
     def _rgb(self, frame) -> np.ndarray:
-        """The frame as RGB, shrunk in the same pass when it is larger than ``max_side_px``."""
+        """The frame as RGB, shrunk in the same pass when it is larger than ``max_side_px``
+        (InputError for a frame over ``MAX_PIXELS``: the stream's size changed part-way)."""
+        check_pixels(self.path, frame.width, frame.height, "a frame of the video is")
         w, h = scaled_size(frame.width, frame.height, self.max_side_px)
         if (w, h) == (frame.width, frame.height):
             return frame.to_ndarray(format="rgb24")
@@ -324,6 +359,21 @@ def _short(exc: BaseException) -> str:
     return text[:120]
 
 
+def _even(side: int) -> int:
+    """A side 4:2:0 can hold: odd ones lose a pixel, and 1 becomes 2."""
+    return max(2, side - side % 2)
+
+
+def _fit(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
+    """``rgb`` at ``width`` x ``height``: cropped by the odd row and column, else scaled."""
+    h, w = rgb.shape[:2]
+    if 0 <= h - height <= 1 and 0 <= w - width <= 1:
+        return np.ascontiguousarray(rgb[:height, :width])
+    import cv2
+
+    return cv2.resize(np.ascontiguousarray(rgb), (width, height), interpolation=cv2.INTER_AREA)
+
+
 def read_image(path: str | Path) -> np.ndarray:
     """Read a still image as RGB uint8, whatever its depth or colour model."""
     import cv2
@@ -331,6 +381,7 @@ def read_image(path: str | Path) -> np.ndarray:
     from posecoach.adapters.native_log import quiet_native_stderr
 
     p = Path(path)
+    _check_image_header(p)
     data = np.fromfile(str(p), dtype=np.uint8)
     if data[:4].tobytes() == b"GIF8":  # through PyAV, as an animated GIF is: its first frame
         try:
@@ -342,7 +393,10 @@ def read_image(path: str | Path) -> np.ndarray:
             raise InputError(f"{p}: not a readable image")
         return first.rgb
     with quiet_native_stderr():  # libpng and libjpeg complain about broken files on stderr
-        img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+        try:
+            img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+        except cv2.error:  # a header PIL could not read, refused by OpenCV's own checks
+            img = None
     if img is None or img.size == 0:
         raise InputError(f"{p}: not a readable image")
     if img.dtype == np.uint16:
@@ -360,6 +414,25 @@ def read_image(path: str | Path) -> np.ndarray:
     return np.ascontiguousarray(img)
 
 
+def _check_image_header(path: Path) -> None:
+    """Refuse an image whose header declares more than ``MAX_PIXELS``, before decoding it
+    (PIL reads only the header here). A file PIL cannot read is left to the decoder."""
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                width, height = im.size
+    except Image.DecompressionBombError:  # PIL's own limit, above MAX_PIXELS: the size it declares is larger still
+        raise InputError(f"{path}: the image is over {2 * Image.MAX_IMAGE_PIXELS // 1_000_000} megapixels; {_AT_MOST}") from None
+    except Exception:  # not an image PIL knows (or a broken one): the decoder says what is wrong
+        return
+    check_pixels(path, width, height, "the image is")
+
+
 def _exif_orient(path: Path, rgb: np.ndarray) -> np.ndarray:
     """Rotate as the EXIF orientation tag says (1 upright, 3 180, 6 90 cw, 8 90 ccw)."""
     try:
@@ -373,7 +446,13 @@ def _exif_orient(path: Path, rgb: np.ndarray) -> np.ndarray:
 
 
 class VideoWriter:
-    """Write RGB frames to an H.264 (yuv420p) mp4 that plays in browsers."""
+    """Write RGB frames to an H.264 (yuv420p) mp4 that plays in browsers.
+
+    4:2:0 wants even sides: an odd side loses its last row or column, a side of 1 pixel is
+    doubled. A frame of another size than the stream's (the clip's size changed part-way)
+    is scaled to it. A frame is shown ``MAX_FRAME_GAP_MS`` at most: a longer pause in the
+    times (frames hours apart) is shortened to that, which the mp4's 32-bit durations hold.
+    """
 
     def __init__(self, path: str | Path, width: int, height: int, fps: float) -> None:
         import av
@@ -382,24 +461,33 @@ class VideoWriter:
         self._container = av.open(str(self.path), mode="w", options={"movflags": "+faststart"})
         rate = Fraction(fps).limit_denominator(1000) if fps > 0 else Fraction(30, 1)
         self._stream = self._container.add_stream("libx264", rate=rate)
-        self._stream.width = width - width % 2
-        self._stream.height = height - height % 2
+        self._stream.width, self._stream.height = _even(width), _even(height)
         self._stream.pix_fmt = "yuv420p"
         self._stream.options = {"crf": "23", "preset": "veryfast"}
         self._stream.codec_context.time_base = Fraction(1, 1000)
         self._last_pts = -1
+        self._cut_ms = 0  # the time taken out of pauses longer than MAX_FRAME_GAP_MS so far
 
     def write(self, rgb: np.ndarray, t_ms: float) -> None:
         import av
 
-        h, w = self._stream.height, self._stream.width
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:h, :w]), format="rgb24")
-        pts = max(int(round(t_ms)), self._last_pts + 1)
-        self._last_pts = pts
-        frame.pts = pts
+        rgb = _fit(rgb, self._stream.width, self._stream.height)
+        frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+        frame.pts = self._pts(t_ms)
         frame.time_base = Fraction(1, 1000)
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
+
+    def _pts(self, t_ms: float) -> int:
+        """The frame's time in the file (ms): rising, and at most ``MAX_FRAME_GAP_MS`` after
+        the frame before (after 0 for the first)."""
+        before = max(self._last_pts, 0)
+        pts = int(round(t_ms)) - self._cut_ms
+        if pts - before > MAX_FRAME_GAP_MS:
+            self._cut_ms += pts - before - MAX_FRAME_GAP_MS
+            pts = before + MAX_FRAME_GAP_MS
+        self._last_pts = pts = max(pts, self._last_pts + 1)
+        return pts
 
     def close(self) -> None:
         for packet in self._stream.encode():
