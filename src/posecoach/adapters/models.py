@@ -9,7 +9,9 @@ Two sources, tried in order:
    uncompressed bundle.
 
 A provisioned bundle is kept only once it loads and finds a pose on a known frame. Its
-source and sha256 go in ``manifest.json`` beside it.
+source, size and sha256 go in ``manifest.json`` beside it; a bundle counts as installed only
+while its file has that sha256 (hashed once per process) and holds both models, so a damaged
+copy is refused with one line rather than loaded (no pose found, or a native error).
 """
 
 from __future__ import annotations
@@ -100,16 +102,73 @@ def _write_manifest(directory: Path, manifest: dict) -> None:
     tmp.replace(directory / "manifest.json")
 
 
-def installed(directory: Path | None = None) -> dict[str, ModelInfo]:
-    """Bundles present whose file still matches the manifest's sha256."""
-    d = directory or models_dir()
-    manifest = read_manifest(d)
-    out = {}
+BUNDLE_MEMBERS = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
+TFLITE_ID = b"TFL3"  # a TFLite flatbuffer's file identifier, at bytes 4 to 8
+# (path, device, inode, size, mtime, recorded sha256) -> what is wrong, or None: each bundle is
+# hashed once per process while its file is unchanged (about 20 ms for the full model).
+_CHECKED: dict[tuple[str, int, int, int, int, str], str | None] = {}
+
+
+def _content_problem(path: Path, sha256: str) -> str | None:
+    """What is wrong with the bundle's bytes, or None: the recorded sha256, then both models."""
+    if sha256_of(path) != sha256:
+        return "its sha256 is not the one manifest.json records (a damaged or changed copy)"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for member in BUNDLE_MEMBERS:
+                with zf.open(member) as f:
+                    if f.read(8)[4:8] != TFLITE_ID:
+                        return f"its {member} is not a TFLite model"
+    except (zipfile.BadZipFile, KeyError) as exc:
+        return f"it is not a pose landmarker bundle ({exc})"
+    return None
+
+
+def bundle_problem(path: Path, entry: dict) -> str | None:
+    """What is wrong with an installed bundle against its manifest ``entry``, or None when its
+    size and sha256 are the recorded ones and both of its models are there."""
+    try:
+        st = path.stat()
+        if st.st_size != entry.get("size"):
+            return f"its size is {st.st_size} bytes, not the {entry.get('size')} manifest.json records"
+        sha256 = str(entry.get("sha256", ""))
+        key = (str(path.absolute()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, sha256)
+        if key not in _CHECKED:
+            _CHECKED[key] = _content_problem(path, sha256)
+        return _CHECKED[key]
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror or exc})"
+
+
+def _present(directory: Path) -> dict[str, tuple[Path, dict]]:
+    """Bundles whose file is there and which the manifest records: variant -> (path, entry)."""
+    manifest = read_manifest(directory)
+    found = {}
     for v in VARIANTS:
         entry = manifest.get(f"pose_landmarker_{v}.task")
-        path = bundle_path(v, d)
-        if entry and path.exists() and path.stat().st_size == entry.get("size"):
+        path = bundle_path(v, directory)
+        if isinstance(entry, dict) and path.exists():
+            found[v] = (path, entry)
+    return found
+
+
+def installed(directory: Path | None = None) -> dict[str, ModelInfo]:
+    """Bundles present whose file still matches the manifest's size and sha256."""
+    out = {}
+    for v, (path, entry) in _present(directory or models_dir()).items():
+        if bundle_problem(path, entry) is None:
             out[v] = ModelInfo(v, path, entry["sha256"], entry.get("source", ""))
+    return out
+
+
+def damaged(directory: Path | None = None) -> dict[str, str]:
+    """Bundles present that do not match the manifest: variant -> one line on what is wrong and what to do."""
+    out = {}
+    for v, (path, entry) in _present(directory or models_dir()).items():
+        problem = bundle_problem(path, entry)
+        if problem is not None:
+            out[v] = (f"{path}: the {v} pose model is damaged: {problem}; "
+                      f"run `posecoach models --install {v} --force` to provision it again")
     return out
 
 
@@ -234,6 +293,9 @@ def provision(variant: str, directory: Path | None = None, say: Progress = _say,
     have = installed(d)
     if variant in have and not force:
         return have[variant]
+    problem = None if force else damaged(d).get(variant)
+    if problem:  # never a damaged copy (no pose found, or a native error on loading), nor replaced unasked
+        raise ModelError(problem)
     try:
         d.mkdir(parents=True, exist_ok=True)
         cache = d / ".cache"

@@ -4,7 +4,10 @@ Everything stays on this machine, by default in ``$POSECOACH_DATA/posecoach.db``
 (``POSECOACH_DATA`` defaults to ``~/.local/share/posecoach``). The file runs in WAL mode;
 a live session is written as it goes, one transaction per second of frames, so a closed
 tab or a crash loses at most the last second. The schema is versioned with
-``PRAGMA user_version`` and upgraded by the ``MIGRATIONS`` list on opening.
+``PRAGMA user_version`` and upgraded by the ``MIGRATIONS`` list on opening; the file is marked
+as posecoach's with ``PRAGMA application_id``. A file that is not posecoach's (another program's
+SQLite file, or not SQLite at all), a damaged one, a read-only one or a path that is not UTF-8
+is refused with ``StoreUnusable`` before anything is written to it: it stays byte for byte.
 
 Landmarks are kept as a little-endian float32 blob of 33 x 4 values (normalised x, y, z,
 visibility, as MediaPipe gives them); NULL where no person was found. Times: ``t_ms`` is
@@ -21,6 +24,7 @@ import os
 import shutil
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -85,10 +89,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+APPLICATION_ID = int.from_bytes(b"PsCo", "big")  # PRAGMA application_id of a posecoach store
+TABLES = frozenset({"people", "profiles", "sessions", "frames", "holds"})
+SQLITE_MAGIC = b"SQLite format 3\x00"
+KEPT = "posecoach leaves it as it is"
+ELSEWHERE = "or set POSECOACH_DATA to another folder"
 
 
 class StoreError(RuntimeError):
     """The store file cannot be used (newer schema, not a database, missing session)."""
+
+
+class StoreUnusable(StoreError):
+    """The store file cannot be used at all: damaged, another program's, read-only or unreachable.
+    The message says in one sentence what is wrong and what to do."""
 
 
 def data_dir() -> Path:
@@ -133,6 +147,75 @@ def _why(exc: sqlite3.Error) -> str:
     if name.startswith("SQLITE_READONLY") or name.startswith("SQLITE_CANTOPEN"):
         return f"the file or its folder is read-only ({exc})"
     return str(exc)
+
+
+def shown(path: str | Path) -> str:
+    """A path as text that can be shown anywhere (bytes that are not UTF-8 as ``\\xNN``)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def problem(path: str | Path, exc: sqlite3.Error) -> str:
+    """What is wrong with the store at ``path`` and what to do, from SQLite's error."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return damaged(path, str(exc))
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
+        return read_only(path, f"the file or its folder is read-only ({exc})")
+    return f"{shown(path)}: {_why(exc)}"
+
+
+def damaged(path: str | Path, why: str) -> str:
+    return (f"{shown(path)} is damaged ({why}); {KEPT}: move it elsewhere (or put back a copy you kept) "
+            f"to start a new store, {ELSEWHERE}")
+
+
+def read_only(path: str | Path, why: str) -> str:
+    return (f"{shown(path)}: cannot write here: {why}; make it writable, "
+            "or set POSECOACH_DATA to a folder posecoach may write to")
+
+
+def check_name(path: Path) -> None:
+    """Refuse a store path that is not UTF-8 text (SQLite and the page take only that), before
+    anything is made there."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise StoreUnusable(f"{shown(path)}: the folder's name is not UTF-8 text, which posecoach cannot store; "
+                            "set POSECOACH_DATA to a folder with a plain (UTF-8) name") from None
+
+
+def check_writable(path: Path) -> None:
+    """Refuse a read-only store file, or a read-only folder (WAL mode writes beside the file)."""
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreUnusable(read_only(path, "the file is read-only"))
+    if not os.access(path.parent, os.W_OK):
+        raise StoreUnusable(read_only(path, "the folder is read-only"))
+
+
+def check_identity(path: Path) -> None:
+    """Refuse a file that is not a posecoach store, reading it only (it stays byte for byte).
+
+    A store has posecoach's ``application_id``, or (written before that was set) posecoach's
+    tables; an empty file, or an SQLite file with no tables, becomes a new store."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as f:
+        if f.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            raise StoreUnusable(f"{shown(path)} is not a posecoach store (not an SQLite file: another program's, "
+                                f"or damaged); {KEPT}: move it elsewhere, {ELSEWHERE}")
+    uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=10.0)) as con:
+        app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
+        version = int(con.execute("PRAGMA user_version").fetchone()[0])
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    ours = app_id == APPLICATION_ID or (app_id == 0 and (TABLES <= tables or not tables))
+    if ours and version > len(MIGRATIONS):
+        raise StoreUnusable(f"{path}: the store was written by a newer posecoach (schema {version}, "
+                            f"this one knows {len(MIGRATIONS)}); use that posecoach, {ELSEWHERE}")
+    if not ours:
+        listed = ", ".join(sorted(tables)[:5]) or "none"
+        raise StoreUnusable(f"{path} is not posecoach's store but another program's SQLite file (its tables: "
+                            f"{listed}); {KEPT}: move it elsewhere, {ELSEWHERE}")
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -274,16 +357,17 @@ class Store:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
+        check_name(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            check_writable(self.path)
+            check_identity(self.path)
             self._open_wal_and_migrate()
         except sqlite3.DatabaseError as exc:
-            if not os.access(self.path.parent, os.W_OK) or (self.path.exists() and not os.access(self.path, os.W_OK)):
-                raise StoreError(f"{self.path}: cannot write here ({exc}): the folder is read-only; "
-                                 "set POSECOACH_DATA to a folder posecoach may write to") from None
-            raise StoreError(f"{self.path}: not a usable posecoach store ({exc})") from None
+            raise StoreUnusable(problem(self.path, exc)) from None
         except OSError as exc:
-            raise StoreError(f"{self.path}: cannot be created ({exc.strerror})") from None
+            raise StoreUnusable(f"{shown(self.path)}: cannot be created or read ({exc.strerror}); "
+                                f"{ELSEWHERE}") from None
 
     def _open_wal_and_migrate(self, attempts: int = 40, wait_s: float = 0.25) -> None:
         """Switch to WAL and bring the schema up to date. Two processes opening a new file at
@@ -295,7 +379,10 @@ class Store:
                     mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                     if str(mode).lower() != "wal":
                         raise StoreError(f"{self.path}: cannot switch to WAL mode (got {mode})")
+                    new = int(con.execute("PRAGMA user_version").fetchone()[0]) == 0
                     migrate(con)
+                    if new:  # marked as posecoach's (an existing store is not written to on opening)
+                        con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc) or attempt == attempts - 1:
@@ -304,11 +391,26 @@ class Store:
 
     @contextlib.contextmanager
     def _con(self) -> Iterator[sqlite3.Connection]:
-        con = connect(self.path)
+        """A short connection; any SQLite failure comes out as ``StoreUnusable`` (one sentence)."""
+        try:
+            con = connect(self.path)
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnusable(problem(self.path, exc)) from None
         try:
             yield con
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnusable(problem(self.path, exc)) from None
         finally:
             con.close()
+
+    def check_intact(self) -> None:
+        """Raise ``StoreUnusable`` when SQLite's quick check finds the file damaged (it reads
+        every page once: about a second for a few hundred MB)."""
+        with self._con() as con:
+            rows = con.execute("PRAGMA quick_check(1)").fetchall()
+        if rows != [("ok",)]:
+            found = str(rows[0][0]).replace("*** in database main ***", "") if rows else "no answer"
+            raise StoreUnusable(damaged(self.path, f"SQLite's check found: {' '.join(found.split())}"))
 
     # People and their profiles
     def add_person(self, name: str) -> Person:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import queue
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from posecoach.adapters.models import ModelInfo
 from posecoach.adapters.store import Store, data_dir
 from posecoach.exercises.catalogue import Catalogue, load_routine, with_routine_targets
 from posecoach.ui import sound
-from posecoach.ui.common import get_store, privacy_footer, safety_notes
+from posecoach.ui.common import current_store, privacy_footer, safety_notes, storing
 from posecoach.ui.live import LiveConfig, LiveHub, LiveUpdate, frame_callback
 from posecoach.ui.profiles import ProfileChoice, catalogue_for, profile_choices, profile_editor
 from posecoach.ui.sources import (
@@ -62,10 +63,12 @@ class Choices:
         return f"{prefix}:{self.video.name if self.video else ''}"
 
 
-def _hub(store: Store) -> LiveHub:
+def _hub(store: Store | None) -> LiveHub:
     if "live_hub" not in st.session_state:
         st.session_state["live_hub"] = LiveHub(store)
-    return st.session_state["live_hub"]
+    hub = st.session_state["live_hub"]
+    hub.store = store  # None from the next stream on, once the person coaches without storing
+    return hub
 
 
 ROUTINES = {"routine:seeds": "Routine: the seeds' psoas release, hands-free",
@@ -81,7 +84,7 @@ def _exercise_picker(base: Catalogue) -> tuple[str | None, str | None]:
     return (None if choice == AUTO else choice), None
 
 
-def _profile_picker(store: Store, person: int) -> ProfileChoice:
+def _profile_picker(store: Store | None, person: int) -> ProfileChoice:
     choices = profile_choices(store, person)
     labels = [c.label for c in choices]
     label = st.selectbox("Profile", labels, key="profile", help="beginner and advanced are built in; add your own below")
@@ -112,6 +115,14 @@ def _source_picker() -> tuple[str, Path | None]:
     return kind, None
 
 
+def _uploads_dir() -> Path:
+    """The data folder's uploads; a temporary folder while coaching without the store (its folder
+    may be what cannot be used)."""
+    if not storing():
+        return Path(tempfile.gettempdir()) / "posecoach-uploads"
+    return data_dir() / "uploads"
+
+
 def _uploaded_video() -> Path | None:
     """The uploaded video, saved under the data folder (the one before it removed), or None."""
     upload = st.file_uploader("Your video", type=VIDEO_TYPES, key="upload",
@@ -119,7 +130,7 @@ def _uploaded_video() -> Path | None:
     if upload is None:
         return None
     try:
-        path = save_upload(data_dir() / "uploads", upload.file_id, upload.name, upload.getbuffer())
+        path = save_upload(_uploads_dir(), upload.file_id, upload.name, upload.getbuffer())
     except UploadError as exc:
         st.error(str(exc))
         return None
@@ -138,7 +149,7 @@ def _model_picker() -> str:
                         help="full is the default; the coach falls back to lite by itself when this computer is too slow.")
 
 
-def _controls(store: Store, person: int) -> Choices:
+def _controls(store: Store | None, person: int) -> Choices:
     base = catalogue_for("beginner", None)  # the exercise list (the same in every profile)
     left, middle, right = st.columns([2, 2, 2])
     with left:
@@ -246,6 +257,8 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue) -> None:
             st.markdown(f"{verdict_mark(verdict)} {check.id.replace('_', ' ').capitalize()}", help=check.why or None)
     if update.ended and not update.error and not update.notice and update.session_id is not None:
         st.success("Session saved. Press Start to go again.")
+    elif update.ended and not update.error and not update.notice:
+        st.info("Session ended (not stored). Press Start to go again.")
     stats = update.stats
     note = " (fell back to the lite model to keep up)" if update.fell_back else ""
     st.caption(fps_words(stats.processed_fps, stats.latency_ms, stats.model) + note +
@@ -273,8 +286,8 @@ def _status_panel(hub: LiveHub, catalogue: Catalogue, speech: bool, chime: bool)
 
 def render() -> None:
     """The Coach page."""
-    store = get_store()
-    person = int(st.session_state["person_id"])
+    store = current_store()
+    person = int(st.session_state.get("person_id", 0))  # no person while coaching without storing
     st.title("posecoach: live coach")
     safety_notes()
     choices = _controls(store, person)
@@ -288,7 +301,10 @@ def render() -> None:
     video_col, status_col = st.columns([3, 2])
     with video_col:
         _camera(choices, hub)
-        if choices.model not in models:
+        damaged = model_store.damaged().get(choices.model) if choices.model not in models else None
+        if damaged:
+            st.error(damaged)
+        elif choices.model not in models:
             st.caption(f"The {choices.model} pose model is fetched when you press Start (first time only).")
         if "lite" not in models and choices.model != "lite":
             st.caption("The lite model is not installed, so there is no faster fallback "

@@ -2,22 +2,68 @@
 
 from __future__ import annotations
 
+import functools
+import os
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
-from posecoach.adapters.store import Person, Store, default_path
+from posecoach.adapters.store import Person, Store, StoreUnusable, default_path
 from posecoach.notices import PRIVACY, SAFETY_NOTES
 
 DEFAULT_PERSON = "Me"
+WITHOUT_STORE = "coach_without_store"  # session state: the person chose to coach without storing
+STORE_PROBLEM = "store_problem"  # session state: why the store failed during a run or a callback
 
 
 @st.cache_resource(show_spinner=False)
-def _store_at(path: str) -> Store:
-    return Store(path)
+def _store_at(path: bytes) -> Store:
+    """Opened and checked once per path and server process (a failure is not kept: tried again)."""
+    store = Store(os.fsdecode(path))
+    store.check_intact()
+    return store
 
 
 def get_store() -> Store:
-    """The store at ``$POSECOACH_DATA/posecoach.db`` (one per path and server process)."""
-    return _store_at(str(default_path()))
+    """The store at ``$POSECOACH_DATA/posecoach.db`` (one per path and server process).
+    The path goes to the cache as bytes, so a folder name that is not UTF-8 reaches the store's own check."""
+    return _store_at(os.fsencode(default_path()))
+
+
+def forget_store() -> None:
+    """Open the store afresh on the next run (after the person moved a damaged file aside)."""
+    _store_at.clear()
+
+
+def storing() -> bool:
+    """False once the person chose to coach without storing."""
+    return not st.session_state.get(WITHOUT_STORE, False)
+
+
+def current_store() -> Store | None:
+    """The store, or None while the person coaches without storing."""
+    return get_store() if storing() else None
+
+
+def store_failed(exc: StoreUnusable) -> None:
+    """Remember why the store cannot be used: the next run says so and offers to coach without it."""
+    st.session_state[STORE_PROBLEM] = str(exc)
+
+
+def store_callback(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A widget callback that writes to the store: a store that fails says so on the page (the
+    next run), never an exception box."""
+
+    @functools.wraps(fn)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except StoreUnusable as exc:
+            store_failed(exc)
+            return None
+
+    return guarded
 
 
 def safety_notes() -> None:
@@ -51,6 +97,7 @@ def privacy_footer() -> None:
         st.warning(text, icon="🌐")
 
 
+@store_callback
 def _add_person(store: Store) -> None:
     name = st.session_state.get("new_person_name", "").strip()
     if not name:

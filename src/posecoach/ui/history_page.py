@@ -19,7 +19,7 @@ from posecoach.history import (
     load_history,
     progress_per_day,
 )
-from posecoach.ui.common import get_store, privacy_footer
+from posecoach.ui.common import get_store, privacy_footer, store_callback
 from posecoach.ui.words import clock_s, side_words
 
 SIDE_LABELS = {"left": "left", "right": "right", None: "one hold"}
@@ -200,6 +200,7 @@ def _balance(history: History, catalogue: Catalogue) -> None:
 
 
 # Deleting
+@store_callback
 def _delete_session(store: Store, session_id: int, label: str, select_key: str, sure_key: str) -> None:
     store.delete_session(session_id)
     for key in (select_key, sure_key):
@@ -207,6 +208,7 @@ def _delete_session(store: Store, session_id: int, label: str, select_key: str, 
     st.session_state["history_message"] = f"Deleted the session of {label}."
 
 
+@store_callback
 def _delete_person(store: Store, person: int, name: str, sure_key: str) -> None:
     store.delete_person(person)
     # The picker then chooses someone still there; a new person may get the same id, so

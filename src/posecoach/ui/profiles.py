@@ -11,6 +11,7 @@ import streamlit as st
 
 from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import BUILTIN_PROFILES, Catalogue, ConfigError, load_catalogue
+from posecoach.ui.common import store_callback
 
 TEMPLATE = """# Your own thresholds, on top of a built-in profile (see the catalogue for every check).
 base = "beginner"
@@ -48,8 +49,9 @@ def catalogue_for(name: str, toml: str | None) -> Catalogue:
     return Catalogue(catalogue.exercises, name)
 
 
-def profile_choices(store: Store, person: int) -> list[ProfileChoice]:
-    saved = store.profiles(person)
+def profile_choices(store: Store | None, person: int) -> list[ProfileChoice]:
+    """The built-in profiles, then the person's own (none while coaching without storing)."""
+    saved = store.profiles(person) if store is not None else {}
     return [ProfileChoice(n, None) for n in BUILTIN_PROFILES] + [ProfileChoice(n, t) for n, t in saved.items()]
 
 
@@ -66,6 +68,7 @@ def check_profile(name: str, toml: str) -> str | None:
     return None
 
 
+@store_callback
 def _save(store: Store, person: int) -> None:
     name = st.session_state.get("profile_name_new", "").strip()
     toml = st.session_state.get("profile_toml_new", "")
@@ -75,6 +78,7 @@ def _save(store: Store, person: int) -> None:
     st.session_state["profile_message"] = ("error", problem) if problem else ("success", f"Saved profile {name!r}.")
 
 
+@store_callback
 def _delete(store: Store, person: int) -> None:
     name = st.session_state.get("profile_delete_pick")
     if name:
@@ -82,9 +86,12 @@ def _delete(store: Store, person: int) -> None:
         st.session_state["profile_message"] = ("success", f"Deleted profile {name!r}.")
 
 
-def profile_editor(store: Store, person: int) -> None:
+def profile_editor(store: Store | None, person: int) -> None:
     """Save or delete the person's own profiles (callbacks, so the picker above sees the change)."""
     with st.expander("Your own profiles"):
+        if store is None:
+            st.caption("Your own profiles are kept in the store, which is not in use: the built-in ones remain.")
+            return
         st.text_input("Profile name", key="profile_name_new", placeholder="e.g. gentle")
         st.text_area("Profile (TOML)", value=TEMPLATE, height=200, key="profile_toml_new")
         st.button("Save profile", key="profile_save", on_click=_save, args=(store, person))

@@ -60,7 +60,8 @@ def _analyse_upload(store: Store, person: int) -> None:
         return
     model = models.installed().get("full")
     if model is None:
-        st.error("The pose model is not installed: run `posecoach models --install full` (or `make run`).")
+        st.error(models.damaged().get("full") or
+                 "The pose model is not installed: run `posecoach models --install full` (or `make run`).")
         return
     name = safe_name(upload.name)
     try:  # checked and kept inside the data folder under a safe name, then moved to the session

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from posecoach import __version__
-from posecoach.adapters.store import SessionInfo, Store, StoreError, session_cache_dir
+from posecoach.adapters.store import SessionInfo, Store, StoreError, StoreUnusable, session_cache_dir
 from posecoach.core.coach import Observation
 from posecoach.exercises.catalogue import BUILTIN_PROFILES, Catalogue, ConfigError, parse_toml
 from posecoach.review import Review, forced_exercise, observe, review
@@ -92,6 +92,8 @@ def load(store: Store, info: SessionInfo) -> Loaded | None:
     try:
         with st.spinner("Reading the session…"):
             return _observations(str(store.path), info.id, info.n_frames, info.exercise_arg)
+    except StoreUnusable:  # the file itself: the app says so and offers to coach without it
+        raise
     except StoreError as exc:
         st.error(str(exc))
         return None

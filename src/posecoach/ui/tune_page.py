@@ -12,7 +12,7 @@ import streamlit as st
 from posecoach.exercises.catalogue import Catalogue, load_catalogue
 from posecoach.review import Review, review
 from posecoach.tuning import Threshold, describe, differences, problems, profile_toml, thresholds, with_values
-from posecoach.ui.common import get_store, privacy_footer
+from posecoach.ui.common import get_store, privacy_footer, store_callback
 from posecoach.ui.profiles import ProfileChoice, check_profile
 from posecoach.ui.review_page import hold_table, timelines
 from posecoach.ui.review_state import (
@@ -99,6 +99,7 @@ def counts_table(before: Review, after: Review, exercise: str) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("check") if rows else pd.DataFrame()
 
 
+@store_callback
 def _save(store, person: int, choice: ProfileChoice, base: Catalogue, tuned: Catalogue) -> None:
     name = st.session_state.get("tune_save_name", "").strip()
     text = profile_toml(name, base_profile(choice), base, tuned, note=f"Tuned from {choice.label} in posecoach.")
