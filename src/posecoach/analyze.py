@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from posecoach.adapters.model_process import ModelProcessError
 from posecoach.adapters.video import InputError
 from posecoach.cli import EXIT_ENV, EXIT_INPUT, EXIT_OK, _err
-from posecoach.outputs import OutputError, target_of, write_json
+from posecoach.outputs import OutputError, OutputRefused, check_output, is_stream, same_file, target_of, write_json, write_stdout
 
 SUPPORTED = "mp4, mov, avi, webm, mkv, gif, jpg, png, webp, or a landmarks .json"
 
@@ -42,6 +41,11 @@ def _check_input(path: Path) -> str:
         raise InputError(f"{path}: unsupported format {path.suffix or '(no extension)'!r} (use {SUPPORTED})")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: is empty")
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except PermissionError as exc:  # the user's file, as an unreadable video or profile is: exit 2
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
     if kind == "video":
         from posecoach.adapters.video import is_still_gif
 
@@ -98,7 +102,7 @@ def analysis_plan(args):
 def analyze_command(args) -> int:
     try:
         return _analyze(args)
-    except InputError as exc:
+    except (InputError, OutputRefused) as exc:
         _err(str(exc))
         return EXIT_INPUT
     except OutputError as exc:
@@ -140,9 +144,7 @@ def _analyze(args) -> int:
     exercise = None if args.exercise in (None, "auto") else args.exercise
     if exercise is not None and exercise not in catalogue.exercises:
         raise InputError(f"{args.exercise}: unknown exercise (use auto or one of {', '.join(catalogue.exercises)})")
-    for out in (args.json_out, args.annotate, args.landmarks_out):
-        if out and Path(out).resolve() == path.resolve():
-            raise InputError(f"{out}: output would overwrite the input")
+    _check_outputs(path, args)
     if args.annotate and Path(args.annotate).suffix.lower() not in (".mp4", ".png", ".jpg", ".jpeg"):
         raise InputError(f"{args.annotate}: --annotate writes .mp4, .png or .jpg")
 
@@ -190,7 +192,41 @@ def _analyze(args) -> int:
     if args.json_out:
         write_json(Path(args.json_out), report)
     else:
-        json.dump(report, sys.stdout, allow_nan=False, separators=(",", ":"))
-        sys.stdout.write("\n")
+        write_stdout(report)
     return EXIT_OK
+
+
+def _check_outputs(path: Path, args) -> None:
+    """Before any work: each output can be one (``check_output``), no two files written name one
+    file, none is the input, and the report has somewhere to go."""
+    named = [(opt, name) for opt, name in (("--json", args.json_out), ("--annotate", args.annotate),
+                                            ("--landmarks-out", args.landmarks_out)) if name]
+    for opt, name in named:
+        check_output(name, stream_ok=opt != "--annotate")  # an overlay is written with seeks
+    if not args.json_out and sys.stdout is None:
+        raise OutputError("standard output is closed (give --json FILE for the report)")
+    seen = [("the input", str(path))] + _stdout_file(args)
+    for opt, name in named:
+        if is_stream(name):
+            continue  # a pipe or a device is written through, in turn: nothing of another output is replaced
+        for other, where in seen:
+            if same_file(name, where):
+                if other == "the input":
+                    raise InputError(f"{name}: output would overwrite the input")
+                raise InputError(f"{name}: {opt} names the same file as {other}; give each output its own file")
+        seen.append((opt, name))
+
+
+def _stdout_file(args) -> list[tuple[str, str]]:
+    """Standard output, where the report goes, when it is a regular file (``> file``)."""
+    import os
+    import stat
+
+    if args.json_out or sys.stdout is None:
+        return []
+    try:
+        st = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError):
+        return []
+    return [("the report (standard output)", f"/dev/fd/{sys.stdout.fileno()}")] if stat.S_ISREG(st.st_mode) else []
 

@@ -3,13 +3,76 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 
 EXIT_OK, EXIT_INPUT, EXIT_ENV = 0, 2, 3
+# Signals that end a run as Ctrl-C does: the partial outputs removed, exit status 128 + the signal.
+TERMINATION_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def _err(msg: str) -> None:
-    print(f"posecoach: {msg}", file=sys.stderr, flush=True)
+    """One line on standard error; nothing when it is closed or gone (a hung-up terminal)."""
+    if sys.stderr is None:
+        return
+    try:
+        print(f"posecoach: {msg}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+class Terminated(KeyboardInterrupt):
+    """A termination signal (SIGTERM, SIGHUP), raised where Ctrl-C's KeyboardInterrupt would be,
+    so that the same clean-up runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame) -> None:
+    for s in TERMINATION_SIGNALS:  # a second signal must not cut the clean-up short
+        signal.signal(s, signal.SIG_IGN)
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _termination_as_interrupt() -> Iterator[None]:
+    """While the command runs, SIGTERM and SIGHUP raise ``Terminated`` (a signal ignored when
+    posecoach started, as under nohup, stays ignored); the previous handlers come back after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {s: signal.getsignal(s) for s in TERMINATION_SIGNALS}
+    for s, handler in before.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(s, _terminate)
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+
+
+def _hold_standard_fds() -> None:
+    """A closed standard descriptor (``>&-``) is opened on /dev/null, so that no file posecoach
+    opens takes its number and receives what a library prints. ``sys.stdout`` stays None: the
+    report is not sent to /dev/null as if it were read."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_RDWR)
+            except OSError:
+                return
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -96,27 +159,36 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _hold_standard_fds()
     args = _parser().parse_args(argv)
     try:
-        if args.command == "analyze":
-            from posecoach.analyze import analyze_command
-
-            return analyze_command(args)
-        if args.command == "models":
-            return _models_command(args)
-        if args.command == "batch":
-            from posecoach.batch import run_batch
-
-            return run_batch(args)
-        if args.command == "bench":
-            return _bench_command(args)
-        if args.command == "serve":
-            from posecoach.serve import serve
-
-            return serve(args.host, args.port)
+        with _termination_as_interrupt():
+            return _command(args)
+    except Terminated as exc:
+        _err(f"terminated ({signal.Signals(exc.signum).name})")
+        return 128 + exc.signum
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+
+
+def _command(args) -> int:
+    if args.command == "analyze":
+        from posecoach.analyze import analyze_command
+
+        return analyze_command(args)
+    if args.command == "models":
+        return _models_command(args)
+    if args.command == "batch":
+        from posecoach.batch import run_batch
+
+        return run_batch(args)
+    if args.command == "bench":
+        return _bench_command(args)
+    if args.command == "serve":
+        from posecoach.serve import serve
+
+        return serve(args.host, args.port)
     return EXIT_INPUT
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from posecoach.adapters.estimator import PoseEstimator
 from posecoach.adapters.landmarks_file import LandmarksDoc, LandmarksRecorder
 from posecoach.adapters.video import Frame, InputError, VideoReader, decode_ahead, read_image, scaled_size
 from posecoach.analyze import Progress
+from posecoach.cli import _err
 from posecoach.core.rate import AdaptiveRate, FixedRate, Rate, RateParams
 from posecoach.core.routine import RoutineTracker
 from posecoach.exercises.catalogue import Catalogue
@@ -92,7 +92,7 @@ class Runner:
                 self._annotate(f)
         self._count += 1
         if self._count == 1 and getattr(self.args, "progress_first", False):
-            print("posecoach: first frame analysed", file=sys.stderr, flush=True)
+            _err("first frame analysed")
         if self._progress:
             self._progress.tick(self._count)
 
@@ -243,14 +243,7 @@ class Runner:
             commit(self._video_tmp, Path(self.args.annotate))
             self._video_tmp = None
         elif self._last_overlay is not None:
-            import cv2
-
-            target = Path(self.args.annotate)
-            tmp = temp_beside(target, target.suffix)
-            if not cv2.imwrite(str(tmp), self._last_overlay[:, :, ::-1]):
-                discard(tmp)
-                raise OutputError(f"{target}: cannot write the image")
-            commit(tmp, target)
+            _write_image(Path(self.args.annotate), self._last_overlay)
         if self.recorder is not None:
             write_json(Path(self.args.landmarks_out), self.recorder.document())
         return report
@@ -262,3 +255,18 @@ class Runner:
             except Exception:  # the partial file is removed either way
                 pass
         discard(self._video_tmp)
+
+
+def _write_image(target: Path, rgb: np.ndarray) -> None:
+    """The overlay of the last frame as a .png or .jpg, atomically (no partial file, also when
+    a signal ends the run while it is written)."""
+    import cv2
+
+    tmp = temp_beside(target, target.suffix)
+    try:
+        if not cv2.imwrite(str(tmp), rgb[:, :, ::-1]):
+            raise OutputError(f"{target}: cannot write the image")
+    except BaseException:
+        discard(tmp)
+        raise
+    commit(tmp, target)

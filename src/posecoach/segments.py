@@ -123,10 +123,25 @@ def observe_parallel(jobs: list[SegmentJob], workers: int) -> Iterator[SegmentRe
 
     import_mediapipe()  # once, before the workers fork, rather than in each
     with ProcessPoolExecutor(max_workers=min(workers - 1, len(jobs) - 1)) as pool:
-        rest = [pool.submit(observe_segment, job) for job in jobs[1:]]
-        yield observe_segment(jobs[0])
-        for future in rest:
-            yield future.result()
+        try:
+            rest = [pool.submit(observe_segment, job) for job in jobs[1:]]
+            yield observe_segment(jobs[0])
+            for future in rest:
+                yield future.result()
+        except BaseException:  # Ctrl-C, a termination signal, a failure: nobody waits for the rest
+            _stop_workers(pool)
+            raise
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's processes now rather than when their segments are done (they only
+    compute: nothing of theirs is written)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join()
 
 
 def clip_duration_ms(path: Path) -> float:

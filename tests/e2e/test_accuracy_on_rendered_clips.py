@@ -55,7 +55,7 @@ def analysed(tmp_path_factory, posecoach, full_model):
                       "--quiet", timeout=1200)
         assert r.code == 0, r.err
         for n in clips:
-            reports[n] = json.loads((out / f"{n}.json").read_text())
+            reports[n] = json.loads((out / f"{n}.mp4.json").read_text())
     return truths, reports
 
 

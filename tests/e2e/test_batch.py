@@ -27,18 +27,18 @@ def test_batch_reports_each_file_and_resumes(posecoach, recordings, tmp_path, fu
     r = posecoach("batch", recordings, "--out", out, "--exercise", "lunge", "--workers", "2")
     assert r.code == 1  # one input was broken
     index = json.loads((out / "index.json").read_text())["files"]
-    assert sorted(index) == ["anna.json", "broken.json", "clinic_b__anna.json"]
-    assert index["broken.json"]["status"] == "error" and "broken.mp4" in index["broken.json"]["error"]
-    assert not (out / "broken.json").exists()
-    for name in ("anna.json", "clinic_b__anna.json"):
+    assert sorted(index) == ["anna.mp4.json", "broken.mp4.json", "clinic_b__anna.mp4.json"]
+    assert index["broken.mp4.json"]["status"] == "error" and "broken.mp4" in index["broken.mp4.json"]["error"]
+    assert not (out / "broken.mp4.json").exists()
+    for name in ("anna.mp4.json", "clinic_b__anna.mp4.json"):
         rep = json.loads((out / name).read_text())
         assert rep["kind"] == "report" and rep["exercise"] == "lunge"
         assert index[name]["frames"] == rep["summary"]["frames"] > 0
     assert not list(out.glob(".*partial*"))
-    before = (out / "anna.json").stat().st_mtime_ns
+    before = (out / "anna.mp4.json").stat().st_mtime_ns
     again = posecoach("batch", recordings, "--out", out, "--exercise", "lunge")
     assert "2 already done, 1 to analyse" in again.err
-    assert (out / "anna.json").stat().st_mtime_ns == before
+    assert (out / "anna.mp4.json").stat().st_mtime_ns == before
 
 
 def test_batch_on_a_local_ray_instance(recordings, tmp_path, full_model):
@@ -58,11 +58,11 @@ def test_batch_on_a_local_ray_instance(recordings, tmp_path, full_model):
     finally:
         ray.shutdown()
     index = json.loads((out / "index.json").read_text())["files"]
-    assert sorted(index) == ["anna.json", "ben.json", "broken.json", "clinic_b__anna.json"]
-    assert index["broken.json"]["status"] == "error" and not (out / "broken.json").exists()
-    rep = json.loads((out / "anna.json").read_text())
+    assert sorted(index) == ["anna.mp4.json", "ben.mp4.json", "broken.mp4.json", "clinic_b__anna.mp4.json"]
+    assert index["broken.mp4.json"]["status"] == "error" and not (out / "broken.mp4.json").exists()
+    rep = json.loads((out / "anna.mp4.json").read_text())
     assert rep["input"] == "anna.mp4" and rep["summary"]["frames"] > 0 and rep["exercise"] == "lunge"
-    assert json.loads((out / "ben.json").read_text())["exercise"] == "cobra"
+    assert json.loads((out / "ben.mp4.json").read_text())["exercise"] == "cobra"
 
 
 def test_batch_shows_a_progress_bar(posecoach, recordings, tmp_path, full_model):
@@ -90,7 +90,8 @@ def test_a_batch_killed_mid_file_leaves_no_partial_report_and_resumes(recordings
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 300
-        while not list(out.glob("[!.]*.json")) or not (out / "index.json").exists():
+        # index.json is written first; wait for a whole report and its index entry
+        while not [p for p in out.glob("[!.]*.json") if p.name != "index.json"] or not (out / "index.json").exists():
             assert proc.poll() is None and time.monotonic() < deadline, "the batch ended before it could be killed"
             time.sleep(0.05)
         time.sleep(1.0)  # well into the next recording

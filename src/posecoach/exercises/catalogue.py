@@ -1,6 +1,8 @@
 """Load the catalogue (TOML) into typed, frozen specs, apply a profile and user overrides.
 
-Malformed files are rejected with a ``ConfigError`` naming the file, line and key.
+Malformed files are rejected with a ``ConfigError`` naming the file, line and key. Only a
+regular file of a sane size is read, nesting too deep for the parser and numbers out of any
+sane range are refused the same way.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from posecoach.adapters import safe_read
 from posecoach.core.checks import CheckSpec, Condition
 from posecoach.core.measures import IMAGE_MEASURES, LEG_RULES, MEASURES
 
 VIEWS = ("side", "front", "back", "oblique")
 SIDE_RULES = ("facing", *LEG_RULES)
+MAX_NUMBER = 1e6  # no band, margin or hold of the contract comes near (degrees, trunk lengths, seconds)
+MAX_HOLD_S = 86_400.0  # a day
 
 
 class ConfigError(ValueError):
@@ -82,7 +87,9 @@ class _Reader:
     def fail(self, key: str, problem: str) -> ConfigError:
         return ConfigError(self.path, key, problem, _line_of(self.text, key))
 
-    def get(self, table: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+    def get(self, table: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...], default: Any = ...,
+            high: float = MAX_NUMBER) -> Any:
+        """``table[key]`` of type ``kind``; a number comes back as a finite float of size ``high`` at most."""
         full = f"{where}.{key}" if where else key
         if key not in table:
             if default is ...:
@@ -93,16 +100,32 @@ class _Reader:
             raise self.fail(full, f"must be a number, not {value!r}")
         if not isinstance(value, kind):
             raise self.fail(full, f"must be {_kind_name(kind)}, not {type(value).__name__}")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise self.fail(full, "must be a finite number")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return self.number(value, full, high)
         return value
+
+    def number(self, value: int | float, key: str, high: float = MAX_NUMBER) -> float:
+        """A finite number of sane size as a float (a huge TOML integer is refused, not overflowed)."""
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(key, "must be a finite number")
+        if abs(value) > high:
+            raise self.fail(key, f"is too large (its size may be {high:g} at most)")
+        return float(value)
 
     def bound(self, value: Any, key: str) -> float | None:
         if value == "none":
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise self.fail(key, f"band bounds must be numbers or \"none\", not {value!r}")
-        return float(value)
+        finite = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+        if isinstance(value, bool) or not finite:
+            raise self.fail(key, f"band bounds must be numbers or \"none\", not {_shown(value)}")
+        return self.number(value, key)
+
+    def hold_s(self, table: dict[str, Any], where: str, default: Any = ...) -> float:
+        """A hold target in seconds: positive, at most a day."""
+        hold_s = self.get(table, "hold_s", where, (int, float), default, high=MAX_HOLD_S)
+        if hold_s <= 0:
+            raise self.fail(f"{where}.hold_s", "must be positive")
+        return float(hold_s)
 
     def band(self, table: dict[str, Any], where: str) -> tuple[float | None, float | None]:
         raw = self.get(table, "band", where, list)
@@ -112,6 +135,12 @@ class _Reader:
         if low is not None and high is not None and low > high:
             raise self.fail(f"{where}.band", f"low {low} is above high {high}")
         return low, high
+
+
+def _shown(value: Any) -> str:
+    """A value as it goes in a one-line message: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
@@ -126,7 +155,7 @@ def _condition(r: _Reader, raw: dict[str, Any], where: str) -> Condition:
     if measure not in MEASURES and measure not in IMAGE_MEASURES:
         raise r.fail(f"{where}.measure", f"unknown measure {measure!r}")
     low, high = r.band(raw, where)
-    margin = float(r.get(raw, "margin", where, (int, float), 0.0))
+    margin = r.get(raw, "margin", where, (int, float), 0.0)
     if margin < 0:
         raise r.fail(f"{where}.margin", "must not be negative")
     return Condition(
@@ -164,9 +193,7 @@ def _exercise(r: _Reader, eid: str, raw: dict[str, Any]) -> ExerciseSpec:
     side_rule = r.get(raw, "side_rule", where, str, "facing")
     if side_rule not in SIDE_RULES:
         raise r.fail(f"{where}.side_rule", f"unknown rule {side_rule!r} (use {', '.join(SIDE_RULES)})")
-    hold_s = float(r.get(raw, "hold_s", where, (int, float)))
-    if hold_s <= 0:
-        raise r.fail(f"{where}.hold_s", "must be positive")
+    hold_s = r.hold_s(raw, where)
     checks = tuple(_check(r, c, f"{where}.checks", i) for i, c in enumerate(r.get(raw, "checks", where, list, [])))
     front_rule = r.get(raw, "front_leg_rule", where, str, "ahead")
     if front_rule not in ("ahead", "bent_knee"):
@@ -186,25 +213,26 @@ def _exercise(r: _Reader, eid: str, raw: dict[str, Any]) -> ExerciseSpec:
 
 
 def parse_toml(path: str | Path, text: str) -> dict[str, Any]:
-    """Parse TOML, turning syntax errors into a ConfigError with the line."""
+    """Parse TOML, turning syntax errors, nesting too deep to parse and integers of thousands
+    of digits into a ConfigError (with the line where the parser gives one)."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, "", f"not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(path, "", safe_read.NESTED_TOO_DEEPLY) from None
+    except ValueError as exc:  # int() refuses a literal of thousands of digits
+        problem = "a number has too many digits" if "digits" in str(exc) else str(exc)
+        raise ConfigError(path, "", f"not valid TOML ({problem})") from None
 
 
 def read_text(path: str | Path) -> str:
-    p = Path(path)
-    if not p.exists():
-        raise ConfigError(p, "", "no such file")
-    if p.is_dir():
-        raise ConfigError(p, "", "is a directory, not a TOML file")
+    """A profile, routine or catalogue file: a regular UTF-8 file of at most MAX_CONFIG_BYTES."""
     try:
-        return p.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(p, "", "is not a UTF-8 text file") from None
-    except OSError as exc:
-        raise ConfigError(p, "", f"cannot be read ({exc.strerror})") from None
+        return safe_read.read_text(path, safe_read.MAX_CONFIG_BYTES)
+    except safe_read.UnreadableFile as exc:
+        problem = "is a directory, not a TOML file" if exc.problem.startswith("is a directory") else exc.problem
+        raise ConfigError(path, "", problem) from None
 
 
 def _builtin_text(name: str) -> tuple[str, str]:
@@ -239,10 +267,7 @@ def apply_overrides(
             raise r.fail(eid, "must be a table")
         spec = out[eid]
         if "hold_s" in table:
-            hold_s = float(r.get(table, "hold_s", eid, (int, float)))
-            if hold_s <= 0:
-                raise r.fail(f"{eid}.hold_s", "must be positive")
-            spec = replace(spec, hold_s=hold_s)
+            spec = replace(spec, hold_s=r.hold_s(table, eid))
         checks = list(spec.checks)
         for key, value in table.items():
             if key == "hold_s":
@@ -293,7 +318,7 @@ def _override_condition(c: Condition, table: dict[str, Any], where: str, r: _Rea
         low, high = r.band(table, where)
         c = replace(c, low=low, high=high)
     if "margin" in table:
-        margin = float(r.get(table, "margin", where, (int, float)))
+        margin = r.get(table, "margin", where, (int, float))
         if margin < 0:
             raise r.fail(f"{where}.margin", "must not be negative")
         c = replace(c, margin=margin)
@@ -363,9 +388,7 @@ def load_routine(name: str | Path, catalogue: Catalogue | None = None):
         ex = r.get(step, "exercise", where, str)
         if ex not in catalogue.exercises:
             raise r.fail(f"{where}.exercise", f"unknown exercise {ex!r}")
-        hold_s = float(r.get(step, "hold_s", where, (int, float), catalogue[ex].hold_s))
-        if hold_s <= 0:
-            raise r.fail(f"{where}.hold_s", "must be positive")
+        hold_s = r.hold_s(step, where, catalogue[ex].hold_s)
         default_sides = ["left", "right"] if catalogue[ex].each_side else []
         sides = tuple(r.get(step, "sides", where, list, default_sides))
         for s in sides:
