@@ -70,3 +70,16 @@ def shifted(rgb: np.ndarray, dx_px: int) -> np.ndarray:
 
 def darkened(rgb: np.ndarray, factor: float) -> np.ndarray:
     return (rgb.astype(np.float32) * factor).astype(np.uint8)
+
+
+def analyse(posecoach, path, *args) -> dict:
+    """The report of `posecoach analyze` on ``path``, which must succeed without a traceback."""
+    r = posecoach("analyze", path, "--quiet", *args)
+    assert r.code == 0, r.err
+    assert "Traceback" not in r.err
+    return r.json()
+
+
+def best_hold(report: dict) -> float:
+    """The longest good-form hold of a report, seconds."""
+    return max((h["good_form_s"] for h in report["summary"]["holds"]), default=0.0)

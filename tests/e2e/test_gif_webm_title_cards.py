@@ -14,23 +14,12 @@ from PIL import Image
 
 from posecoach.core.framing import CUE_POOR_LIGHT
 from tests.conftest import SAMPLES
-from tests.e2e.media import sample_frames, write_video
+from tests.e2e.media import analyse, best_hold, sample_frames, write_video
 
 pytestmark = pytest.mark.slow
 
 CLIP = "cobra_beginner_ok"
 NO_PERSON = "Step into the camera's view"
-
-
-def analyse(posecoach, path, *args) -> dict:
-    r = posecoach("analyze", path, "--quiet", *args)
-    assert r.code == 0, r.err
-    assert "Traceback" not in r.err
-    return r.json()
-
-
-def best_hold(report: dict) -> float:
-    return max((h["good_form_s"] for h in report["summary"]["holds"]), default=0.0)
 
 
 def pass_shares(report: dict) -> dict[str, float]:

@@ -14,21 +14,10 @@ import pytest
 from posecoach.adapters.video import VideoReader, read_image
 from posecoach.core.framing import CUE_AT_EDGE, CUE_POOR_LIGHT
 from tests.conftest import SAMPLES
-from tests.e2e.media import darkened, empty_room, sample_frames, shifted, write_video
+from tests.e2e.media import analyse, best_hold, darkened, empty_room, sample_frames, shifted, write_video
 from tests.e2e.test_bad_input import one_line_error
 
 LUNGE = "lunge_kneeling_ok_a"
-
-
-def analyse(posecoach, path, *args) -> dict:
-    r = posecoach("analyze", path, "--quiet", *args)
-    assert r.code == 0, r.err
-    assert "Traceback" not in r.err
-    return r.json()
-
-
-def best_hold(report: dict) -> float:
-    return max((h["good_form_s"] for h in report["summary"]["holds"]), default=0.0)
 
 
 # Videos ---------------------------------------------------------------------------------------
