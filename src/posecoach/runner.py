@@ -61,6 +61,9 @@ class Runner:
         self.report: ReportBuilder | None = None
         self.recorder: LandmarksRecorder | None = None
         self._writer = None
+        # The size (width, height) the landmarks were measured at when the frames the model saw
+        # were shrunk (--max-side, or the segments of --workers); None: each frame's own size.
+        self._measured_px: tuple[int, int] | None = None
         self._video_tmp: Path | None = None
         self._last_overlay: np.ndarray | None = None
         self._session: Session | None = None
@@ -103,8 +106,9 @@ class Runner:
         if rgb is None:
             rgb = np.full((self.report.height, self.report.width, 3), 40, np.uint8)
         result = f.result
-        if result.landmarks_px is not None and rgb.shape[:2] != (self.report.height, self.report.width):
-            scale = np.array([rgb.shape[1] / self.report.width, rgb.shape[0] / self.report.height])
+        measured = self._measured_px
+        if result.landmarks_px is not None and measured is not None and rgb.shape[:2] != (measured[1], measured[0]):
+            scale = np.array([rgb.shape[1] / measured[0], rgb.shape[0] / measured[1]])
             result = replace(result, landmarks_px=result.landmarks_px * scale)  # drawn on the shrunk frame
         img = draw(rgb, result, copy=False)  # the decoded frame is not needed afterwards
         target = Path(self.args.annotate)
@@ -135,6 +139,7 @@ class Runner:
         scaled = scaled_size(*size_px, plan.max_side_px) if size_px else None
         if scaled == size_px:
             size_px = scaled = None  # small enough already
+        self._measured_px = size_px
         with VideoReader(self.path, plan.max_side_px, threads="fit") as reader:
 
             def started(frames):
@@ -183,6 +188,7 @@ class Runner:
             return False
         size = (info.width, info.height)
         scaled = scaled_size(*size, plan.max_side_px)
+        self._measured_px = size  # the segments measure every frame at the first frame's size
         self._session = Session(self.catalogue, self.exercise, None)
         self._start(info.width, info.height, round(info.fps, 3), plan.stride,
                     plan.analysis(len(cuts), scaled if scaled != size else None))

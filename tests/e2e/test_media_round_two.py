@@ -160,6 +160,27 @@ def test_a_clip_whose_size_changes_part_way_keeps_its_person(tmp_path, posecoach
     assert rep["summary"]["people"]["coached_person_changes"] == 0
 
 
+def test_the_overlay_after_a_size_change_is_drawn_on_the_person(tmp_path, posecoach, full_model):
+    """The landmarks of each frame are measured at that frame's size: the overlay must not scale
+    them again to the first frame's size (it drew the skeleton in the top-left quarter)."""
+    clip, images = joined_clip(tmp_path / "joined.mp4")
+    png, lms = tmp_path / "last.png", tmp_path / "lm.json"
+    r = posecoach("analyze", clip, "--quiet", "--json", tmp_path / "r.json", "--annotate", png, "--landmarks-out", lms)
+    assert r.code == 0, r.err
+    drawn = cv2.cvtColor(cv2.imread(str(png)), cv2.COLOR_BGR2RGB).astype(int)
+    assert drawn.shape == (240, 320, 3)
+    last = json.loads(lms.read_text())["frames"][-1]["landmarks"]
+    xy = np.array(last)[:, :2] * [320, 240]
+    body = xy[11:29]  # shoulders to ankles
+    changed = np.abs(drawn - images[-1].astype(int)).sum(axis=2) > 90
+    changed[: int(0.2 * 240)] = changed[int(0.85 * 240):] = False  # the cue band and the status line
+    ys, xs = np.nonzero(changed)
+    assert len(xs) > 50
+    cx, cy = xs.mean(), ys.mean()
+    (x0, y0), (x1, y1) = body.min(axis=0) - 10, body.max(axis=0) + 10
+    assert x0 <= cx <= x1 and y0 <= cy <= y1, ((cx, cy), (x0, y0, x1, y1))
+
+
 def test_the_people_aware_estimator_follows_the_frame_size(full_model):
     from posecoach.adapters.estimator import PoseEstimator
     from posecoach.adapters.people import PeopleAwareEstimator
