@@ -158,10 +158,18 @@ def test_an_output_that_is_a_hard_link_of_the_input_is_refused(tmp_path):
 # --- cause 5: termination signals end as Ctrl-C does ---------------------------------------------
 
 
+def _default_signals() -> None:
+    """In the child: the signals as a terminal gives them. A suite run in the background (`&`)
+    or under nohup hands its children SIGINT and SIGHUP ignored, and posecoach rightly keeps a
+    signal ignored that was ignored when it started."""
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, signal.SIG_DFL)
+
+
 def _signal_mid_overlay(cmd: list[str], out, sig: int, wait_s: float = 600) -> subprocess.Popen:
     """Start ``cmd``, wait until its overlay's partial file is there, send ``sig`` to it alone."""
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_default_signals)
     try:
         deadline = time.monotonic() + wait_s
         while not any(p.name.endswith(".mp4") for p in out.iterdir()):
