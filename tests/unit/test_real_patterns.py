@@ -146,3 +146,14 @@ def test_the_folded_pigeon_leg_is_the_front_leg_even_when_its_shin_is_lost():
     assert r.angles["back_knee"] is not None and r.angles["back_knee"] > 170  # the straight leg
     assert r.checks["back_leg_straight"] == "pass"
     assert r.side == "left"  # the far leg is forward: the person faces right, the left leg is far
+
+
+def test_a_standing_split_stance_leaves_the_kneeling_checks_unknown_not_failed():
+    """The lunge's standing variant: the back knee as high as the front one is not a knee that
+    failed to go down, and its straight back leg opens the trunk-thigh angle by itself."""
+    standing = S.kneeling_lunge(near_thigh=200, near_shin=260, hip=(320, 200))  # back knee 0.64 of the front's height
+    r = step(standing, "lunge")
+    assert r.angles["back_knee_height"] is None and r.angles["kneeling_back_hip"] is None
+    assert r.checks["back_knee_down"] == "unknown"
+    assert r.checks["no_lumbar_arch"] == "pass"  # judged on the trunk's lean alone
+    assert not any("knee on a cushion" in c for c in r.cues)
