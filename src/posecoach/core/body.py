@@ -193,6 +193,7 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
         norm2(xy[:, lm.LEFT_SHOULDER] - xy[:, lm.RIGHT_SHOULDER]),
         norm2(xy[:, lm.LEFT_HIP] - xy[:, lm.RIGHT_HIP]),
     ) / np.maximum(trunk_px, 1e-6)
+    tilt = np.degrees(np.arctan2(np.abs(trunk[:, 0]), -trunk[:, 1]))  # trunk from vertical
     face_on = vis[:, lm.NOSE] >= p.face_visible
     view = np.where(widths <= p.side_view_max_width, 0,
                     np.where(widths >= p.front_view_min_width, np.where(face_on, 1, 2), OBLIQUE))
@@ -202,7 +203,7 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
                        for s in (0, 1)], axis=1)
     with np.errstate(invalid="ignore"):
         thigh = np.nanmax(np.where(np.isnan(thighs), -np.inf, thighs), axis=1)
-        lying = np.degrees(np.arctan2(np.abs(trunk[:, 0]), -trunk[:, 1])) > p.upright_max_deg
+        lying = tilt > p.upright_max_deg
         end_on = trunk_px < p.end_on_max_trunk * thigh
     view = np.where(((view == 1) | (view == 2)) & lying & ~end_on & np.isfinite(thigh), OBLIQUE, view)
     view = np.where(trunk_ok, view, -1)
@@ -218,8 +219,6 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
     )
     front_leg = np.where(known, np.argmax(ahead, axis=1), -1)
 
-    up = -trunk[:, 1]
-    tilt = np.degrees(np.arctan2(np.abs(trunk[:, 0]), up))
     upright = trunk_ok & (tilt <= p.upright_max_deg)
     return Body(
         xy=xy, vis=vis, seen=seen, hip_mid=hip_mid, shoulder_mid=shoulder_mid,

@@ -43,16 +43,17 @@ CUE_TURN_RIGHT = "Turn a little to your right, so your side faces the camera"
 CUE_CAMERA_TO_SIDE = "Move the camera level with your hips, square to your side"
 
 
-def turn_cue(body: Body, index: int = 0) -> str:
+def turn_cue(body: Body, face_visible: float, index: int = 0) -> str:
     """The precise cue for an oblique view: which way to turn (standing or kneeling), or where to
     put the camera (lying down). A person facing image right with the face toward the camera
-    turns to their left to be side-on; with the back toward it, to their right."""
+    turns to their left to be side-on; with the back toward it, to their right. ``face_visible``:
+    the nose visibility above which the face is toward the camera."""
     if not body.upright[index]:
         return CUE_CAMERA_TO_SIDE
     fx = body.facing_x[index]
     if np.isnan(fx):
         return CUE_TURN_SIDE
-    face_seen = body.vis[index, lm.NOSE] >= BodyParams().face_visible
+    face_seen = body.vis[index, lm.NOSE] >= face_visible
     to_left = (fx > 0) == bool(face_seen)
     return CUE_TURN_LEFT if to_left else CUE_TURN_RIGHT
 
@@ -193,7 +194,7 @@ def guidance_for(spec, verdicts: dict[str, int], obs: Observation) -> str | None
     if spec.view == "side" and obs.view in ("front", "back"):
         return CUE_TURN_SIDE
     if obs.view == "oblique" and any(c.required and "oblique" not in c.views for c in spec.checks):
-        return getattr(obs, "turn", None) or CUE_TURN_SIDE
+        return obs.turn or CUE_TURN_SIDE
     if spec.view == "front" and obs.view == "side":
         return CUE_TURN_FRONT
     # Checks this view cannot show are not required in it (pigeon's hips need a front view,
@@ -348,7 +349,7 @@ class Observer:
         side_idx = int(working_side(body, spec.side_rule)[0])
         side = SIDE_NAMES[side_idx] if side_idx >= 0 else None
         anchors = _anchors(measures, body)
-        turn = turn_cue(body) if view == "oblique" else None
+        turn = turn_cue(body, self.params.body.face_visible) if view == "oblique" else None
         return Observation(t_ms, True, exercise, confidence, facing, side, view, measures, feet_seen, head_seen,
                            smooth, raw[:, 3], anchors, guidance, turn)
 
