@@ -13,6 +13,7 @@ from posecoach.adapters.landmarks_file import LandmarksDoc, LandmarksRecorder
 from posecoach.adapters.video import Frame, InputError, VideoReader, decode_ahead, read_image, scaled_size
 from posecoach.analyze import Progress
 from posecoach.cli import _err
+from posecoach.core.coach import CoachParams
 from posecoach.core.rate import AdaptiveRate, FixedRate, Rate, RateParams
 from posecoach.core.routine import RoutineTracker
 from posecoach.exercises.catalogue import Catalogue
@@ -127,7 +128,8 @@ class Runner:
 
     def run_media(self, estimator: PoseEstimator) -> None:
         """Analyse an image, or a video frame by frame in this process."""
-        self._session = Session(self.catalogue, self.exercise, estimator)
+        # A photo has no lasting to wait for before a rest position is recognised.
+        self._session = Session(self.catalogue, self.exercise, estimator, CoachParams(still_image=self.kind == "image"))
         if self.kind == "image":
             rgb = read_image(self.path)
             h, w = rgb.shape[:2]
@@ -227,7 +229,7 @@ class Runner:
                     self._annotate(AnalysedFrame(frame.rgb, None, result, {}))
 
     def run_landmarks(self, doc: LandmarksDoc) -> None:
-        self._session = Session(self.catalogue, self.exercise, None)
+        self._session = Session(self.catalogue, self.exercise, None, CoachParams(still_image=len(doc.frames) == 1))
         self._start(doc.width, doc.height, doc.fps, 1)
         if not doc.frames:
             raise InputError(f"{self.path}: frames: the landmarks file holds no frames")

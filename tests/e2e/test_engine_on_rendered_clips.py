@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.conftest import SAMPLES
+from tests.e2e.media import sample_frames, write_video
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +52,19 @@ def test_each_side_of_a_lunge_is_held_separately(posecoach, full_model):
     assert sides == {"left", "right"}
 
 
-def test_a_clip_through_two_positions_is_cut_into_segments(posecoach, full_model):
+def test_a_clip_through_two_positions_is_cut_into_segments(posecoach, full_model, tmp_path):
+    """A rest is recognised once it has lasted 3 s (lying with the knees bent is also the moment
+    before a bridge or a knee to chest): the rendered clip rests 2 s, too short to be a rest, as
+    the report says; with its still, breathing rest played twice more (6 s, continuous: the hold
+    starts and ends at the same breath), it is cut into the rest and the knee to chest."""
     rep = run(posecoach, "transition_constructive_to_knee_to_chest")
-    segments = rep["summary"]["segments"]
+    assert [s["exercise"] for s in rep["summary"]["segments"]] == ["knee_to_chest"]
+    frames = sample_frames("transition_constructive_to_knee_to_chest")
+    rest = [f.rgb for f in frames if f.t_ms < 2000.0]
+    longer = write_video(tmp_path / "rest_then_knee_to_chest.mp4", rest + rest + [f.rgb for f in frames])
+    r = posecoach("analyze", longer)
+    assert r.code == 0, r.err
+    segments = r.json()["summary"]["segments"]
     assert [s["exercise"] for s in segments] == ["constructive_rest", "knee_to_chest"]
     assert segments[0]["end_ms"] <= segments[1]["start_ms"]
+    assert segments[0]["start_ms"] >= 2900  # recognised once it has lasted, not from the first frame

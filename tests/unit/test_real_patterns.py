@@ -7,7 +7,7 @@ never needed (they live outside the project).
 import numpy as np
 import pytest
 
-from posecoach.core.coach import CUE_TURN_LEFT, CUE_TURN_RIGHT, Coach
+from posecoach.core.coach import CUE_TURN_LEFT, CUE_TURN_RIGHT, Coach, CoachParams
 from posecoach.exercises.catalogue import load_catalogue
 from tests import stick as S
 
@@ -16,7 +16,8 @@ W, H = 640, 480
 
 
 def step(lms, exercise=None):
-    return Coach(CAT, exercise).step(0.0, lms, W, H)
+    """One frame judged as a photo is (no lasting to wait for)."""
+    return Coach(CAT, exercise, CoachParams(still_image=True)).step(0.0, lms, W, H)
 
 
 def test_a_real_pelvis_resting_on_the_floor_is_hips_down_in_cobra():
@@ -42,6 +43,24 @@ def test_a_knee_drive_on_one_leg_is_not_a_lunge():
     drive = S.stick(trunk=90, hip=(320, 230), near_thigh=270, near_shin=270, far_thigh=0, far_shin=270)
     assert step(drive).exercise is None
     assert step(S.kneeling_lunge()).exercise == "lunge"
+
+
+def test_standing_up_into_a_knee_drive_ends_the_lunge_within_two_recognitions():
+    """Between reps of a lunge with a knee drive the person stands on one leg: the lunge ends
+    at once (two recognitions, 0.2 s), not when the 0.6 s vote turns; a vague frame does not."""
+    drive = S.stick(trunk=90, hip=(320, 230), near_thigh=270, near_shin=270, far_thigh=0, far_shin=270)
+    coach = Coach(CAT, None)
+    seen = [coach.step(t, S.kneeling_lunge(), W, H).exercise for t in range(0, 2000, 100)]
+    assert seen[-1] == "lunge"
+    after = [coach.step(t, drive, W, H).exercise for t in range(2000, 2600, 100)]
+    assert after[:2] == ["lunge", None] or after[:1] == [None], after
+    assert after[-1] is None
+    # for comparison: frames the rules merely cannot place end it only when the vote turns
+    coach = Coach(CAT, None)
+    for t in range(0, 2000, 100):
+        coach.step(t, S.kneeling_lunge(), W, H)
+    vague = [coach.step(t, S.standing(), W, H).exercise for t in range(2000, 2600, 100)]
+    assert vague[1] == "lunge"
 
 
 def test_knees_hugged_to_the_chest_are_not_legs_on_a_chair():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from posecoach.core.coach import Coach
+from posecoach.core.coach import Coach, CoachParams
 from posecoach.core.recognize import Recognition, RecognitionSmoother
 from posecoach.exercises.catalogue import load_catalogue
 from tests import stick as S
@@ -30,7 +30,7 @@ POSES = [
 @pytest.mark.parametrize("facing", ["right", "left"])
 @pytest.mark.parametrize("expected, make", POSES, ids=[str(e) for e, _ in POSES])
 def test_recognises_the_pose_whichever_way_the_person_faces(expected, make, facing):
-    r = Coach(CAT, None).step(0.0, make(facing), 640, 480)
+    r = Coach(CAT, None, CoachParams(still_image=True)).step(0.0, make(facing), 640, 480)  # one photo
     assert r.exercise == expected
     assert 0 < r.confidence <= 1
 
@@ -46,6 +46,33 @@ def test_lying_face_down_is_smr_only_once_it_has_lasted(facing):
     seen = [coach.step(t_ms, prone_flat(facing), 640, 480).exercise for t_ms in range(0, 5000, 100)]
     assert seen[0] is None and seen[20] is None  # 2 s
     assert seen[-1] == "smr_release"
+
+
+@pytest.mark.parametrize("facing", ["right", "left"])
+def test_lying_with_the_knees_bent_is_a_rest_only_once_it_has_lasted_but_at_once_in_a_photo(facing):
+    """The moment before a bridge's first rep looks like constructive rest: in a stream the rest
+    is recognised once it has lasted, a bridge started before then is a bridge from its first
+    rep; a photo has no lasting to wait for. A photo face down is still no SMR release."""
+    coach = Coach(CAT, None)
+    seen = [coach.step(t_ms, S.constructive_rest(facing=facing), 640, 480).exercise for t_ms in range(0, 5000, 100)]
+    assert seen[0] is None and seen[25] is None  # 2.5 s
+    assert seen[-1] == "constructive_rest"
+    coach = Coach(CAT, None)
+    seen = [coach.step(t_ms, S.constructive_rest(facing=facing), 640, 480).exercise for t_ms in range(0, 2000, 100)]
+    seen += [coach.step(t_ms, S.bridge(facing=facing), 640, 480).exercise for t_ms in range(2000, 4000, 100)]
+    assert "constructive_rest" not in seen and seen[-1] == "glute_bridge"
+    photo = CoachParams(still_image=True)
+    assert Coach(CAT, None, photo).step(0.0, S.constructive_rest(facing=facing), 640, 480).exercise == "constructive_rest"
+    assert Coach(CAT, None, photo).step(0.0, prone_flat(facing), 640, 480).exercise is None
+
+
+@pytest.mark.parametrize("facing", ["right", "left"])
+def test_a_chest_raised_with_the_legs_lifted_is_no_cobra(facing):
+    """A locust (chest and legs off the floor together) is not a cobra, whose legs lie down."""
+    photo = CoachParams(still_image=True)
+    lifted = S.cobra(facing=facing, near_thigh=165, far_thigh=165, near_shin=165, far_shin=165)
+    assert Coach(CAT, None, photo).step(0.0, lifted, 640, 480).exercise is None
+    assert Coach(CAT, None, photo).step(0.0, S.cobra(facing=facing), 640, 480).exercise == "cobra"
 
 
 def test_lying_flat_between_cobras_stays_cobra_and_a_bridge_bottom_stays_a_bridge():

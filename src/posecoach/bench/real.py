@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from posecoach.bench.common import hardware_line, table
-from posecoach.core.coach import Coach, FrameResult
+from posecoach.core.coach import Coach, CoachParams, FrameResult
 from posecoach.exercises.catalogue import load_catalogue
 
 REPO = Path(__file__).resolve().parents[3]
@@ -134,10 +134,10 @@ def landmarks_of(path: Path, cache: Path, model: str = "full") -> Path:
     return out
 
 
-def replay(doc, exercise: str | None, catalogue=None) -> list[FrameResult]:
+def replay(doc, exercise: str | None, catalogue=None, still_image: bool = False) -> list[FrameResult]:
     """The coach's results for every frame of a landmarks document (recognition on when
-    ``exercise`` is None)."""
-    coach = Coach(catalogue or load_catalogue(), exercise)
+    ``exercise`` is None; ``still_image`` for a photo)."""
+    coach = Coach(catalogue or load_catalogue(), exercise, CoachParams(still_image=still_image))
     return [coach.step(t, lms, doc.width, doc.height, im) for t, lms, im in doc.frames]
 
 
@@ -279,7 +279,7 @@ def _photo_scores(data: Path, photos, cache: Path, model: str, catalogue, split:
         if not path.exists():
             continue
         doc = read_landmarks(landmarks_of(path, cache, model))
-        r = replay(doc, None, catalogue)[0]
+        r = replay(doc, None, catalogue, still_image=True)[0]
         label = str(sorted(allowed, key=str)[0]) if len(allowed) == 1 else "|".join(sorted(map(str, allowed)))
         ok = r.exercise in allowed
         part = split.get(source_of(rel), "dev")
@@ -360,7 +360,8 @@ def _draw_mistakes(data: Path, mistakes: list[Mistake], cache: Path, model: str,
         if not path.exists():
             continue
         doc = read_landmarks(landmarks_of(path, cache, model))
-        results = replay(doc, m.exercise if m.kind in ("wrong good", "wrong fault") else None, catalogue)
+        results = replay(doc, m.exercise if m.kind in ("wrong good", "wrong fault") else None, catalogue,
+                         still_image=m.kind == "photo")
         if m.kind == "photo":
             rgb = read_image(path)
         else:

@@ -68,6 +68,7 @@ class CoachParams:
     recognise_every_ms: float = 100.0  # recognition runs at most this often (its vote spans 1 s)
     hold_grace_s: float = 5.0  # out of the pose longer than this ends the set
     framing: FramingParams = field(default_factory=FramingParams)  # poor light, a body cut by the frame
+    still_image: bool = False  # one photo, not a stream: recognition cannot wait for a position to last
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,7 @@ class Observer:
         self.forced = exercise
         self.params = params
         self._filter = OneEuroFilter(params.smoothing)
-        self._recognition = RecognitionSmoother()
+        self._recognition = RecognitionSmoother(still_image=params.still_image)
         self._last_recognised: tuple[float, Recognition] | None = None
 
     @property

@@ -24,6 +24,9 @@ from posecoach.core.measures import _hip_front_angle, _knee_angle, m_back_hip, m
 class Recognition:
     exercise: str | None
     confidence: float  # 0..1; 0 means no reliable pose to judge
+    # A position that is plainly none of the catalogue's (a knee drive: one foot lifted high
+    # while standing), as opposed to one the rules merely could not place.
+    plainly_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,10 @@ class RecognizeParams:
     hug_max: float = 0.45  # a wrist this near a knee or shin: the legs are hugged
     pigeon_max_front_hip: float = 120.0  # face down, a hip flexed this far: that thigh is forward
     pigeon_min_back_hip: float = 150.0  # ... while the other hip is extended behind
+    # Face down with the feet this far above the hips: the legs are lifted (a locust, a
+    # superman), not lying on the floor as in a cobra. Real cobras read 1-6 (dev photos and clips,
+    # the pelvis's thickness raises the hips above the ankles); a lifted leg reads -10 or below.
+    legs_lifted_min_deg: float = 6.0
 
 
 def _f(x: np.ndarray) -> float:
@@ -158,7 +165,7 @@ def _upright(f: dict[str, float], p: RecognizeParams, b: Body) -> Recognition:
     if fk <= 110 and not np.isnan(shin) and abs(shin) >= p.pigeon_min_shin_lean and f["knee_max"] >= 130 and bh >= 150:
         return Recognition("pigeon", 0.7)
     if not np.isnan(f["front_foot_up"]) and f["front_foot_up"] > p.foot_up_max:
-        return Recognition(None, 0.7)  # a knee drive or a step up: the front foot is off the floor
+        return Recognition(None, 0.7, plainly_out=True)  # a knee drive or a step up: the front foot is off the floor
     if fk <= p.lunge_max_front_knee and bh >= p.lunge_min_back_hip and (np.isnan(split) or split >= p.lunge_min_split):
         margin = min(p.lunge_max_front_knee - fk, bh - p.lunge_min_back_hip) / 30.0
         return Recognition("lunge", float(np.clip(0.6 + margin, 0.6, 0.98)))
@@ -185,6 +192,8 @@ def _prone(f: dict[str, float], p: RecognizeParams) -> Recognition:
     arched = trunk_rise - leg_rise >= 15 and leg_rise < 12
     if f["arm_support"] >= 0.3 and leg_rise >= 4 and abs(trunk_rise - leg_rise) <= 35 and not arched:
         return Recognition("plank", float(np.clip(0.6 + (leg_rise - 4) / 30, 0.6, 0.95)))
+    if (arched or (leg_rise < 12 and trunk_rise >= 12)) and leg_rise <= -p.legs_lifted_min_deg:
+        return Recognition(None, 0.6)  # the legs lifted off the floor with the chest: not a cobra
     if arched or (leg_rise < 12 and trunk_rise >= 12):
         return Recognition("cobra", float(np.clip(0.6 + (trunk_rise - 12) / 60, 0.6, 0.95)))
     if leg_rise < 8 and trunk_rise < 12:
@@ -315,10 +324,22 @@ CONTINUES: dict[str, frozenset[str | None]] = {
     "knee_to_chest": frozenset({"constructive_rest", "legs_on_chair", "figure_four_rest", None}),
     "plank": frozenset({None}),
 }
-# Exercises told apart from a pause only by lasting: lying face down and still is SMR's
-# position, and also a rest between cobras or a photo of someone lying down. It is recognised
-# once it has lasted this long (milliseconds); before that the frames say no exercise.
-ENTER_AFTER_MS: dict[str, float] = {"smr_release": 3000.0}
+# Exercises told apart from a pause only by lasting (milliseconds): before that the frames say
+# no exercise. Lying face down and still is SMR's position, and also a rest between cobras or a
+# photo of someone lying down. Lying on the back with the knees bent is constructive rest (or
+# knees together, or legs on a chair), and also the moment before a glute bridge's first rep,
+# between knee-to-chest sides, or getting into a figure four: the rests are held for minutes, so
+# a short wait costs nothing and spares calling the start of another exercise a rest. Set on the
+# real footage's dev part: lying before a first bridge rep lasted 0.5-2.6 s (nd, be clips).
+ENTER_AFTER_MS: dict[str, float] = {
+    "smr_release": 3000.0,
+    "constructive_rest": 3000.0,
+    "knees_together_rest": 3000.0,
+    "legs_on_chair": 3000.0,
+}
+# In a still photo there is no lasting to wait for: these are taken at once (a photo of
+# someone lying face down is not taken for an SMR release, which needs a ball no photo shows).
+AT_ONCE_IN_PHOTO: frozenset[str] = frozenset({"constructive_rest", "knees_together_rest", "legs_on_chair"})
 
 
 @dataclass
@@ -331,6 +352,8 @@ class RecognitionSmoother:
 
     window_ms: float = 600.0
     continue_ms: float = 1500.0
+    still_image: bool = False  # a photo: the positions in AT_ONCE_IN_PHOTO need no lasting
+    exit_votes: int = 2  # this many latest frames plainly out of any position end the exercise at once
     _votes: deque = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -351,7 +374,11 @@ class RecognitionSmoother:
             self._current, self._away_since, self._candidate = None, None, None
             return Recognition(None, 0.0)
         best = max(weights, key=weights.get)
-        share = weights[best] / sum(weights.values())
+        recent = [r for _, r in list(self._votes)[-self.exit_votes:]]
+        if best is not None and len(recent) == self.exit_votes and all(r.plainly_out for r in recent) \
+                and None not in CONTINUES.get(best, frozenset()):
+            best = None  # plainly out of the position (a knee drive): the exercise ends now, not a vote later
+        share = weights.get(best, 0.0) / sum(weights.values())
         conf = float(np.mean([r.confidence for _, r in self._votes if r.exercise == best])) * share
         voted = Recognition(best, round(conf, 2))
         cur = self._current
@@ -365,7 +392,7 @@ class RecognitionSmoother:
         self._away_since = None
         if self._candidate is None or self._candidate[0] != best:
             self._candidate = (best, t_ms)
-        wait = ENTER_AFTER_MS.get(best or "", 0.0)
+        wait = 0.0 if self.still_image and best in AT_ONCE_IN_PHOTO else ENTER_AFTER_MS.get(best or "", 0.0)
         if wait and (cur is None or cur.exercise != best) and t_ms - self._candidate[1] < wait:
             return Recognition(None, round(conf, 2))
         self._current = voted
