@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from posecoach.core.coach import Coach
+from posecoach.core.coach import CUE_BACK_UNSTEADY, Coach, CoachParams
 from posecoach.exercises.catalogue import load_catalogue
 from tests import stick as S
 from tests.poses import front_view
@@ -15,7 +15,8 @@ ADV = load_catalogue("advanced")
 
 
 def judge(lms, exercise, image_measures=None, catalogue=CAT):
-    return Coach(catalogue, exercise).step(0.0, lms, 640, 480, image_measures)
+    """One frame, judged as a photo is (a stream asks its silhouette readings to be steady)."""
+    return Coach(catalogue, exercise, CoachParams(still_image=True)).step(0.0, lms, 640, 480, image_measures)
 
 
 def edge_hang(**kw):
@@ -106,6 +107,22 @@ def test_lumbar_arch_from_the_silhouette_measure():
     # In the lunge the silhouette is shown but does not decide: real clothing shapes it.
     lunge = judge(S.kneeling_lunge(), "lunge", {"lumbar_curve": 0.2})
     assert lunge.checks["no_lumbar_arch"] == "pass" and lunge.angles["lumbar_curve"] == 0.2
+
+
+def test_a_silhouette_reading_decides_only_while_it_is_steady():
+    """Loose clothing makes a real back's outline jump from frame to frame (0 one frame, 0.2
+    the next): in a stream the check is unknown until the readings agree, then decided by their
+    median, so a single wild frame in a steady hold changes nothing."""
+    coach = Coach(CAT, "edge_hang")
+    jumpy = [coach.step(t, edge_hang(), 640, 480, {"lumbar_curve": (0.0, 0.2)[t // 100 % 2]}) for t in range(0, 2000, 100)]
+    assert {r.checks["no_lumbar_arch"] for r in jumpy} == {"unknown"}
+    assert jumpy[-1].cues == [CUE_BACK_UNSTEADY]  # the whole body is seen: not told to move
+    steady = [coach.step(t, edge_hang(), 640, 480, {"lumbar_curve": 0.2 if t == 3500 else 0.03})
+              for t in range(2000, 4000, 100)]
+    assert steady[0].checks["no_lumbar_arch"] == "unknown"  # the jumpy second is still in the window
+    assert {r.checks["no_lumbar_arch"] for r in steady[12:]} == {"pass"}
+    arched = [coach.step(t, edge_hang(), 640, 480, {"lumbar_curve": 0.2}) for t in range(4000, 6000, 100)]
+    assert arched[-1].checks["no_lumbar_arch"] == "fail"
 
 
 def test_a_pelvis_tipped_under_a_vertical_trunk_fails_the_lunge_arch_check():

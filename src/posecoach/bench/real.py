@@ -247,6 +247,24 @@ def _score_clip(name: str, windows: list[Window], doc, catalogue, tallies: list[
                 mistakes.append(Mistake("wrong fault", name, i, t_ms, f"{cid} labelled pass, judged fail", ex))
 
 
+def outline_steadiness(doc) -> tuple[int, int, int]:
+    """(frames with a pose, frames whose silhouette curve was read, frames where it was steady)."""
+    from posecoach.core.silhouette import SteadyReading
+
+    steady = SteadyReading()
+    n = read = kept = 0
+    for t_ms, lms, im in doc.frames:
+        if lms is None:
+            steady.reset()
+            continue
+        value = (im or {}).get("lumbar_curve")
+        value = float("nan") if value is None else float(value)
+        n += 1
+        read += bool(np.isfinite(value))
+        kept += bool(np.isfinite(steady.update(t_ms, value)[0]))
+    return n, read, kept
+
+
 def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.0f}%" if b else "-"
 
@@ -444,6 +462,7 @@ def run(data: Path | None = None, out: Path | None = None, model: str = "full", 
         by_file[w.file].append(w)
     parts: dict[str, Tally] = defaultdict(Tally)
     sources: dict[str, Tally] = defaultdict(Tally)
+    outline: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # part -> frames with a pose, read, steady
     per_ex: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     mistakes: list[Mistake] = []
     missing = []
@@ -460,6 +479,8 @@ def run(data: Path | None = None, out: Path | None = None, model: str = "full", 
             continue
         _score_clip(name, wins, doc, catalogue, [parts[part], parts["all"], sources[f"{part} {source_of(name)}"]],
                     per_ex[part], mistakes, label_times_ms(path, doc))
+        for i, v in enumerate(outline_steadiness(doc)):
+            outline[part][i] += v
     lines = [f"hardware: {hardware_line()}", f"model: {model}; footage: {data}; labels: {labels}", ""]
     lines += ["Recognition on real clips (labelled frames with a pose): right = the labelled exercise (or none where",
               "the label allows it); another = a different catalogue exercise.", ""]
@@ -479,6 +500,10 @@ def run(data: Path | None = None, out: Path | None = None, model: str = "full", 
                       f"{g.good_form_faulted} ({_pct(g.good_form_faulted, g.good_form)}); labelled faults: {g.faulty} "
                       f"frames, all of them judged pass (a wrong good) in {g.faulty_all_passed} "
                       f"({_pct(g.faulty_all_passed, g.faulty)})"]
+    lines += ["", "The back's outline (lumbar_curve from the silhouette) on real clips: frames with a pose, read",
+              "in a frame, and steady enough to judge (1 s of readings agreeing within 0.03 trunk lengths):", "",
+              table([[p, str(n), _pct(r, n), _pct(st, n)] for p, (n, r, st) in sorted(outline.items())],
+                    ["part", "frames", "read", "steady"])]
     photos = load_photos(labels)
     if photos:
         lines += ["", "Real photos (one frame each, recognition on):", "",

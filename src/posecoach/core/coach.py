@@ -27,6 +27,7 @@ from posecoach.core.measures import (
     working_side,
 )
 from posecoach.core.recognize import Recognition, RecognitionSmoother, recognize
+from posecoach.core.silhouette import SteadyReading
 from posecoach.core.smoothing import OneEuroFilter, OneEuroParams
 
 SIDE_NAMES = ("left", "right")
@@ -36,6 +37,7 @@ CUE_TURN_FRONT = "Face the camera"
 CUE_FEET_OUT = "Step back: your feet are out of frame"
 CUE_HEAD_OUT = "Step back: your head is out of frame"
 CUE_NOT_VISIBLE = "Move so the camera sees your whole body from the side"
+CUE_BACK_UNSTEADY = "Hold still so I can read the curve of your lower back (fitted clothes help)"
 CUE_NO_PERSON = "Step into the camera's view"
 # Seen at an angle between side and front (an oblique view): side-view angles are foreshortened.
 CUE_TURN_LEFT = "Turn a little to your left, so your side faces the camera"
@@ -95,6 +97,7 @@ class Observation:
     anchors: dict[str, int] = field(default_factory=dict)
     guidance: str | None = None
     turn: str | None = None  # in an oblique view: how to turn (or place the camera) to be seen side-on
+    unsteady: frozenset[str] = frozenset()  # silhouette measures read but not steady enough to judge
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,9 @@ def guidance_for(spec, verdicts: dict[str, int], obs: Observation) -> str | None
         return CUE_FEET_OUT
     if not obs.head_seen:
         return CUE_HEAD_OUT
+    unknown = [c for c in shown if verdicts[c.id] == UNKNOWN]
+    if obs.unsteady and all({k.measure for k in c.conditions if not k.optional} <= obs.unsteady for c in unknown):
+        return CUE_BACK_UNSTEADY  # the whole body is seen; only the back's outline will not settle
     return CUE_NOT_VISIBLE
 
 
@@ -289,6 +295,7 @@ class Observer:
         self.params = params
         self._filter = OneEuroFilter(params.smoothing)
         self._recognition = RecognitionSmoother(still_image=params.still_image)
+        self._steady = {name: SteadyReading() for name in IMAGE_MEASURES}
         self._last_recognised: tuple[float, Recognition] | None = None
 
     @property
@@ -312,6 +319,8 @@ class Observer:
         guidance = CUE_POOR_LIGHT if light_is_poor(image_measures, framing) else None
         if landmarks is None or not np.isfinite(landmarks[:, :2]).any():
             self._filter.reset()
+            for reading in self._steady.values():
+                reading.reset()
             self._last_recognised = None
             return Observation(t_ms, False, self.forced, 0.0, None, None, None, {}, False, False, guidance=guidance)
         raw = only_in_frame(landmarks)
@@ -341,10 +350,16 @@ class Observer:
             body = replace(body, front_leg=bent_knee_leg(body))
         arrays = compute_measures(body, spec.measures)
         measures = {n: float(v[0]) for n, v in arrays.items()}
+        unsteady = set()
         for name in IMAGE_MEASURES:
+            value = (image_measures or {}).get(name)
+            value = float("nan") if value is None else float(value)
+            # a photo has one reading and no steadiness to ask of it
+            steady = value if self.params.still_image else self._steady[name].update(t_ms, value)[0]
             if name in spec.measures:
-                value = (image_measures or {}).get(name)
-                measures[name] = float("nan") if value is None else float(value)
+                measures[name] = steady
+                if np.isnan(steady) and np.isfinite(value):
+                    unsteady.add(name)
         if guidance is not None:  # the picture cannot be judged: nothing is measured
             measures = dict.fromkeys(measures, float("nan"))
         side_idx = int(working_side(body, spec.side_rule)[0])
@@ -352,7 +367,7 @@ class Observer:
         anchors = _anchors(measures, body)
         turn = turn_cue(body, self.params.body.face_visible) if view == "oblique" else None
         return Observation(t_ms, True, exercise, confidence, facing, side, view, measures, feet_seen, head_seen,
-                           smooth, raw[:, 3], anchors, guidance, turn)
+                           smooth, raw[:, 3], anchors, guidance, turn, frozenset(unsteady))
 
 
 class Coach:

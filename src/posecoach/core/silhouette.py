@@ -72,3 +72,42 @@ def lumbar_curve(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, 
         return 0.0
     line = d[i] + (d[k] - d[i]) * (s[between] - s[i]) / (s[k] - s[i])
     return float(max(0.0, np.max(line - d[between])) / length)
+
+
+class SteadyReading:
+    """A silhouette reading with a confidence: the median of the last ``window_ms`` of
+    readings, kept only while they agree (the spread between their quartiles at most
+    ``max_spread``, trunk lengths) and at least ``min_share`` of them could be read.
+
+    The back's outline on a real body moves with loose clothing, hair and the mask's own
+    noise: on real clips a single frame's curve jumps by 0.15 trunk lengths or reads exactly
+    0 while the body is still. A held position gives steady readings (rendered holds and real
+    still holds: a 1 s spread of 0.004-0.02); an unsteady one is no reading (NaN) rather than a
+    verdict. Times in milliseconds.
+    """
+
+    def __init__(self, window_ms: float = 1000.0, max_spread: float = 0.03, min_share: float = 0.6,
+                 min_readings: int = 3) -> None:
+        self.window_ms = window_ms
+        self.max_spread = max_spread
+        self.min_share = min_share
+        self.min_readings = min_readings
+        self._readings: list[tuple[float, float]] = []
+
+    def reset(self) -> None:
+        self._readings = []
+
+    def update(self, t_ms: float, value: float) -> tuple[float, float]:
+        """(steady value or NaN, confidence 0..1) after a reading at ``t_ms`` (NaN: none)."""
+        self._readings.append((t_ms, float(value)))
+        self._readings = [(t, v) for t, v in self._readings if t_ms - t < self.window_ms and t <= t_ms]
+        vals = np.array([v for _, v in self._readings])
+        ok = vals[np.isfinite(vals)]
+        if len(ok) < self.min_readings or len(ok) < self.min_share * len(vals):
+            return float("nan"), 0.0
+        q1, med, q3 = np.percentile(ok, [25, 50, 75])
+        spread = float(q3 - q1)
+        confidence = float(np.clip(1.0 - spread / self.max_spread, 0.0, 1.0))
+        if spread > self.max_spread:
+            return float("nan"), confidence
+        return float(med), confidence
