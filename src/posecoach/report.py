@@ -47,6 +47,7 @@ class ReportBuilder:
             "confidence": round(r.confidence, 2),
             "hold_s": round(r.hold.good_form_s, 2) if r.hold.exercise else None,
             "people": people,
+            "depth_deg": None if r.depth_deg is None else round(r.depth_deg, 1),
         })
 
     def _segments(self) -> list[dict]:
@@ -111,5 +112,16 @@ class ReportBuilder:
                 "holds": [h.as_dict() for h in holds],
                 "segments": segments,
                 "people": self._people(),
+                "stretch_depth": self._depths(),
             },
         }
+
+    def _depths(self) -> list[dict]:
+        """The deepest stretch held with good form for a second, per exercise and side (degrees)."""
+        best: dict[tuple[str, str | None], float] = {}
+        for f in self.frames:
+            d = f.get("depth_deg")
+            if d is not None and f["exercise"] is not None:
+                key = (f["exercise"], f["side"])
+                best[key] = max(best.get(key, d), d)
+        return [{"exercise": ex, "side": side, "depth_deg": d} for (ex, side), d in best.items()]

@@ -50,6 +50,16 @@ def test_each_side_of_a_lunge_is_held_separately(posecoach, full_model):
     right = run(posecoach, "lunge_kneeling_ok_b", "--exercise", "lunge")
     sides = {h["side"] for rep in (left, right) for h in rep["summary"]["holds"] if h["good_form_s"] > 1}
     assert sides == {"left", "right"}
+    # the stretch's depth is kept per side: the back hip's extension held with good form
+    for name, rep in (("lunge_kneeling_ok_a", left), ("lunge_kneeling_ok_b", right)):
+        truth = json.loads((SAMPLES / f"{name}.truth.json").read_text())
+        good = [f["angles_2d"]["back_hip"] - 180 for f in truth["frames"]
+                if f["checks"] and all(v == "pass" for v in f["checks"].values())]
+        (depth,) = rep["summary"]["stretch_depth"]
+        held_side = next(h["side"] for h in rep["summary"]["holds"] if h["good_form_s"] > 1)
+        assert depth["exercise"] == "lunge" and depth["side"] == held_side
+        assert abs(depth["depth_deg"] - max(good)) <= 5.0, (depth, max(good))
+        assert any(f["depth_deg"] is not None for f in rep["frames"])
 
 
 def test_a_clip_through_two_positions_is_cut_into_segments(posecoach, full_model, tmp_path):

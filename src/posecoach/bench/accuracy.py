@@ -23,6 +23,7 @@ from posecoach.adapters.models import provision
 from posecoach.adapters.video import IMAGE_EXTS, VideoReader, read_image
 from posecoach.bench.common import hardware_line, table
 from posecoach.core.coach import Coach
+from posecoach.core.depth import DepthTracker
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.pipeline import Session, image_measures, needs_mask
 
@@ -45,6 +46,8 @@ class ClipResult:
     unknown: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     recognised: list[int] = field(default_factory=list)
     worst: list[tuple[float, str, int]] = field(default_factory=list)  # (error, measure, frame)
+    depth_truth: float | None = None  # the deepest stretch held 1 s with good form, by the truth (degrees)
+    depth_ours: float | None = None  # ... as the coach measured it
 
 
 def evaluate_clip(truth_path: Path, model: str = "full") -> ClipResult:
@@ -58,6 +61,8 @@ def evaluate_clip(truth_path: Path, model: str = "full") -> ClipResult:
     with PoseEstimator(provision(model).path, mode="video", masks=needs_mask(catalogue, exercise)) as est, \
             VideoReader(clip) as reader:
         session = Session(catalogue, exercise, est)
+        spec = catalogue[exercise] if exercise else None
+        true_depth = DepthTracker()
         for i, frame in enumerate(reader.frames()):
             if i >= len(truth_frames):
                 break
@@ -67,6 +72,15 @@ def evaluate_clip(truth_path: Path, model: str = "full") -> ClipResult:
             t = truth_frames[i]
             res.frames += 1
             res.detected += int(r.pose)
+            if spec is not None and spec.depth_measure:
+                # the depth is defined with the back knee down (kneeling), as the coach measures it
+                good = t.get("exercise") == exercise and (t.get("checks") or {}).get("back_knee_down") == "pass" \
+                    and all(v == "pass" for v in t["checks"].values())
+                back_hip = (t.get("angles_2d") or {}).get("back_hip")
+                true_depth.update(frame.t_ms, exercise, t.get("side"), good,
+                                  None if back_hip is None else back_hip - spec.depth_zero)
+                if r.depth_deg is not None:
+                    res.depth_ours = max(res.depth_ours or r.depth_deg, r.depth_deg)
             if t.get("exercise") != exercise:
                 continue
             for name in COMPARED:
@@ -79,6 +93,7 @@ def evaluate_clip(truth_path: Path, model: str = "full") -> ClipResult:
                 if verdict in ("pass", "fail") and cid in r.checks:
                     res.agree[cid].append(int(r.checks[cid] == verdict))
                     res.unknown[cid].append(int(r.checks[cid] == "unknown"))
+    res.depth_truth = max(true_depth.best.values()) if true_depth.best else None
     auto = Coach(load_catalogue(), None)
     for i, (t_ms, landmarks, measures) in enumerate(stored):
         r = auto.step(t_ms, landmarks, truth["width"], truth["height"], measures)
@@ -165,6 +180,25 @@ def photo_recognition(folder: Path, model: str = "full") -> str:
                       f"\nperson detected in {detected} of {len(items)} photos; mistakes: {conf or 'none'}"])
 
 
+def depth_table(results: list[ClipResult]) -> str:
+    """Stretch depth per clip: the truth's and ours (the deepest held 1 s with good form)."""
+    rows = []
+    errors = []
+    for r in results:
+        if r.depth_truth is None and r.depth_ours is None:
+            continue
+        err = None if r.depth_truth is None or r.depth_ours is None else r.depth_ours - r.depth_truth
+        if err is not None:
+            errors.append(err)
+        fmt = lambda v: "-" if v is None else f"{v:.1f}"  # noqa: E731
+        rows.append([r.name, fmt(r.depth_truth), fmt(r.depth_ours), "-" if err is None else f"{err:+.1f}"])
+    if not rows:
+        return ""
+    summary = (f"error: mean {np.mean(errors):+.1f}, largest {max(errors, key=abs):+.1f} degrees over {len(errors)} clips"
+               if errors else "no clip with both")
+    return table(rows, ["clip", "truth deg", "measured deg", "error deg"]) + "\n\n" + summary
+
+
 def run(samples: Path | None = None, photos: Path | None = None, model: str = "full") -> str:
     out = [f"hardware: {hardware_line()}", f"model: {model}", ""]
     folder = Path(samples) if samples else SAMPLES
@@ -174,6 +208,10 @@ def run(samples: Path | None = None, photos: Path | None = None, model: str = "f
         out += [f"rendered clips: {len(results)} in {folder}", "", clip_table(results), ""]
         worst = sorted(((e, m, i, r.name) for r in results for e, m, i in r.worst), reverse=True)[:5]
         out += ["worst frames: " + "; ".join(f"{n} frame {i} {m} off by {e:.0f}" for e, m, i, n in worst), ""]
+        depth = depth_table(results)
+        if depth:
+            out += ["Stretch depth (the back hip's extension held 1 s with good form; truth: the rendered",
+                    "back hip with every truth check passing), per clip:", "", depth, ""]
     if photos:
         out += [f"real photos: {photos}", "", photo_recognition(Path(photos), model), ""]
     cmd = "posecoach bench accuracy" + (f" --photos {photos}" if photos else "")

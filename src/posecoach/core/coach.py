@@ -13,6 +13,7 @@ import numpy as np
 from posecoach.core import landmarks as lm
 from posecoach.core.body import VIEW_NAMES, Body, BodyParams, analyse_body
 from posecoach.core.checks import FAIL, PASS, UNKNOWN, VERDICT_NAMES, CheckSpec, failing_cue, judge_one
+from posecoach.core.depth import DepthTracker
 from posecoach.core.framing import CUE_AT_EDGE, CUE_POOR_LIGHT, FramingParams, cut_by_side_edge, light_is_poor, only_in_frame
 from posecoach.core.holds import HoldStatus, HoldTracker
 from posecoach.core.measures import (
@@ -118,6 +119,7 @@ class FrameResult:
     landmarks_px: np.ndarray | None  # smoothed (33, 2) pixels, y down
     visibility: np.ndarray | None  # (33,)
     anchors: dict[str, int]  # measure -> landmark index to label it at
+    depth_deg: float | None = None  # the stretch's depth held with good form over the last second (see DepthTracker)
 
 
 # Where each measure's label is drawn: a landmark pair and the rule choosing its side.
@@ -228,6 +230,8 @@ class Judge:
         self._rep_state = UNKNOWN
         self.cues = CueSelector(params.cue_cooldown_s)
         self.holds = HoldTracker(grace_s=params.hold_grace_s)
+        self.depth = DepthTracker()
+        self._depth_now: float | None = None
 
     def verdicts(self, obs: Observation) -> dict[str, int]:
         """Verdicts for one frame, continuing each check's hysteresis."""
@@ -255,7 +259,7 @@ class Judge:
             t_ms=obs.t_ms, pose=True, exercise=obs.exercise, confidence=obs.confidence, facing=obs.facing,
             side=obs.side, view=obs.view, angles={n: _finite_or_none(v, n) for n, v in obs.measures.items()},
             checks={cid: VERDICT_NAMES[v] for cid, v in verdicts.items()}, cues=[cue] if cue else [], hold=hold,
-            landmarks_px=obs.landmarks_px, visibility=obs.visibility, anchors=obs.anchors,
+            landmarks_px=obs.landmarks_px, visibility=obs.visibility, anchors=obs.anchors, depth_deg=self._depth_now,
         )
 
 
@@ -278,6 +282,8 @@ class Judge:
             if before == PASS and self._rep_state == FAIL:
                 self.holds.add_rep()
         hold = self.holds.update(obs.t_ms, obs.exercise, obs.side, spec.each_side, spec.hold_s, good)
+        depth = obs.measures.get(spec.depth_measure, float("nan")) - spec.depth_zero if spec.depth_measure else None
+        self._depth_now = self.depth.update(obs.t_ms, obs.exercise, obs.side, good, depth)
         cue = self.cues.pick(obs.t_ms, spec, verdicts, obs.measures, guidance_for(spec, verdicts, obs))
         return hold, cue
 

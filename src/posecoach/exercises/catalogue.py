@@ -49,6 +49,8 @@ class ExerciseSpec:
     checks: tuple[CheckSpec, ...]
     front_leg_rule: str = "ahead"  # "ahead" in the facing direction, or "bent_knee"
     reps_check: str | None = None  # a check whose pass-then-fail counts one rep
+    depth_measure: str | None = None  # the stretch's depth: this measure minus depth_zero, held with good form
+    depth_zero: float = 0.0  # the measure's value at no depth (degrees)
 
     def check(self, check_id: str) -> CheckSpec:
         for c in self.checks:
@@ -209,10 +211,15 @@ def _exercise(r: _Reader, eid: str, raw: dict[str, Any]) -> ExerciseSpec:
     for m in measures:
         if m not in MEASURES and m not in IMAGE_MEASURES:
             raise r.fail(f"{where}.measures", f"unknown measure {m!r}")
+    depth_measure = r.get(raw, "depth_measure", where, str, None)
+    if depth_measure is not None and depth_measure not in measures:
+        raise r.fail(f"{where}.depth_measure", f"{depth_measure!r} is not one of {eid}'s measures")
+    depth_zero = r.get(raw, "depth_zero", where, (int, float), 0.0)
     return ExerciseSpec(
         id=eid, name=r.get(raw, "name", where, str), seed=r.get(raw, "seed", where, str, ""),
         view=view, each_side=r.get(raw, "each_side", where, bool), side_rule=side_rule, hold_s=hold_s,
         measures=measures, checks=checks, front_leg_rule=front_rule, reps_check=reps_check,
+        depth_measure=depth_measure, depth_zero=float(depth_zero),
     )
 
 
