@@ -65,3 +65,20 @@ def test_thomas_takes_three_steady_readings_per_side_only_with_the_back_flat():
 def test_thomas_angles_from_the_edge_hang_measures():
     assert thomas_angles(190.0, 100.0) == (10.0, 80.0)  # thigh 10 below the bed, knee bent 80
     assert thomas_angles(float("nan"), 100.0) == (None, 80.0)
+
+
+def test_a_pain_rating_follows_the_seeds_stop_rule_and_bad_ratings_are_one_line():
+    from posecoach.core.pain import RatingError, rate
+
+    assert not rate(3, "a deep stretch").stop  # intensity is expected
+    sharp = rate("2", "Sharp, down the leg")
+    assert sharp.stop and sharp.reasons == ("sharp pain",) and sharp.pain == 2
+    assert rate(8).stop and rate(8).reasons == ("pain 8 of 10",)
+    assert rate(6, "pulsing, pain at night").reasons == ("pulsating pain", "night pain")
+    assert not rate(2, "burning stretch, good night").stop
+    for bad in (11, -1, 2.5, "lots", True, float("nan")):
+        with pytest.raises(RatingError) as err:
+            rate(bad)
+        assert "\n" not in str(err.value) and "0 to 10" in str(err.value)
+    with pytest.raises(RatingError, match="keep it under"):
+        rate(1, "x" * 500)
