@@ -30,7 +30,7 @@ from posecoach.pipeline import Session, image_measures, needs_mask
 SAMPLES = Path(__file__).resolve().parents[3] / "sample_videos"
 # Measures whose definition the truth files share with the coach (report contract names).
 COMPARED = ("front_knee", "back_hip", "trunk_lean", "elbow", "hip", "knee", "bent_hip", "straight_knee",
-            "body_line", "hang_hip", "hip_level", "back_knee")
+            "body_line", "hang_hip", "hang_knee", "hip_level", "back_knee")
 # Folder names of labelled photos that are not exercise ids.
 PHOTO_LABELS = {"bridge": "glute_bridge", "standing": None, "none": None, "null": None}
 

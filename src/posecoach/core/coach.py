@@ -130,7 +130,7 @@ ANCHORS = {
     "elbow": (lm.ELBOW, near_leg), "hip": (lm.HIP, near_leg), "knee": (lm.KNEE, near_leg),
     "body_line": (lm.HIP, near_leg), "bent_hip": (lm.HIP, bent_leg),
     "straight_knee": (lm.KNEE, straight_leg), "straight_hip": (lm.HIP, straight_leg),
-    "hang_hip": (lm.HIP, straight_leg), "neck": (lm.EAR, near_leg),
+    "hang_hip": (lm.HIP, straight_leg), "hang_knee": (lm.KNEE, straight_leg), "neck": (lm.EAR, near_leg),
     "trunk_lean": (lm.SHOULDER, near_leg), "hip_level": (lm.HIP, near_leg),
 }
 

@@ -355,6 +355,7 @@ MEASURES: dict[str, MeasureFn] = {
     "straight_knee": m_straight_knee,
     "straight_hip": m_straight_hip,
     "hang_hip": m_straight_hip,  # the hanging leg is the more extended one
+    "hang_knee": m_straight_knee,  # its knee: the Thomas test's rectus femoris reading
     "body_line": m_body_line,
     "hip_level": m_hip_level,
     "neck": m_neck,
