@@ -123,6 +123,17 @@ def _parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="start the coach page (on this computer only, unless --host says otherwise)")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes the page)")
     sv.add_argument("--port", type=int, default=8501)
+    pl = sub.add_parser("plan", help="a physiotherapist's plan: check a plan file, or import it for a person")
+    plsub = pl.add_subparsers(dest="plan_command", required=True, parser_class=_Parser)
+    plc = plsub.add_parser("check", help="validate a plan file and show what it asks")
+    plc.add_argument("file")
+    pli = plsub.add_parser("import", help="validate a plan file and keep it for a person (added when new)")
+    pli.add_argument("file")
+    pli.add_argument("--person", required=True)
+    pli.add_argument("--store", default=None, help="the store file (default: the page's)")
+    pg = sub.add_parser("progress", help="a person's adherence to their plan, measurements per side and pain ratings")
+    pg.add_argument("--person", required=True)
+    pg.add_argument("--store", default=None, help="the store file (default: the page's)")
     b = sub.add_parser("bench", help="benchmarks (engine, speed, accuracy)")
     bsub = b.add_subparsers(dest="bench", required=True)
     be = bsub.add_parser("engine", help="engine cost per frame and re-scoring time (no model)")
@@ -185,11 +196,33 @@ def _command(args) -> int:
         return run_batch(args)
     if args.command == "bench":
         return _bench_command(args)
+    if args.command in ("plan", "progress"):
+        return _plan_command(args)
     if args.command == "serve":
         from posecoach.serve import serve
 
         return serve(args.host, args.port)
     return EXIT_INPUT
+
+
+def _plan_command(args) -> int:
+    from posecoach import plans
+    from posecoach.adapters.store import Store, StoreError
+
+    try:
+        if args.command == "progress":
+            print(plans.progress_text(Store(args.store), args.person))
+        elif args.plan_command == "check":
+            from posecoach.exercises.plan import load_plan
+
+            print(plans.describe(load_plan(args.file)))
+        else:
+            plan = plans.import_plan(Store(args.store), args.person, args.file)
+            print(f"imported for {args.person}:\n{plans.describe(plan)}")
+    except (plans.ConfigError, StoreError) as exc:
+        _err(str(exc))
+        return EXIT_INPUT
+    return EXIT_OK
 
 
 def _models_command(args) -> int:

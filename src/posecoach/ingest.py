@@ -56,4 +56,6 @@ def analyse_into_store(path: Path, store: Store, person: int, catalogue: Catalog
             shutil.copyfile(path, copy)
             writer.update(video_path=str(copy))
         writer.close(session.coach.holds.sets)
+    for (exercise, side), depth_deg in session.coach.judge.depth.best.items():
+        store.save_measurement(writer.id, "stretch_depth_deg", depth_deg, exercise=exercise, side=side)
     return writer.id

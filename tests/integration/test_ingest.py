@@ -47,3 +47,14 @@ def test_an_unreadable_video_stores_nothing(tmp_path, full_model):
     with pytest.raises(InputError, match="notes.mp4"):
         analyse_into_store(bad, store, person.id, load_catalogue(), None, full_model)
     assert store.sessions(person.id) == []
+
+
+def test_a_kneeling_stretch_analysed_into_the_store_keeps_its_depth_per_side(tmp_path, full_model):
+    store = Store(tmp_path / "posecoach.db")
+    person = store.add_person("Sam")
+    clip = ROOT / "sample_videos" / "lunge_kneeling_ok_a.mp4"
+    sid = analyse_into_store(clip, store, person.id, load_catalogue(), "lunge", full_model, keep_video=False)
+    (m,) = store.measurements(person.id)
+    held = next(h for h in store.load_session(sid).holds if h.good_form_s > 1)
+    assert (m.session, m.kind, m.exercise, m.side) == (sid, "stretch_depth_deg", "lunge", held.side)
+    assert 10.0 <= m.value <= 22.0  # the rendered back hip is extended 15 degrees

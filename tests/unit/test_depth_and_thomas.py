@@ -82,3 +82,15 @@ def test_a_pain_rating_follows_the_seeds_stop_rule_and_bad_ratings_are_one_line(
         assert "\n" not in str(err.value) and "0 to 10" in str(err.value)
     with pytest.raises(RatingError, match="keep it under"):
         rate(1, "x" * 500)
+
+
+def test_a_silhouette_read_sparsely_through_a_still_hold_is_still_steady():
+    """A review judges a still hold's frames up to 400 ms apart: three agreeing readings decide,
+    as they would a second apart; one reading alone does not."""
+    from posecoach.core.silhouette import SteadyReading
+
+    sparse = SteadyReading()
+    got = [sparse.update(t, 0.05)[0] for t in (0, 400, 800, 1200)]
+    assert got[:2] == [pytest.approx(float("nan"), nan_ok=True)] * 2 and got[2:] == [0.05, 0.05]
+    far = SteadyReading()
+    assert [far.update(t, 0.05)[0] == 0.05 for t in (0, 3000, 6000)] == [False, False, False]  # too far apart

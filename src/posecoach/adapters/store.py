@@ -87,7 +87,39 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             reps INTEGER NOT NULL DEFAULT 0)""",
         "CREATE INDEX holds_by_session ON holds(session)",
     ),
+    (  # 2: progress a physiotherapist reads: measurements, pain ratings, plans
+        """CREATE TABLE measurements (
+            session INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            exercise TEXT,
+            side TEXT,
+            value REAL NOT NULL,
+            spread REAL,
+            readings INTEGER NOT NULL DEFAULT 1)""",
+        "CREATE INDEX measurements_by_session ON measurements(session)",
+        """CREATE TABLE ratings (
+            session INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            exercise TEXT NOT NULL,
+            side TEXT,
+            pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),
+            word TEXT NOT NULL DEFAULT '',
+            stop INTEGER NOT NULL,
+            rated TEXT NOT NULL)""",
+        "CREATE INDEX ratings_by_session ON ratings(session)",
+        """CREATE TABLE plans (
+            person INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            toml TEXT NOT NULL,
+            imported TEXT NOT NULL,
+            PRIMARY KEY (person, name))""",
+    ),
 )
+# What a measurement's ``kind`` may be, with its unit (see core.depth and core.thomas).
+MEASUREMENT_KINDS = {
+    "stretch_depth_deg": "degrees of back-hip extension held with good form (kneeling stretch)",
+    "thomas_hip_deg": "degrees the hanging thigh lies below the surface (Thomas test)",
+    "thomas_knee_deg": "degrees of knee bend of the hanging leg (Thomas test)",
+}
 SCHEMA_VERSION = len(MIGRATIONS)
 APPLICATION_ID = int.from_bytes(b"PsCo", "big")  # PRAGMA application_id of a posecoach store
 TABLES = frozenset({"people", "profiles", "sessions", "frames", "holds"})
@@ -325,6 +357,32 @@ class StoredHold:
 
 
 @dataclass(frozen=True)
+class StoredMeasurement:
+    """One measurement of a session: ``value`` (and ``spread``, half the range of its readings)
+    in the unit its ``kind`` names; ``started`` is the session's start (ISO 8601 UTC)."""
+
+    session: int
+    started: str
+    kind: str
+    exercise: str | None
+    side: str | None
+    value: float
+    spread: float | None
+    readings: int
+
+
+@dataclass(frozen=True)
+class StoredRating:
+    session: int
+    rated: str  # ISO 8601 UTC
+    exercise: str
+    side: str | None
+    pain: int  # 0-10
+    word: str
+    stop: bool  # the seeds' rule said stop and seek care
+
+
+@dataclass(frozen=True)
 class StoredSession:
     info: SessionInfo
     frames: list[StoredFrame]
@@ -533,6 +591,57 @@ class Store:
                 (person,),
             ).fetchall()
         return [(sid, StoredHold(e, side, g, t, bool(c), r)) for sid, e, side, g, t, c, r in rows]
+
+    # Progress: measurements, pain ratings, plans
+    def save_measurement(self, session: int, kind: str, value: float, *, exercise: str | None = None,
+                         side: str | None = None, spread: float | None = None, readings: int = 1) -> None:
+        """Store one measurement of a session (``kind`` from MEASUREMENT_KINDS, in its unit)."""
+        if kind not in MEASUREMENT_KINDS:
+            raise ValueError(f"unknown measurement {kind!r}")
+        if not math.isfinite(value) or (spread is not None and not math.isfinite(spread)):
+            raise ValueError(f"a {kind} must be a finite number")
+        with self._con() as con, _transaction(con):
+            con.execute("INSERT INTO measurements (session, kind, exercise, side, value, spread, readings)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)", (session, kind, exercise, side, float(value), spread, int(readings)))
+
+    def measurements(self, person: int) -> list[StoredMeasurement]:
+        """A person's measurements, oldest session first."""
+        with self._con() as con:
+            rows = con.execute(
+                "SELECT m.session, s.started, m.kind, m.exercise, m.side, m.value, m.spread, m.readings"
+                " FROM measurements m JOIN sessions s ON s.id = m.session WHERE s.person = ?"
+                " ORDER BY s.started, s.id, m.rowid", (person,)).fetchall()
+        return [StoredMeasurement(*row) for row in rows]
+
+    def save_rating(self, session: int, exercise: str, side: str | None, pain: int, word: str, stop: bool) -> None:
+        """Store a pain rating of one exercise (and side) of a session; ``stop``: the seeds' rule said stop.
+        Validate it first with ``core.pain.rate``; a pain outside 0-10 is refused here too."""
+        if isinstance(pain, bool) or int(pain) != pain or not 0 <= pain <= 10:
+            raise ValueError(f"pain must be a whole number from 0 to 10, not {pain!r}")
+        with self._con() as con, _transaction(con):
+            con.execute("INSERT INTO ratings (session, exercise, side, pain, word, stop, rated) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (session, exercise, side, int(pain), word, int(bool(stop)), _now_iso()))
+
+    def ratings(self, person: int) -> list[StoredRating]:
+        """A person's pain ratings, oldest first."""
+        with self._con() as con:
+            rows = con.execute(
+                "SELECT r.session, r.rated, r.exercise, r.side, r.pain, r.word, r.stop FROM ratings r"
+                " JOIN sessions s ON s.id = r.session WHERE s.person = ? ORDER BY r.rated, r.rowid", (person,)).fetchall()
+        return [StoredRating(sid, rated, ex, side, pain, word, bool(stop)) for sid, rated, ex, side, pain, word, stop in rows]
+
+    def save_plan(self, person: int, name: str, toml_text: str) -> None:
+        """Create or replace one of a person's plans (the file's text, validated by the caller)."""
+        with self._con() as con, _transaction(con):
+            con.execute("INSERT OR REPLACE INTO plans (person, name, toml, imported) VALUES (?, ?, ?, ?)",
+                        (person, name, toml_text, _now_iso()))
+
+    def plans(self, person: int) -> list[tuple[str, str, str]]:
+        """A person's plans as ``(name, toml text, imported)``, the latest imported first."""
+        with self._con() as con:
+            return [tuple(r) for r in con.execute(
+                "SELECT name, toml, imported FROM plans WHERE person = ? ORDER BY imported DESC, rowid DESC",
+                (person,)).fetchall()]
 
     def failed_seconds(self, person: int, max_step_s: float = 0.5) -> list[tuple[int, str, str, str | None, float]]:
         """Seconds each check was judged "fail", as rows ``(session, exercise, check, cue shown, failed_s)``.

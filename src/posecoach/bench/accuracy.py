@@ -24,6 +24,7 @@ from posecoach.adapters.video import IMAGE_EXTS, VideoReader, read_image
 from posecoach.bench.common import hardware_line, table
 from posecoach.core.coach import Coach
 from posecoach.core.depth import DepthTracker
+from posecoach.core.thomas import ThomasTest, thomas_angles
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.pipeline import Session, image_measures, needs_mask
 
@@ -48,6 +49,7 @@ class ClipResult:
     worst: list[tuple[float, str, int]] = field(default_factory=list)  # (error, measure, frame)
     depth_truth: float | None = None  # the deepest stretch held 1 s with good form, by the truth (degrees)
     depth_ours: float | None = None  # ... as the coach measured it
+    thomas: tuple[float, float, float, float] | None = None  # first guided reading: ours hip, knee; truth hip, knee
 
 
 def evaluate_clip(truth_path: Path, model: str = "full") -> ClipResult:
@@ -94,12 +96,42 @@ def evaluate_clip(truth_path: Path, model: str = "full") -> ClipResult:
                     res.agree[cid].append(int(r.checks[cid] == verdict))
                     res.unknown[cid].append(int(r.checks[cid] == "unknown"))
     res.depth_truth = max(true_depth.best.values()) if true_depth.best else None
+    if exercise == "edge_hang":
+        res.thomas = _thomas_reading(stored, truth, catalogue)
     auto = Coach(load_catalogue(), None)
     for i, (t_ms, landmarks, measures) in enumerate(stored):
         r = auto.step(t_ms, landmarks, truth["width"], truth["height"], measures)
         res.recognised.append(int(r.exercise == truth_frames[i].get("exercise")))
     res.worst = sorted(res.worst, reverse=True)[:3]
     return res
+
+
+def _thomas_reading(stored, truth: dict, catalogue) -> tuple[float, float, float, float] | None:
+    """The guided Thomas test's first reading on a rendered edge hang, and the truth's over the
+    same hold (the median of its hold frames): (ours hip, ours knee, truth hip, truth knee)."""
+    coach = Coach(catalogue, "edge_hang")
+    test = ThomasTest()
+    for t_ms, landmarks, measures in stored:
+        r = coach.step(t_ms, landmarks, truth["width"], truth["height"], measures)
+        hip, knee = thomas_angles(r.angles.get("hang_hip"), r.angles.get("hang_knee"))
+        test.update(t_ms, r.side, hip, knee, r.checks.get("no_lumbar_arch") == "pass")
+        if test.readings:
+            break
+    if not test.readings:
+        return None
+    hold = [f["angles_2d"] for f in truth["frames"] if f.get("exercise") == "edge_hang" and f.get("phase") == "hold"]
+    true_hip, true_knee = thomas_angles(float(np.median([a["hang_hip"] for a in hold])),
+                                        float(np.median([a["hang_knee"] for a in hold])))
+    first = test.readings[0]
+    return first.hip_deg, first.knee_deg, true_hip, true_knee
+
+
+def thomas_table(results: list[ClipResult]) -> str:
+    rows = [[r.name, f"{h:.1f}", f"{th:.1f}", f"{h - th:+.1f}", f"{k:.1f}", f"{tk:.1f}", f"{k - tk:+.1f}"]
+            for r in results if r.thomas for h, k, th, tk in [r.thomas]]
+    missing = [r.name for r in results if r.exercise == "edge_hang" and not r.thomas]
+    out = table(rows, ["clip", "thigh deg", "truth", "error", "knee bend deg", "truth", "error"]) if rows else ""
+    return out + (f"\n\nno reading (never steady 2 s with the back flat): {', '.join(missing)}" if missing else "")
 
 
 def _stats(values: list[float]) -> str:
@@ -208,6 +240,10 @@ def run(samples: Path | None = None, photos: Path | None = None, model: str = "f
         out += [f"rendered clips: {len(results)} in {folder}", "", clip_table(results), ""]
         worst = sorted(((e, m, i, r.name) for r in results for e, m, i in r.worst), reverse=True)[:5]
         out += ["worst frames: " + "; ".join(f"{n} frame {i} {m} off by {e:.0f}" for e, m, i, n in worst), ""]
+        thomas = thomas_table(results)
+        if thomas:
+            out += ["The guided Thomas test's first reading on each rendered edge hang (the hanging thigh below",
+                    "the surface; the hanging knee's bend), against the truth's median over the hold:", "", thomas, ""]
         depth = depth_table(results)
         if depth:
             out += ["Stretch depth (the back hip's extension held 1 s with good form; truth: the rendered",

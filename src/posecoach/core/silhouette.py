@@ -87,11 +87,15 @@ class SteadyReading:
     """
 
     def __init__(self, window_ms: float = 1000.0, max_spread: float = 0.03, min_share: float = 0.6,
-                 min_readings: int = 3) -> None:
+                 min_readings: int = 3, longest_window_ms: float = 2500.0) -> None:
         self.window_ms = window_ms
         self.max_spread = max_spread
         self.min_share = min_share
         self.min_readings = min_readings
+        # Frames judged sparsely (a review skips frames through a still hold, up to 400 ms apart)
+        # give fewer readings a second: the window then reaches back to the last min_readings
+        # readings, up to this long.
+        self.longest_window_ms = longest_window_ms
         self._readings: list[tuple[float, float]] = []
 
     def reset(self) -> None:
@@ -100,7 +104,9 @@ class SteadyReading:
     def update(self, t_ms: float, value: float) -> tuple[float, float]:
         """(steady value or NaN, confidence 0..1) after a reading at ``t_ms`` (NaN: none)."""
         self._readings.append((t_ms, float(value)))
-        self._readings = [(t, v) for t, v in self._readings if t_ms - t < self.window_ms and t <= t_ms]
+        kept = [(t, v) for t, v in self._readings if t_ms - t < self.longest_window_ms and t <= t_ms]
+        recent = [(t, v) for t, v in kept if t_ms - t < self.window_ms]
+        self._readings = recent if len(recent) >= self.min_readings else kept[-self.min_readings:]
         vals = np.array([v for _, v in self._readings])
         ok = vals[np.isfinite(vals)]
         if len(ok) < self.min_readings or len(ok) < self.min_share * len(vals):
