@@ -143,6 +143,15 @@ def test_lying_seen_at_an_angle_from_the_feet_is_oblique_not_front():
     assert step(S.constructive_rest()).exercise == "constructive_rest"
 
 
+def test_a_knee_drawn_to_the_chest_is_recognised_even_seen_at_an_angle():
+    """One thigh drawn far in while the other leg lies long survives the foreshortening of a
+    view from the feet: named, with its side-view checks unknown and the camera cue."""
+    lms = widened(S.knee_to_chest(), 0.6)
+    auto = step(lms)
+    assert auto.view == "oblique" and auto.exercise == "knee_to_chest"
+    assert set(auto.checks.values()) == {"unknown"} and "camera" in auto.cues[0].lower()
+
+
 def test_a_pigeon_whose_folded_shin_is_lost_is_a_pigeon_not_a_cobra():
     """Seen from the side the folded front shin points at the camera and the model loses it;
     one thigh forward under the raised trunk, the other extended behind, is still a pigeon."""

@@ -295,7 +295,13 @@ def _recognize_one(b: Body, p: RecognizeParams) -> Recognition:
         # Lying, seen at an angle (often from the feet): every angle is foreshortened. On the dev
         # clips, seen at an angle, the rules named another exercise in 535 of 1,780 frames, about
         # 490 of them lying. Say nothing rather than guess; the coach asks for the camera at the
-        # side instead.
+        # side instead. Knee to chest is the exception: one thigh drawn far in while the other
+        # leg lies long survives the foreshortening (dev, seen from the feet at about 45 degrees:
+        # 64% of its frames recognised before, 99% with it; another exercise 1%).
+        if f["belly_y"] < -0.3:
+            rec = _supine(f, p)
+            if rec.exercise == "knee_to_chest":
+                return rec
         return Recognition(None, 0.4)
     legs_flat = not np.isnan(f["leg_rise"]) and abs(f["leg_rise"]) <= p.legs_flat_max_deg
     if tilt <= p.upright_max_deg and legs_flat and _belly_away_from_feet(b):
