@@ -53,7 +53,10 @@ class HoldTracker:
     """Accumulates sets from per-frame good-form flags. Time is passed in, in ms."""
 
     grace_s: float = 5.0
-    max_step_s: float = 0.25  # a longer gap between frames counts as this much at most
+    # A longer gap between judged frames counts as this much at most (a stalled or frozen
+    # camera is not good form). 0.5 s keeps holds in real seconds down to 2 judged frames a
+    # second: a busy computer judges fewer frames, and the person still holds in real time.
+    max_step_s: float = 0.5
     sets: list[HoldSet] = field(default_factory=list)
     _current: HoldSet | None = None
     _last_ms: float | None = None
