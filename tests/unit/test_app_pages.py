@@ -14,10 +14,10 @@ from streamlit.testing.v1 import AppTest
 from posecoach.adapters.store import Store
 from posecoach.core.coach import Coach
 from posecoach.core.holds import HoldStatus
-from posecoach.exercises.catalogue import load_catalogue
-from posecoach.ui.common import SAFETY_NOTES
 from posecoach.core.setup import SetupGate
+from posecoach.exercises.catalogue import load_catalogue
 from posecoach.ui.coach_state import coach_view
+from posecoach.ui.common import SAFETY_NOTES
 from posecoach.ui.live import LiveStats, LiveUpdate, describe
 from posecoach.ui.sound import SoundPlanner
 from posecoach.ui.words import clock_s, hold_words, side_words

@@ -152,9 +152,10 @@ def _model_picker() -> str:
     return st.selectbox("Pose model", options, index=default, key="model", help=MODEL_HELP)
 
 
-def _controls(store: Store | None, person: int) -> Choices:
+def _controls(store: Store | None, person: int, narrow: bool = False) -> Choices:
+    """The settings: three columns across the page, or one under another in a narrow column."""
     base = catalogue_for("beginner", None)  # the exercise list (the same in every profile)
-    left, middle, right = st.columns([2, 2, 2])
+    left, middle, right = (st.container(), st.container(), st.container()) if narrow else st.columns([2, 2, 2])
     with left:
         exercise, routine = _exercise_picker(base)
         profile = _profile_picker(store, person)
@@ -275,9 +276,11 @@ def _status_panel(hub: LiveHub, catalogue: Catalogue, speech: bool, chime: bool)
     update = _latest(hub.updates)
     if update is not None:
         st.session_state["live_update"] = update
+        if update.ended:
+            st.rerun()  # the whole page: the summary takes the top of it
     update = st.session_state.get("live_update")
     playing = bool(st.session_state.get(FOCUS_KEY))
-    if update is None:
+    if update is None or (update.ended and not playing):
         if playing:
             coach_panel.show_head(INFO, "Starting…", "Loading the pose model")
         return
@@ -306,13 +309,20 @@ def render() -> None:
     if st.session_state.pop(GO_REVIEW, False):
         st.switch_page(st.Page(review_page.render, title="Review", url_path="review"))
     focus = bool(st.session_state.get(FOCUS_KEY))
-    top = st.container()  # one container, so the camera below keeps its place when the layout changes
-    with top:
-        if focus:
-            st.markdown(coach_panel.FOCUS_CSS, unsafe_allow_html=True)
-            with st.expander("Settings (press Stop to change them)", icon=":material/settings:"):
-                choices = _controls(store, person)
-        else:
+    top = st.container()  # the same blocks in both layouts, so the camera keeps its place (and its stream)
+    video_col, status_col = st.columns([3, 2])
+    panel_box, settings_box = status_col.container(), status_col.container()
+    if focus:
+        top.markdown(coach_panel.FOCUS_CSS, unsafe_allow_html=True)
+        with settings_box.expander("Settings (press Stop to change them)", icon=":material/settings:"):
+            choices = _controls(store, person, narrow=True)
+        settings_box.caption("Stop at once at sharp, shooting or pulsing pain. Not medical advice.")
+    else:
+        with top:
+            st.markdown(coach_panel.PAGE_CSS, unsafe_allow_html=True)
+            last = st.session_state.get("live_update")
+            if last is not None and last.ended:
+                _show_ended(last)
             st.title("posecoach: live coach")
             safety_notes()
             choices = _controls(store, person)
@@ -323,7 +333,6 @@ def render() -> None:
     models = _models(choices.model)
     hub.configure(LiveConfig(person, choices.exercise, choices.profile.name, choices.profile.toml, choices.source,
                              choices.model, choices.record, routine=choices.routine), catalogue, models)
-    video_col, status_col = st.columns([3, 2])
     with video_col:
         ctx = _camera(choices, hub)
         damaged = model_store.damaged().get(choices.model) if choices.model not in models else None
@@ -331,20 +340,13 @@ def render() -> None:
             st.error(damaged)
         elif choices.model not in models and not focus:
             st.caption(f"The {choices.model} pose model is fetched when you press Start (first time only).")
-    with status_col:
-        card = st.container()
-        if not focus:
-            with card:
-                first, steps = _routine_steps(choices.routine, catalogue)
-                shown = st.session_state.get("live_update")
-                if shown is None or not shown.ended:
-                    coach_panel.show_card(choices.exercise or first, catalogue, steps)
+    with panel_box:
         _status_panel(hub, catalogue, choices.speech, choices.chime)
-    bottom = st.container()
-    with bottom:
-        if focus:
-            st.caption("Stop at once at sharp, shooting or pulsing pain. Not medical advice.")
-        else:
+    if not focus:
+        with settings_box:
+            first, steps = _routine_steps(choices.routine, catalogue)
+            coach_panel.show_card(choices.exercise or first, catalogue, steps)
+        with st.container():
             profile_editor(store, person)
             privacy_footer()
     playing = bool(ctx is not None and ctx.state.playing)

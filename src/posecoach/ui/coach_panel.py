@@ -50,11 +50,18 @@ CSS = """
 </style>
 """
 
+PAGE_CSS = """
+<style>
+[data-testid="stMainBlockContainer"], .block-container{padding-top:1.2rem}
+[data-testid="stMainBlockContainer"] h1{font-size:2rem;padding:0.2rem 0 0.4rem 0}
+</style>
+"""
+
 FOCUS_CSS = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"]{display:none}
 [data-testid="stMainBlockContainer"], .block-container{padding-top:0.6rem;padding-bottom:0.4rem;max-width:100%}
-iframe[title^="streamlit_webrtc"]{max-width:calc((100vh - 70px) * 4 / 3)}
+iframe[title^="streamlit_webrtc"], [data-testid="stCustomComponentV1"]{max-width:calc((100vh - 90px) * 4 / 3)}
 </style>
 """
 
@@ -103,7 +110,7 @@ def view_html(view: CoachView, exercise_view: str = "side") -> str:
         if view.checks:
             rows = "".join(
                 f'<li class="pc-{c.verdict}">{_MARK.get(c.verdict, "?")} {_e(c.name)}'
-                f'{"" if c.required else " <span class=pc-small>(a tip: the timer does not need it)</span>"}'
+                f'{"" if c.required else " <span class=pc-small>(optional)</span>"}'
                 f' <span class="pc-small">{_VERDICT_WORD.get(c.verdict, "")}</span></li>'
                 for c in view.checks)
             parts.append(f'<ul class="pc-checks">{rows}</ul>')

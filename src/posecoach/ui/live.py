@@ -390,10 +390,11 @@ class LiveHub:
 
 def shown_result(result: FrameResult, view: CoachView | None) -> FrameResult:
     """The frame's result as the video draws it: the page's headline as its caption (nothing
-    while good form counts), the hold never past its target."""
+    while good form counts); the timer is the page's, in large type beside the video, so the
+    video does not repeat it in other words."""
     if view is None:
         return result
-    hold = replace(result.hold, good_form_s=min(result.hold.good_form_s, result.hold.target_s))
+    hold = replace(result.hold, exercise=None)
     return replace(result, cues=[view.caption] if view.caption else [], hold=hold)
 
 
