@@ -123,12 +123,13 @@ def summary_html(summary: SessionSummary, saved: bool) -> str:
     """After Stop: how long, the holds per side, the main fault with its fix."""
     parts = [head_html(DONE, "Session done", f"{clock_s(summary.seconds)} coached"
                        + (" · saved" if saved else " · not stored"))]
-    if summary.holds:
+    holds = [h for h in summary.holds if h.complete or h.good_form_s >= 1.0]  # not a moment read as a side
+    if holds:
         rows = "".join(
-            f'<li class="pc-{"pass" if h.complete else "unknown"}">{_MARK["pass" if h.complete else "unknown"]} '
-            f'{_e(h.exercise_name)}{": " + _e(h.side) if h.side else ""}: '
-            f'{clock_s(h.good_form_s)} of {clock_s(h.target_s)}{" (complete)" if h.complete else ""}</li>'
-            for h in summary.holds)
+            f'<li class="pc-{"pass" if h.complete else "unknown"}">{"✓" if h.complete else "–"} '
+            f'{_e(h.exercise_name)}{" (" + _e(h.side[0].lower() + h.side[1:]) + ")" if h.side else ""}: '
+            f'{clock_s(h.good_form_s)} of {clock_s(h.target_s)}{" complete" if h.complete else ""}</li>'
+            for h in holds)
         parts.append(f'<div class="pc-side">Holds</div><ul class="pc-checks">{rows}</ul>')
     else:
         parts.append('<div class="pc-side">No hold this time.</div>')
