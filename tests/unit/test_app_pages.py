@@ -168,7 +168,7 @@ def test_on_a_busy_computer_the_page_says_so_in_plain_words_and_keeps_the_model(
     app.session_state["live_hub"].updates.put(_live_update(100, fps=6.0))
     app.run()
     text = _text(app)
-    assert "This computer is busy: your form is checked 6 times a second with the full pose model you chose" in text
+    assert "This computer is busy: form checked 6 times a second, full model kept" in text
 
 
 def test_words_for_sides_and_times():

@@ -153,7 +153,7 @@ def test_the_fault_tally_names_the_main_fault_with_its_fix_in_words(catalogue):
 def test_busy_words_say_the_model_is_kept_and_stay_quiet_when_the_computer_keeps_up():
     assert busy_words(25.0, "full") is None and busy_words(0.0, "full") is None
     words = busy_words(6.2, "full")
-    assert words.startswith("This computer is busy: your form is checked 6 times a second with the full pose model")
+    assert words.startswith("This computer is busy: form checked 6 times a second, full model kept")
 
 
 def test_every_exercise_has_an_instruction_card_and_every_check_a_name(catalogue):

@@ -39,6 +39,7 @@ WEBCAM_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480
 STATUS_REFRESH_S = 0.5
 MODEL_HELP = ("full is the default and the most accurate. The coach keeps the model you choose: on a busy "
               "computer it checks fewer frames a second instead.")
+FOCUS_SAFETY = "Stop at once at sharp, shooting or pulsing pain."  # the safety line kept in the focus view
 FOCUS_KEY = "coach_focus"  # session state: the camera was playing at the end of the last run
 GO_REVIEW = "coach_to_review"  # session state: open the Review page on the next run
 
@@ -316,7 +317,7 @@ def render() -> None:
         top.markdown(coach_panel.FOCUS_CSS, unsafe_allow_html=True)
         with settings_box.expander("Settings (press Stop to change them)", icon=":material/settings:"):
             choices = _controls(store, person, narrow=True)
-        settings_box.caption("Stop at once at sharp, shooting or pulsing pain. Not medical advice.")
+        settings_box.caption(FOCUS_SAFETY)
     else:
         with top:
             st.markdown(coach_panel.PAGE_CSS, unsafe_allow_html=True)

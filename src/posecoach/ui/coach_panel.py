@@ -62,6 +62,8 @@ FOCUS_CSS = """
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"]{display:none}
 [data-testid="stMainBlockContainer"], .block-container{padding-top:0.6rem;padding-bottom:0.4rem;max-width:100%}
 iframe[title^="streamlit_webrtc"], [data-testid="stCustomComponentV1"]{max-width:calc((100vh - 90px) * 4 / 3)}
+[data-testid="stColumn"] [data-testid="stVerticalBlock"]{gap:0.45rem}
+[data-testid="stExpander"] summary{padding-top:0.3rem;padding-bottom:0.3rem}
 </style>
 """
 
@@ -148,8 +150,8 @@ def busy_words(processed_fps: float, model: str) -> str | None:
     """Plain words when the computer is busy (None when it keeps up)."""
     if processed_fps <= 0 or processed_fps >= BUSY_FPS:
         return None
-    return (f"This computer is busy: your form is checked {processed_fps:.0f} times a second with the {model} "
-            "pose model you chose (it is kept); the timer still counts real seconds.")
+    return (f"This computer is busy: form checked {processed_fps:.0f} times a second, {model} model kept; "
+            "timer in real seconds.")
 
 
 @functools.cache
