@@ -82,7 +82,7 @@ def test_a_completed_hold_says_done_now_the_other_side_and_the_timer_stops_at_it
     result, view = frames[-1]
     assert result.hold.complete and result.hold.good_form_s > 31  # the coach keeps counting past the target
     assert (view.tone, view.headline) == (DONE, "Done: now the other side")
-    assert view.timer == "0:30 of 0:30"
+    assert view.timer == "0:30 of 0:30" and view.detail == "Right leg forward: stretching the left hip flexor"
     page = view_html(view)
     assert "0:3" not in page.replace("0:30", "")  # never "0:33 of 0:30"
     assert view.caption == "Done: now the other side"

@@ -116,11 +116,16 @@ def how_to(exercise: str) -> str:
     return card.steps[0] if card and card.steps else ""
 
 
-def step_name(catalogue: Catalogue, exercise: str, side: str | None) -> str:
-    """A routine step in words: "Knee to chest (beginner psoas stretch), left knee to your chest: ..."."""
+def short_name(catalogue: Catalogue, exercise: str) -> str:
+    """An exercise's name without its note in brackets: "Knee to chest", "Edge hang"."""
     name = catalogue[exercise].name if exercise in catalogue.exercises else exercise.replace("_", " ")
-    words = side_words(exercise, side)
-    return name + (f", {words[0].lower()}{words[1:]}" if words else "")
+    return name.split(" (")[0]
+
+
+def step_name(catalogue: Catalogue, exercise: str, side: str | None) -> str:
+    """A routine step in words: "Knee to chest, left knee to your chest"."""
+    words = side_words(exercise, side).split(":")[0]
+    return short_name(catalogue, exercise) + (f", {words[0].lower()}{words[1:]}" if words else "")
 
 
 def routine_view(routine: Routine, status: RoutineStatus, catalogue: Catalogue) -> RoutineView:
@@ -185,13 +190,14 @@ def coach_view(result: FrameResult, catalogue: Catalogue, setup: SetupStatus | N
         timer = shown_hold(hold)
         other_next = wants is None or (wants[0] == spec.id and wants[1] == hold.next_side)
         if hold.next_side and other_next:
-            return CoachView(DONE, "Done: now the other side", f"Switch to the {hold.next_side} side", timer=timer,
+            return CoachView(DONE, "Done: now the other side", side_words(spec.id, hold.next_side), timer=timer,
                              **base)
         nxt = f"Next: {step_name(catalogue, *wants)}" if wants is not None else ""
         return CoachView(DONE, "Done: well held", nxt, timer=timer, **base)
     if wants is not None and (wants[0] != spec.id or (wants[1] is not None and result.side not in (None, wants[1]))):
+        seen = short_name(catalogue, spec.id)  # named, but not judged: the routine does not credit it
         return CoachView(INFO, f"Next: {step_name(catalogue, *wants)}",
-                         f"This is the {spec.name[0].lower()}{spec.name[1:]}. " + how_to(wants[0]), **base)
+                         f"This is the {seen[0].lower()}{seen[1:]}. " + how_to(wants[0]), routine=rv)
     measures = _measures(result)
     check_cues = {failing_cue(c, measures) for c in spec.checks if result.checks.get(c.id) == "fail"}
     if not ready:
