@@ -165,3 +165,18 @@ def test_every_exercise_has_an_instruction_card_and_every_check_a_name(catalogue
         assert "m away" in words and "sharp, shooting or pulsing pain" in words
         if card.floor:
             assert "floor level" in card.camera or "hip height" in card.camera, exercise
+
+
+def test_seen_from_the_front_the_set_up_check_asks_to_turn_and_no_needed_check_is_called_optional(catalogue):
+    _, _, frames = _held_lunge(catalogue, 1.0)
+    result, _ = frames[-1]
+    spec = catalogue["lunge"]
+    front = replace(result, view="front", checks=dict.fromkeys(result.checks, "unknown"), cues=["Turn side-on to the camera"],
+                    hold=replace(result.hold, counting=False))
+    needed = {c.id: c.views for c in spec.checks if c.required}
+    setup = setup_status(True, True, True, "front", "side", front.checks, needed)
+    view = coach_view(front, catalogue, setup, SetupGate().update("lunge", setup))
+    assert not view.ready and view.headline == "Turn side-on to the camera"
+    page = view_html(view, "side")
+    assert "I see you from the side" in page and "of 0:30" not in page and view.side not in page
+    assert [c.required for c in view.checks] == [True, True, True, True, False]

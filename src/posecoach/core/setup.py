@@ -69,13 +69,14 @@ def setup_status(pose: bool, head_seen: bool, feet_seen: bool, view: str | None,
     judged = bool(shown) and all(checks.get(cid, "unknown") != "unknown" for cid in shown)
     if not required_views:
         judged = pose
-    side_label = view_words(wanted_view) or "from where it stands"
+    side_label = view_words(wanted_view)
     turn = {"side": "Turn side-on to the camera", "front": "Face the camera"}.get(wanted_view, "Turn to the camera")
     items = (
         SetupItem("I can see you", pose, "Step into the camera's view"),
         SetupItem("I can see your whole body, head to feet", pose and head_seen and feet_seen,
                   "Move back: your head and feet must both be in the picture"),
-        SetupItem(f"I see you {side_label}", pose and _view_ok(wanted_view, view), turn),
+        SetupItem(f"I see you {side_label}" if side_label else "I can tell which way you face",
+                  pose and _view_ok(wanted_view, view), turn),
         SetupItem("I can see every joint the checks need", pose and judged,
                   "Move so the camera sees your hips, knees and shoulders"),
     )

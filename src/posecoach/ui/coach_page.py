@@ -343,10 +343,12 @@ def render() -> None:
             st.caption(f"The {choices.model} pose model is fetched when you press Start (first time only).")
     with panel_box:
         _status_panel(hub, catalogue, choices.speech, choices.chime)
-    if not focus:
-        with settings_box:
-            first, steps = _routine_steps(choices.routine, catalogue)
+    if not focus:  # before Start: the instruction card under the camera, the demo beside it
+        first, steps = _routine_steps(choices.routine, catalogue)
+        with video_col:
             coach_panel.show_card(choices.exercise or first, catalogue, steps)
+        with settings_box:
+            coach_panel.show_demo(choices.exercise or first)
         with st.container():
             profile_editor(store, person)
             privacy_footer()

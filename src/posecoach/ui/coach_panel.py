@@ -84,7 +84,7 @@ def head_html(tone: str, headline: str, detail: str = "") -> str:
 
 def setup_html(setup: SetupStatus, view: str) -> str:
     """The set-up check as a list a person ticks off from the mat."""
-    rows = "".join(f'<li class="pc-{"pass" if i.ok else "unknown"}">{_MARK["pass" if i.ok else "unknown"]} '
+    rows = "".join(f'<li class="pc-{"pass" if i.ok else "fail"}">{_MARK["pass" if i.ok else "fail"]} '
                    f'{_e(i.label)}</li>' for i in setup.items)
     goal = ready_words(view)
     return (f'<div class="pc-small">Set-up check: the timer starts when “{_e(goal)}” is ticked off.</div>'
@@ -100,12 +100,13 @@ def view_html(view: CoachView, exercise_view: str = "side") -> str:
         parts.append(f'<div class="pc-routine">{_e(r.step_words)} · {r.done} of {r.total} done'
                      f'<div class="pc-bar"><span style="width:{pct:.0f}%"></span></div></div>')
     parts.append(head_html(view.tone, view.headline, view.detail))
-    if view.exercise_name:
-        if view.ready and view.timer:
+    if view.exercise_name and view.setup is not None and not view.ready:  # the set-up check, nothing else yet
+        parts.append(setup_html(view.setup, exercise_view))
+        parts.append(f'<div class="pc-name">{_e(view.exercise_name)}</div>')
+    elif view.exercise_name:
+        if view.timer:
             got, _, target = view.timer.partition(" of ")
             parts.append(f'<div class="pc-timer">{_e(got)} <span class="pc-of">of {_e(target)}</span></div>')
-        elif view.setup is not None and not view.ready:
-            parts.append(setup_html(view.setup, exercise_view))
         if view.side:
             parts.append(f'<div class="pc-side">{_e(view.side)}</div>')
         parts.append(f'<div class="pc-name">{_e(view.exercise_name)}</div>')
@@ -195,8 +196,18 @@ def card_html(exercise: str, catalogue: Catalogue) -> str:
             f'says “{_e(ready_words(spec.view))}”.</div></div>')
 
 
+def show_demo(exercise: str | None) -> None:
+    """Before Start: the looping demo of the position, rendered by posecoach (no footage of people)."""
+    demo = demo_for(exercise) if exercise else None
+    if demo is None:
+        return
+    path, start_s, end_s = demo
+    st.video(str(path), start_time=start_s, end_time=end_s or None, loop=True, autoplay=True, muted=True)
+    st.caption("The correct position, shown by a rendered body (posecoach draws it; no footage of people).")
+
+
 def show_card(exercise: str | None, catalogue: Catalogue, routine_steps: list[str] | None = None) -> None:
-    """Before Start: the instruction card and the looping demo of the position."""
+    """Before Start: the instruction card (how to get in, the camera, the hold, the safety lines)."""
     st.markdown(CSS, unsafe_allow_html=True)
     if routine_steps:
         st.markdown("**The routine, step by step** (it moves on by itself when a hold is done):  \n"
@@ -206,11 +217,6 @@ def show_card(exercise: str | None, catalogue: Catalogue, routine_steps: list[st
                     "the positions lying or kneeling, 2 to 3 m away so your whole body fits in the picture. "
                     "Choose an exercise above to see how to get into it.")
         return
-    demo = demo_for(exercise)
-    if demo is not None:
-        path, start_s, end_s = demo
-        st.video(str(path), start_time=start_s, end_time=end_s or None, loop=True, autoplay=True, muted=True)
-        st.caption("The correct position, shown by a rendered body (posecoach draws it; no footage of people).")
     st.markdown(card_html(exercise, catalogue), unsafe_allow_html=True)
 
 

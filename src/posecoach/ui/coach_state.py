@@ -84,10 +84,10 @@ def shown_hold(hold: HoldStatus) -> str:
 
 
 def check_lines(result: FrameResult, spec: ExerciseSpec) -> tuple[CheckLine, ...]:
-    """The checks the hold needs in this view first (in cue order), then the others."""
-    needed = [c for c in spec.checks if c.required and (result.view is None or result.view in c.views)]
-    others = [c for c in spec.checks if c not in needed]
-    return tuple(CheckLine(check_name(spec.id, c.id), result.checks.get(c.id, "unknown"), c in needed)
+    """The checks the hold needs first (in cue order), then the others (tips)."""
+    needed = [c for c in spec.checks if c.required]
+    others = [c for c in spec.checks if not c.required]
+    return tuple(CheckLine(check_name(spec.id, c.id), result.checks.get(c.id, "unknown"), c.required)
                  for c in (*needed, *others))
 
 
