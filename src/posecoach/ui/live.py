@@ -154,6 +154,11 @@ class LiveCoach:
         self._thread.start()
 
     @property
+    def started_s(self) -> float | None:
+        """When the first frame arrived (the clock's seconds): frame times count from it."""
+        return self._t0_s
+
+    @property
     def finished(self) -> bool:
         return not self._thread.is_alive()
 
