@@ -32,7 +32,7 @@ from tests.e2e.y4m import to_y4m
 pytestmark = pytest.mark.slow
 
 LUNGE = "Kneeling hip-flexor stretch"
-LAPTOP, TABLET = (1366, 768), (1024, 768)
+LAPTOP, TABLET, PORTRAIT = (1366, 768), (1024, 768), (768, 1024)
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +156,7 @@ def test_before_start_the_card_says_how_to_get_in_where_the_camera_goes_and_loop
         driver.quit()
 
 
-@pytest.mark.parametrize("size", [LAPTOP, TABLET], ids=["laptop_1366x768", "tablet_1024x768"])
+@pytest.mark.parametrize("size", [LAPTOP, TABLET, PORTRAIT], ids=["laptop_1366x768", "tablet_1024x768", "tablet_768x1024"])
 def test_once_started_the_focus_view_fits_the_screen_and_tells_one_story(server, camera, artifacts, size):
     clip = "lunge_kneeling_knee_past_ankle"
     spec = load_catalogue()["lunge"]
