@@ -355,4 +355,6 @@ def render() -> None:
     playing = bool(ctx is not None and ctx.state.playing)
     if served_live() and playing != focus:  # (a script test has no camera: the state stays as it set it)
         st.session_state[FOCUS_KEY] = playing
+        if playing:
+            st.session_state.pop("live_update", None)  # a new stream: the last session's summary is done with
         st.rerun()
