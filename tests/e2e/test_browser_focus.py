@@ -234,6 +234,15 @@ def test_a_routine_says_which_step_is_next_and_credits_only_that_step(server, ca
         assert "Front knee at 90 degrees" not in text  # the kneeling stretch is not judged as if it counted
         assert "Lie down on your back" in text  # how to get into it
         page.stop()
+        _until("the summary", lambda: page.cue() == "Session done", 40)
+        page.press("start")  # again: the last session's summary does not linger beside the new stream
+        _until("the focus view", lambda: "Settings (press Stop to change them)" in page.text(), 60)
+        said = []
+        for _ in range(10):
+            said.append(page.cue())
+            time.sleep(0.3)
+        assert "Session done" not in said, said
+        page.stop()
     finally:
         driver.quit()
 
