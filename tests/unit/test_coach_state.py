@@ -15,7 +15,7 @@ from posecoach.exercises.catalogue import load_catalogue, load_routine, with_rou
 from posecoach.ui.coach_panel import busy_words, card_html, summary_html, view_html
 from posecoach.ui.coach_state import DONE, FIX, GOOD, GOOD_FORM, INFO, FaultTally, SessionSummary, coach_view, hold_lines
 from posecoach.ui.instructions import instructions
-from posecoach.ui.live import describe
+from posecoach.ui.live import describe, shown_result
 from tests.poses import kneeling_lunge_facing_right, make_landmarks
 
 FRAME_MS = 40.0
@@ -57,6 +57,8 @@ def test_a_check_the_hold_does_not_need_never_leads_it_is_a_tip(catalogue):
     faulty = replace(result, checks={**result.checks, "back_knee_down": "fail"}, cues=[tip])
     view = coach_view(faulty, catalogue, None, True)
     assert view.headline == GOOD_FORM and view.tip == tip and view.caption is None
+    drawn = shown_result(faulty, view, spec)  # what the video shows beside it
+    assert drawn.cues == [] and "back_knee_down" not in drawn.checks and set(drawn.checks.values()) == {"pass"}
     lines = {c.name: c for c in view.checks}
     assert lines["Back knee on a cushion"].verdict == "fail" and not lines["Back knee on a cushion"].required
     assert list(lines).index("Back knee on a cushion") == len(lines) - 1  # listed after every needed check

@@ -393,14 +393,17 @@ class LiveHub:
         return None if plan is None or exercise is None else plan[1].exercises.get(exercise)
 
 
-def shown_result(result: FrameResult, view: CoachView | None) -> FrameResult:
+def shown_result(result: FrameResult, view: CoachView | None, spec=None) -> FrameResult:
     """The frame's result as the video draws it: the page's headline as its caption (nothing
-    while good form counts); the timer is the page's, in large type beside the video, so the
-    video does not repeat it in other words."""
+    while good form counts); the skeleton coloured by the checks the hold needs only (a tip
+    does not turn it red beside "Good form"); the timer is the page's, in large type beside
+    the video, so the video does not repeat it in other words."""
     if view is None:
         return result
     hold = replace(result.hold, exercise=None)
-    return replace(result, cues=[view.caption] if view.caption else [], hold=hold)
+    tips = {c.id for c in getattr(spec, "checks", ()) if not c.required}
+    checks = {cid: v for cid, v in result.checks.items() if cid not in tips}
+    return replace(result, cues=[view.caption] if view.caption else [], hold=hold, checks=checks)
 
 
 def frame_callback(hub: LiveHub, mirror: bool, clock: Clock = time.monotonic):
@@ -416,8 +419,9 @@ def frame_callback(hub: LiveHub, mirror: bool, clock: Clock = time.monotonic):
         result = hub.on_frame(rgb, arrival_s)
         if result is not None:
             coach = hub.coach
-            shown = shown_result(result, coach.last_view if coach is not None else None)
-            shown = draw(rgb, shown, mirror=mirror, spec=hub.spec(result.exercise))
+            spec = hub.spec(result.exercise)
+            shown = shown_result(result, coach.last_view if coach is not None else None, spec)
+            shown = draw(rgb, shown, mirror=mirror, spec=spec)
         else:
             shown = np.ascontiguousarray(rgb[:, ::-1]) if mirror else rgb
         return av.VideoFrame.from_ndarray(shown, format="rgb24")
