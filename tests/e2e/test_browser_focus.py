@@ -156,6 +156,22 @@ def test_before_start_the_card_says_how_to_get_in_where_the_camera_goes_and_loop
         driver.quit()
 
 
+def test_the_set_up_check_comes_before_the_timer_and_says_what_the_camera_cannot_see(server, camera, artifacts):
+    driver = _open(camera("standing_front"), LAPTOP)  # a person facing the camera: the stretch needs a side view
+    try:
+        page = _ready(server, driver, artifacts, "setup")
+        page.press("start")
+        text = _until("the set-up check", lambda: page.text() if "Set-up check" in page.text() else None, 120)
+        _shot(page, "setup")
+        assert page.cue() == "Turn side-on to the camera"
+        assert "✗ I see you from the side" in text and "✓ I can see you" in text
+        assert "I can see your whole body from the side" in text  # what it waits for, in words
+        assert not re.search(r"\d:\d\d of 0:30", text)  # no timer before the check has passed
+        page.stop()
+    finally:
+        driver.quit()
+
+
 @pytest.mark.parametrize("size", [LAPTOP, TABLET, PORTRAIT], ids=["laptop_1366x768", "tablet_1024x768", "tablet_768x1024"])
 def test_once_started_the_focus_view_fits_the_screen_and_tells_one_story(server, camera, artifacts, size):
     clip = "lunge_kneeling_knee_past_ankle"
