@@ -289,7 +289,8 @@ def _status_panel(hub: LiveHub, catalogue: Catalogue, speech: bool, chime: bool)
     planner = st.session_state.setdefault("sound_planner", sound.SoundPlanner())
     view, result = update.view, update.result
     if view is not None and result is not None and not update.ended and playing:
-        planner.update(time.monotonic(), view.caption, result.hold)
+        # The chime belongs to the timer on screen: a hold the routine does not credit rings nothing.
+        planner.update(time.monotonic(), view.caption, result.hold if view.timer else None)
     sound.play(planner, speech, chime)
 
 
