@@ -249,9 +249,9 @@ class FaultTally:
     """Seconds each needed check failed over a session, with the cue said for it."""
 
     max_step_s: float = 0.5  # a longer gap between judged frames counts as this much at most
-    fail_s: Counter = field(default_factory=Counter)
-    fixes: dict = field(default_factory=dict)  # (exercise, check) -> Counter of cue texts
-    first_s: dict = field(default_factory=dict)
+    fail_s: Counter[tuple[str, str]] = field(default_factory=Counter)  # (exercise, check) -> seconds failed
+    fixes: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)  # -> how often each cue was due
+    first_s: dict[tuple[str, str], float] = field(default_factory=dict)  # -> first failure, s from the start
     _last_ms: float | None = None
 
     def add(self, result: FrameResult, spec: ExerciseSpec | None) -> None:

@@ -39,7 +39,7 @@ from posecoach.adapters.store import SessionWriter, Store
 from posecoach.core.coach import Coach, FrameResult
 from posecoach.core.routine import Routine, RoutineStatus, RoutineTracker
 from posecoach.core.setup import SetupGate, SetupStatus, setup_status
-from posecoach.exercises.catalogue import Catalogue, load_routine
+from posecoach.exercises.catalogue import Catalogue, ExerciseSpec, load_routine
 from posecoach.pipeline import Session, needs_mask
 from posecoach.ui.coach_state import CoachView, FaultTally, SessionSummary, coach_view, hold_lines
 from posecoach.ui.meters import FreezeWatch, LatestBox, RateMeter, Window
@@ -393,7 +393,7 @@ class LiveHub:
         return None if plan is None or exercise is None else plan[1].exercises.get(exercise)
 
 
-def shown_result(result: FrameResult, view: CoachView | None, spec=None) -> FrameResult:
+def shown_result(result: FrameResult, view: CoachView | None, spec: ExerciseSpec | None = None) -> FrameResult:
     """The frame's result as the video draws it: the page's headline as its caption (nothing
     while good form counts); the skeleton coloured by the checks the hold needs only (a tip
     does not turn it red beside "Good form"); the timer is the page's, in large type beside
