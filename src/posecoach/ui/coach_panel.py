@@ -24,6 +24,7 @@ from posecoach.ui.words import clock_s
 # Background colours behind white type: each at least 7:1 contrast (WCAG AAA) with white.
 TONE_BG = {GOOD: "#11612a", FIX: "#9b1218", INFO: "#1d3557", DONE: "#11612a"}
 BUSY_FPS = 10.0  # judged frames a second below which the page says the computer is busy
+MIN_SHOWN_HOLD_S = 1.0  # a set with less good form than this is a moment read as a side, not a hold
 
 CSS = """
 <style>
@@ -126,7 +127,7 @@ def summary_html(summary: SessionSummary, saved: bool) -> str:
     """After Stop: how long, the holds per side, the main fault with its fix."""
     parts = [head_html(DONE, "Session done", f"{clock_s(summary.seconds)} coached"
                        + (" · saved" if saved else " · not stored"))]
-    holds = [h for h in summary.holds if h.complete or h.good_form_s >= 1.0]  # not a moment read as a side
+    holds = [h for h in summary.holds if h.complete or h.good_form_s >= MIN_SHOWN_HOLD_S]
     if holds:
         rows = "".join(
             f'<li class="pc-{"pass" if h.complete else "unknown"}">{"✓" if h.complete else "–"} '

@@ -26,6 +26,7 @@ from posecoach.ui.words import clock_s, side_words
 GOOD, FIX, INFO, DONE = "good", "fix", "info", "done"
 GOOD_FORM = "Good form: hold it"
 NO_EXERCISE = "Get into one of the stretches"
+MAIN_FAULT_MIN_S = 1.0  # a fault shorter than this (seconds, over the session) is not the session's main fault
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,7 @@ class FaultTally:
                 self.fixes.setdefault(key, Counter())[failing_cue(c, measures)] += 1
                 self.first_s.setdefault(key, result.t_ms / 1000.0)
 
-    def main_fault(self, catalogue: Catalogue, at_least_s: float = 1.0) -> FaultLine | None:
+    def main_fault(self, catalogue: Catalogue, at_least_s: float = MAIN_FAULT_MIN_S) -> FaultLine | None:
         """The check that failed longest (``at_least_s`` or more), with its most said fix."""
         if not self.fail_s:
             return None
