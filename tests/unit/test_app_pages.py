@@ -228,3 +228,19 @@ def test_routine_mode_follows_the_seeds_routine_and_shows_where_the_person_is(ap
     # The coach sees a kneeling stretch, the routine waits for the rest position: the page says what is next.
     assert "Step 1 of 7: Constructive rest position · 0 of 7 done" in text
     assert "Next: Constructive rest position" in text and "This is the kneeling hip-flexor stretch." in text
+
+
+def test_before_start_the_chosen_exercise_has_its_card_and_a_looping_demo(app):
+    from posecoach.ui.instructions import instructions
+
+    app.selectbox(key="exercise").set_value("cobra")
+    app.run()
+    text = _text(app)
+    card = instructions("cobra")
+    assert all(step in text for step in card.steps) and card.camera_words() in text
+    assert "Stop at once if you feel sharp, shooting or pulsing pain." in text
+    clips = sorted(Path(APP).parent.glob("sample_videos/cobra_beginner_ok.mp4"))
+    if clips:
+        [video] = app.get("video")
+        assert video.proto.loop and video.proto.autoplay and video.proto.muted
+        assert 0 < video.proto.start_time < video.proto.end_time  # the held position, looped
