@@ -149,6 +149,8 @@ def _parser() -> argparse.ArgumentParser:
     bm.add_argument("--minutes", type=float, default=10.0, help="stream minutes at 30 fps (default 10; 1 for a short run)")
     bm.add_argument("--paced", action="store_true",
                     help="feed a frame every 1/30 s of wall time, as a camera (the run takes its stream time)")
+    bk = bsub.add_parser("live", help="the live page's judged frames per second and latency, idle and under load")
+    bk.add_argument("--seconds", type=float, default=20.0, help="seconds fed in each run (default 20)")
     br = bsub.add_parser("rate", help="the adaptive rate's verdicts and hold times against the full rate's (sample clips)")
     br.add_argument("--samples", help="folder of clips (default: sample_videos)")
     br.add_argument("--variants", help="settings to compare, as stride:still_speed:settle_ms,... (default: the "
@@ -275,6 +277,13 @@ def _bench_command(args) -> int:
             _err(f"--minutes must be more than 0, not {args.minutes}")
             return EXIT_INPUT
         print(run_memory(args.minutes, paced=args.paced))
+    elif args.bench == "live":
+        from posecoach.bench.live import run as run_live
+
+        if not args.seconds > 0:
+            _err(f"--seconds must be more than 0, not {args.seconds}")
+            return EXIT_INPUT
+        print(run_live(args.seconds))
     elif args.bench == "rate":
         from posecoach.bench.rate import VARIANTS, parse_variants
         from posecoach.bench.rate import run as run_rate

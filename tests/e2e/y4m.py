@@ -20,14 +20,18 @@ def _fit(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
     return canvas
 
 
-def to_y4m(clip: Path, out: Path, width: int = 640, height: int = 480, fps: int = 30, max_frames: int | None = None) -> int:
-    """Write ``clip`` as I420 YUV4MPEG2 at ``fps`` (frames are taken as they come); return the frame count."""
+def to_y4m(clip: Path, out: Path, width: int = 640, height: int = 480, fps: int = 30, max_frames: int | None = None,
+           first_frame: int = 0) -> int:
+    """Write ``clip`` from frame ``first_frame`` on as I420 YUV4MPEG2 at ``fps`` (frames are taken as they
+    come); return the frame count."""
     import av
 
     n = 0
     with av.open(str(clip)) as container, open(out, "wb") as f:
         f.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode("ascii"))
-        for frame in container.decode(video=0):
+        for i, frame in enumerate(container.decode(video=0)):
+            if i < first_frame:
+                continue
             rgb = _fit(frame.to_ndarray(format="rgb24"), width, height)
             f.write(b"FRAME\n")
             f.write(cv2.cvtColor(rgb[:, :, ::-1], cv2.COLOR_BGR2YUV_I420).tobytes())

@@ -3,6 +3,7 @@ real LiveHub, the real model and a real store; frames from a rendered clip in re
 
 from __future__ import annotations
 
+import html
 import logging
 import queue
 import time
@@ -94,14 +95,18 @@ def test_the_page_shows_the_cameras_trouble_and_how_many_people_it_sees(tmp_path
     monkeypatch.setenv("POSECOACH_DATA", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
+    at.session_state["coach_focus"] = True  # as after Start
     stats = LiveStats(25.0, 25.0, 40.0, 30.0, 100, 100, 0, "full")
     at.session_state["live_hub"].updates.put(LiveUpdate(None, stats, 1, notice="No picture from the camera for 3 s: x"))
     at.run()
-    assert "No picture from the camera for 3 s: x" in [w.value for w in at.warning]
-    at.session_state["live_hub"].updates.put(LiveUpdate(None, stats, 1, ended=True, notice=CAMERA_STOPPED))
-    at.run()
-    assert CAMERA_STOPPED in [w.value for w in at.warning]
-    assert not any("Press Start to go again" in s.value for s in at.success)
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "Check the camera" in markdown and "No picture from the camera for 3 s: x" in markdown
     at.session_state["live_hub"].updates.put(LiveUpdate(None, stats, 1, people=2))
     at.run()
     assert any("2 people in view: coaching the same person as before" in c.value for c in at.caption)
+    at.session_state["coach_focus"] = False  # the stream ended
+    at.session_state["live_hub"].updates.put(LiveUpdate(None, stats, 1, ended=True, notice=CAMERA_STOPPED))
+    at.run()
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "The camera stopped" in markdown and html.escape(CAMERA_STOPPED) in markdown
+    assert not any("Good form" in m.value for m in at.markdown)

@@ -14,9 +14,11 @@ from streamlit.testing.v1 import AppTest
 from posecoach.adapters.store import Store
 from posecoach.core.coach import Coach
 from posecoach.core.holds import HoldStatus
+from posecoach.core.setup import SetupGate
 from posecoach.exercises.catalogue import load_catalogue
+from posecoach.ui.coach_state import coach_view
 from posecoach.ui.common import SAFETY_NOTES
-from posecoach.ui.live import LiveStats, LiveUpdate
+from posecoach.ui.live import LiveStats, LiveUpdate, describe
 from posecoach.ui.sound import SoundPlanner
 from posecoach.ui.words import clock_s, hold_words, side_words
 from tests.poses import kneeling_lunge_facing_right, make_landmarks
@@ -124,31 +126,49 @@ def test_a_sample_clip_can_be_chosen_as_the_camera(app):
         assert "make samples" in _text(app)
 
 
-def _live_update(n_frames: int) -> LiveUpdate:
+def _live_update(n_frames: int, fps: float = 24.5) -> LiveUpdate:
     """What the worker sends after judging ``n_frames`` of a held kneeling lunge (the real coach)."""
-    coach = Coach(load_catalogue(), "lunge")
+    catalogue = load_catalogue()
+    coach = Coach(catalogue, "lunge")
+    gate = SetupGate()
     pose = make_landmarks(kneeling_lunge_facing_right())
     for i in range(n_frames):
         result = coach.step(i * 40.0, pose, 640, 480)
-    stats = LiveStats(processed_fps=24.5, received_fps=30.0, latency_ms=38.0, process_ms=21.0, received=n_frames,
+        view = describe(coach, result, catalogue, gate)
+    stats = LiveStats(processed_fps=fps, received_fps=30.0, latency_ms=38.0, process_ms=21.0, received=n_frames,
                       processed=n_frames, dropped=0, model="full")
-    return LiveUpdate(result, stats, session_id=1)
+    return LiveUpdate(result, stats, session_id=1, view=view)
+
+
+def _playing(app: AppTest) -> None:
+    """As after Start: the camera plays (the page shows the focus view)."""
+    app.session_state["coach_focus"] = True
 
 
 def test_the_status_panel_shows_the_cue_large_the_hold_with_its_target_and_the_speed(app):
     update = _live_update(100)
+    _playing(app)
     app.session_state["live_hub"].updates.put(update)
     app.run()
     text = _text(app)
     result = update.result
-    assert result.exercise == "lunge"
-    if result.cues:
-        assert 'class="posecoach-cue"' in text and result.cues[0] in text
-    else:
+    assert result.exercise == "lunge" and update.view.ready
+    assert 'class="posecoach-cue"' in text and update.view.headline in text
+    if not result.cues:
         assert "Good form: hold it" in text
-    assert hold_words(result.hold) in text and "of 0:30" in text
+    assert "of 0:30" in text and hold_words(result.hold).split(" of ")[0] in text
     assert side_words("lunge", result.side) in text
     assert "24.5 frames/s analysed, 38 ms from frame to verdict (full model)" in text
+    assert "This computer is busy" not in text
+    assert "Settings (press Stop to change them)" in [e.label for e in app.expander]
+
+
+def test_on_a_busy_computer_the_page_says_so_in_plain_words_and_keeps_the_model(app):
+    _playing(app)
+    app.session_state["live_hub"].updates.put(_live_update(100, fps=6.0))
+    app.run()
+    text = _text(app)
+    assert "This computer is busy: form checked 6 times a second, full model kept" in text
 
 
 def test_words_for_sides_and_times():
@@ -198,7 +218,29 @@ def test_routine_mode_follows_the_seeds_routine_and_shows_where_the_person_is(ap
     update = _live_update(10)
     tracker = RoutineTracker(load_routine("seeds"))
     status = tracker.update(0.0, "constructive_rest", None, 0.0, False)
-    routed = LiveUpdate(update.result, update.stats, session_id=1, routine=status, routine_slots=tuple(tracker.routine.slots()))
+    view = coach_view(update.result, catalogue, update.view.setup, update.view.ready, tracker.routine, status)
+    routed = LiveUpdate(update.result, update.stats, session_id=1, routine=status,
+                        routine_slots=tuple(tracker.routine.slots()), view=view)
+    _playing(app)
     app.session_state["live_hub"].updates.put(routed)
     app.run()
-    assert "Routine, 0 of 7 holds done: constructive rest: hold 300 s with good form" in _text(app)
+    text = _text(app)
+    # The coach sees a kneeling stretch, the routine waits for the rest position: the page says what is next.
+    assert "Step 1 of 7: Constructive rest position · 0 of 7 done" in text
+    assert "Next: Constructive rest position" in text and "This is the kneeling hip-flexor stretch." in text
+
+
+def test_before_start_the_chosen_exercise_has_its_card_and_a_looping_demo(app):
+    from posecoach.ui.instructions import instructions
+
+    app.selectbox(key="exercise").set_value("cobra")
+    app.run()
+    text = _text(app)
+    card = instructions("cobra")
+    assert all(step in text for step in card.steps) and card.camera_words() in text
+    assert "Stop at once if you feel sharp, shooting or pulsing pain." in text
+    clips = sorted(Path(APP).parent.glob("sample_videos/cobra_beginner_ok.mp4"))
+    if clips:
+        [video] = app.get("video")
+        assert video.proto.loop and video.proto.autoplay and video.proto.muted
+        assert 0 < video.proto.start_time < video.proto.end_time  # the held position, looped

@@ -119,3 +119,16 @@ def test_one_euro_restarts_after_a_gap_or_nan():
     assert f(np.array([50.0]), 5000)[0] == 50.0
     out = f(np.array([np.nan]), 5033)
     assert np.isnan(out[0])
+
+
+def test_a_moment_read_as_the_other_side_pauses_the_hold_and_it_goes_on_after():
+    tr = HoldTracker(grace_s=5)
+    _, t = hold_run(tr, 0, 12, True)
+    _, t = hold_run(tr, t, 1, True, side="right")  # a turn or a landmark swap, for a second
+    s, t = hold_run(tr, t, 10, True)
+    assert s.side == "left" and s.good_form_s == pytest.approx(22, abs=0.2)  # not 10: the set went on
+    assert [x.side for x in tr.sets] == ["left", "right"]
+    # The other side held for longer than the grace period: back on the first side, a new set.
+    _, t = hold_run(tr, t, 6, True, side="right")
+    s, t = hold_run(tr, t, 2, True)
+    assert s.good_form_s == pytest.approx(2, abs=0.2) and [x.side for x in tr.sets] == ["left", "right", "right", "left"]

@@ -2,7 +2,9 @@
 
 A hold counts while every required check passes, pauses (never resets) on a fail or an
 unknown, and completes at its target. The set ends when the person has been out of the
-pose for longer than the grace period, or switches side; the next set then begins.
+pose for longer than the grace period, or switches side; the next set then begins. Back on
+the side of an unfinished set within the grace period (a moment read as the other side),
+that set goes on where it paused.
 """
 
 from __future__ import annotations
@@ -53,7 +55,10 @@ class HoldTracker:
     """Accumulates sets from per-frame good-form flags. Time is passed in, in ms."""
 
     grace_s: float = 5.0
-    max_step_s: float = 0.25  # a longer gap between frames counts as this much at most
+    # A longer gap between judged frames counts as this much at most (a stalled or frozen
+    # camera is not good form). 0.5 s keeps holds in real seconds down to 2 judged frames a
+    # second: a busy computer judges fewer frames, and the person still holds in real time.
+    max_step_s: float = 0.5
     sets: list[HoldSet] = field(default_factory=list)
     _current: HoldSet | None = None
     _last_ms: float | None = None
@@ -76,8 +81,9 @@ class HoldTracker:
         if cur is None or switched:
             if each_side and side is None:
                 return self._status(cur, False, each_side)
-            cur = HoldSet(exercise, set_side, target_s, t_ms, t_ms)
-            self.sets.append(cur)
+            cur = self._resumable(t_ms, exercise, set_side) or HoldSet(exercise, set_side, target_s, t_ms, t_ms)
+            if cur not in self.sets:
+                self.sets.append(cur)
             self._current = cur
         self._last_in_pose_ms = t_ms
         cur.end_ms = t_ms
@@ -85,6 +91,16 @@ class HoldTracker:
         if counting:
             cur.good_form_s += dt_s
         return self._status(cur, counting, each_side)
+
+    def _resumable(self, t_ms: float, exercise: str, side: str | None) -> HoldSet | None:
+        """The last unfinished set of ``exercise`` on ``side`` if it was left less than the grace
+        period ago: a moment read as the other side (a turn, a landmark swap) pauses it, as a
+        fault does, instead of starting it again from zero."""
+        for s in reversed(self.sets):
+            if s.exercise == exercise and s.side == side:
+                recent = t_ms - s.end_ms <= self.grace_s * 1000
+                return s if recent and not s.complete else None
+        return None
 
     def add_rep(self) -> None:
         """Count one repetition in the current set (e.g. a bridge lifted and lowered)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import queue
 import tempfile
 import time
@@ -15,7 +14,8 @@ from posecoach.adapters import models as model_store
 from posecoach.adapters.models import ModelInfo
 from posecoach.adapters.store import Store, data_dir
 from posecoach.exercises.catalogue import Catalogue, load_routine, with_routine_targets
-from posecoach.ui import sound
+from posecoach.ui import coach_panel, review_page, sound
+from posecoach.ui.coach_state import INFO, step_name
 from posecoach.ui.common import current_store, privacy_footer, safety_notes, storing
 from posecoach.ui.live import LiveConfig, LiveHub, LiveUpdate, frame_callback
 from posecoach.ui.profiles import ProfileChoice, catalogue_for, profile_choices, profile_editor
@@ -30,13 +30,18 @@ from posecoach.ui.sources import (
     sample_clips,
 )
 from posecoach.ui.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, UploadError, save_upload
-from posecoach.ui.words import fps_words, hold_state_words, hold_words, side_words, verdict_mark
+from posecoach.ui.words import fps_words
 
 AUTO = "auto"
 RTC_CONFIGURATION = {"iceServers": []}  # loopback needs no STUN server: none is contacted
 WEBCAM_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "frameRate": {"ideal": 30}},
                       "audio": False}
 STATUS_REFRESH_S = 0.5
+MODEL_HELP = ("full is the default and the most accurate. The coach keeps the model you choose: on a busy "
+              "computer it checks fewer frames a second instead.")
+FOCUS_SAFETY = "Stop at once at sharp, shooting or pulsing pain."  # the safety line kept in the focus view
+FOCUS_KEY = "coach_focus"  # session state: the camera was playing at the end of the last run
+GO_REVIEW = "coach_to_review"  # session state: open the Review page on the next run
 
 
 @dataclass(frozen=True)
@@ -145,13 +150,13 @@ def _model_picker() -> str:
     have = model_store.installed()
     options = [v for v in model_store.VARIANTS if v in have] or ["full"]
     default = options.index("full") if "full" in options else 0
-    return st.selectbox("Pose model", options, index=default, key="model",
-                        help="full is the default; the coach falls back to lite by itself when this computer is too slow.")
+    return st.selectbox("Pose model", options, index=default, key="model", help=MODEL_HELP)
 
 
-def _controls(store: Store | None, person: int) -> Choices:
+def _controls(store: Store | None, person: int, narrow: bool = False) -> Choices:
+    """The settings: three columns across the page, or one under another in a narrow column."""
     base = catalogue_for("beginner", None)  # the exercise list (the same in every profile)
-    left, middle, right = st.columns([2, 2, 2])
+    left, middle, right = (st.container(), st.container(), st.container()) if narrow else st.columns([2, 2, 2])
     with left:
         exercise, routine = _exercise_picker(base)
         profile = _profile_picker(store, person)
@@ -169,8 +174,8 @@ def _controls(store: Store | None, person: int) -> Choices:
 
 
 def _models(preferred: str) -> dict[str, ModelInfo]:
-    """The installed bundles the live coach may use: the chosen one and the lite fallback."""
-    return {v: info for v, info in model_store.installed().items() if v in (preferred, "lite")}
+    """The installed bundle the live coach uses: only the chosen one (it is never swapped for another)."""
+    return {v: info for v, info in model_store.installed().items() if v == preferred}
 
 
 def served_live() -> bool:
@@ -214,55 +219,56 @@ def _latest(updates: queue.Queue) -> LiveUpdate | None:
             return latest
 
 
-def _big(text: str, colour: str = "inherit", size_rem: float = 2.6) -> None:
-    st.markdown(f'<div class="posecoach-cue" style="font-size:{size_rem}rem;font-weight:700;line-height:1.15;'
-                f'color:{colour};margin:0.2rem 0 0.6rem 0">{html.escape(text)}</div>', unsafe_allow_html=True)
+def _go_review(session_id: int, seek_s: float) -> None:
+    """Open the session on the Review page, at ``seek_s`` seconds (the main fault's first moment)."""
+    st.session_state["review_pending"] = session_id
+    st.session_state["review_seek"] = (session_id, float(seek_s))
+    st.session_state[GO_REVIEW] = True
 
 
-def _show_update(update: LiveUpdate, catalogue: Catalogue) -> None:
-    result = update.result
+def _show_ended(update: LiveUpdate) -> None:
+    """After Stop: the session's summary, never the last live cue."""
     if update.error:
-        st.error(f"The coach stopped: {update.error}")
+        coach_panel.show_head(INFO, "The coach stopped", update.error)
+    elif update.notice:
+        coach_panel.show_head(INFO, "The camera stopped", update.notice)
+    if update.summary is not None:
+        coach_panel.show_summary(update.summary, update.session_id is not None)
+    if update.session_id is not None:
+        seek_s = update.summary.fault.first_s if update.summary and update.summary.fault else 0.0
+        st.button("Open this session on the Review page", key="to_review", icon=":material/movie:",
+                  on_click=_go_review, args=(update.session_id, seek_s), type="primary")
+    st.caption("Press Start to go again.")
+
+
+def _show_update(update: LiveUpdate, catalogue: Catalogue, playing: bool) -> None:
+    if update.ended:
+        _show_ended(update)
+        return
+    if not playing:
+        coach_panel.show_head(INFO, "Stopped", "Saving the session…")
+        return
+    if update.error:
+        coach_panel.show_head(INFO, "The coach stopped", update.error)
+        return
     if update.notice:
-        st.warning(update.notice, icon="📷")
+        coach_panel.show_head(INFO, "Check the camera", update.notice)
+        return
+    view = update.view
+    if view is None:
+        coach_panel.show_head(INFO, "Starting…", "Loading the pose model")
+    else:
+        spec = catalogue.exercises.get(update.result.exercise) if update.result and update.result.exercise else None
+        coach_panel.show_view(view, spec.view if spec else "side")
     if update.people > 1:
         st.caption(f"{update.people} people in view: coaching the same person as before, the others are ignored.")
-    if result is None:
-        _big("Starting…", size_rem=2.0)
-        return
-    if update.routine is not None:
-        r = update.routine
-        total = len(update.routine_slots)
-        st.info(f"Routine, {len(r.done)} of {total} holds done: {r.instruction}")
-    if result.cues:  # red while it stops the timer; amber for a tip while good form counts
-        _big(result.cues[0], "#b86e00" if result.hold.counting else "#d62828")
-    elif result.exercise is None:
-        _big("Get into one of the stretches", size_rem=2.0)
-    else:
-        _big("Good form: hold it", "#2a9d3a")
-    hold = result.hold
-    spec = catalogue.exercises.get(result.exercise) if result.exercise else None
-    name = spec.name if spec else "No exercise recognised"
-    st.markdown(f"**{html.escape(name)}**" + (f"  \n{side_words(result.exercise, result.side)}" if result.side else ""))
-    cols = st.columns(2)
-    cols[0].metric("Hold (good form)", hold_words(hold))
-    if spec is not None and spec.reps_check is not None:
-        cols[1].metric("Reps", hold.reps)
-    elif hold.side:
-        cols[1].metric("Side", hold.side)
-    st.caption(hold_state_words(hold))
-    if spec is not None:
-        for check in spec.checks:
-            verdict = result.checks.get(check.id, "unknown")
-            st.markdown(f"{verdict_mark(verdict)} {check.id.replace('_', ' ').capitalize()}", help=check.why or None)
-    if update.ended and not update.error and not update.notice and update.session_id is not None:
-        st.success("Session saved. Press Start to go again.")
-    elif update.ended and not update.error and not update.notice:
-        st.info("Session ended (not stored). Press Start to go again.")
     stats = update.stats
-    note = " (fell back to the lite model to keep up)" if update.fell_back else ""
-    st.caption(fps_words(stats.processed_fps, stats.latency_ms, stats.model) + note +
-               f"; {stats.dropped} of {stats.received} frames skipped to stay current")
+    busy = coach_panel.busy_words(stats.processed_fps, stats.model)
+    if busy:
+        st.caption(busy)
+    with st.expander("Advanced: speed"):
+        st.caption(fps_words(stats.processed_fps, stats.latency_ms, stats.model) +
+                   f"; {stats.dropped} of {stats.received} frames skipped to stay current")
 
 
 @st.fragment(run_every=STATUS_REFRESH_S)
@@ -271,26 +277,57 @@ def _status_panel(hub: LiveHub, catalogue: Catalogue, speech: bool, chime: bool)
     update = _latest(hub.updates)
     if update is not None:
         st.session_state["live_update"] = update
+        if update.ended:
+            st.rerun()  # the whole page: the summary takes the top of it
     update = st.session_state.get("live_update")
-    if update is None:
-        _big("Press Start to begin", size_rem=2.0)
-        st.caption("Set up side-on to the camera, 2 to 3 m away, with your whole body in view.")
+    playing = bool(st.session_state.get(FOCUS_KEY))
+    if update is None or (update.ended and not playing):
+        if playing:
+            coach_panel.show_head(INFO, "Starting…", "Loading the pose model")
         return
-    _show_update(update, catalogue)
+    _show_update(update, catalogue, playing)
     planner = st.session_state.setdefault("sound_planner", sound.SoundPlanner())
-    result = update.result
-    if result is not None and not update.ended:
-        planner.update(time.monotonic(), result.cues[0] if result.cues else None, result.hold)
+    view, result = update.view, update.result
+    if view is not None and result is not None and not update.ended and playing:
+        # The chime belongs to the timer on screen: a hold the routine does not credit rings nothing.
+        planner.update(time.monotonic(), view.caption, result.hold if view.timer else None)
     sound.play(planner, speech, chime)
 
 
+def _routine_steps(routine: str | None, catalogue: Catalogue) -> tuple[str | None, list[str] | None]:
+    """(the routine's first exercise, its steps in words) for the card, or (None, None)."""
+    if not routine:
+        return None, None
+    r = load_routine(routine, catalogue)
+    steps = [f"{step_name(catalogue, r.steps[i].exercise, side)}: {r.steps[i].hold_s:.0f} s" for i, side in r.slots()]
+    return r.steps[0].exercise, steps
+
+
 def render() -> None:
-    """The Coach page."""
+    """The Coach page: settings and the instruction card before Start; once started, the focus
+    view (the video, the one cue, the hold timer and the side fill the screen, settings folded)."""
     store = current_store()
     person = int(st.session_state.get("person_id", 0))  # no person while coaching without storing
-    st.title("posecoach: live coach")
-    safety_notes()
-    choices = _controls(store, person)
+    if st.session_state.pop(GO_REVIEW, False):
+        st.switch_page(st.Page(review_page.render, title="Review", url_path="review"))
+    focus = bool(st.session_state.get(FOCUS_KEY))
+    top = st.container()  # the same blocks in both layouts, so the camera keeps its place (and its stream)
+    video_col, status_col = st.columns([3, 2])
+    panel_box, settings_box = status_col.container(), status_col.container()
+    if focus:
+        top.markdown(coach_panel.FOCUS_CSS, unsafe_allow_html=True)
+        with settings_box.expander("Settings (press Stop to change them)", icon=":material/settings:"):
+            choices = _controls(store, person, narrow=True)
+        settings_box.caption(FOCUS_SAFETY)
+    else:
+        with top:
+            st.markdown(coach_panel.PAGE_CSS, unsafe_allow_html=True)
+            last = st.session_state.get("live_update")
+            if last is not None and last.ended:
+                _show_ended(last)
+            st.title("posecoach: live coach")
+            safety_notes()
+            choices = _controls(store, person)
     catalogue = catalogue_for(choices.profile.name, choices.profile.toml)
     if choices.routine:
         catalogue = with_routine_targets(catalogue, load_routine(choices.routine, catalogue))
@@ -298,18 +335,27 @@ def render() -> None:
     models = _models(choices.model)
     hub.configure(LiveConfig(person, choices.exercise, choices.profile.name, choices.profile.toml, choices.source,
                              choices.model, choices.record, routine=choices.routine), catalogue, models)
-    video_col, status_col = st.columns([3, 2])
     with video_col:
-        _camera(choices, hub)
+        ctx = _camera(choices, hub)
         damaged = model_store.damaged().get(choices.model) if choices.model not in models else None
         if damaged:
             st.error(damaged)
-        elif choices.model not in models:
+        elif choices.model not in models and not focus:
             st.caption(f"The {choices.model} pose model is fetched when you press Start (first time only).")
-        if "lite" not in models and choices.model != "lite":
-            st.caption("The lite model is not installed, so there is no faster fallback "
-                       "(`posecoach models --install lite`).")
-    with status_col:
+    with panel_box:
         _status_panel(hub, catalogue, choices.speech, choices.chime)
-    profile_editor(store, person)
-    privacy_footer()
+    if not focus:  # before Start: the instruction card under the camera, the demo beside it
+        first, steps = _routine_steps(choices.routine, catalogue)
+        with video_col:
+            coach_panel.show_card(choices.exercise or first, catalogue, steps)
+        with settings_box:
+            coach_panel.show_demo(choices.exercise or first)
+        with st.container():
+            profile_editor(store, person)
+            privacy_footer()
+    playing = bool(ctx is not None and ctx.state.playing)
+    if served_live() and playing != focus:  # (a script test has no camera: the state stays as it set it)
+        st.session_state[FOCUS_KEY] = playing
+        if playing:
+            st.session_state.pop("live_update", None)  # a new stream: the last session's summary is done with
+        st.rerun()

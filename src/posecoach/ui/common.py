@@ -68,7 +68,7 @@ def store_callback(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def safety_notes() -> None:
     """The safety notes, always on screen."""
-    st.warning("**Safety first.** " + " ".join(SAFETY_NOTES), icon="⚠️")
+    st.warning("**Safety first.** " + " ".join(SAFETY_NOTES), icon=":material/warning:")
 
 
 EXPOSED = (
@@ -92,9 +92,9 @@ def privacy_footer() -> None:
     address = st.get_option("server.address")
     text = privacy_text(address)
     if text is PRIVACY:
-        st.caption("🔒 " + text)
+        st.caption(":material/lock: " + text)
     else:
-        st.warning(text, icon="🌐")
+        st.warning(text, icon=":material/public:")
 
 
 @store_callback

@@ -3,8 +3,14 @@
 The WebRTC frame callback must return at once, so it only drops the frame into a one-slot
 box and draws the latest verdict. A worker thread takes the newest frame, runs the shared
 ``Session`` (model loaded once per stream), stores the frame, and sends a ``LiveUpdate``
-through a ``queue.Queue`` to the page. Older frames are dropped, never queued. When the
-model lags (mean processing time above ``lag_limit_ms``) it falls back to the lite model.
+through a ``queue.Queue`` to the page. Older frames are dropped, never queued: on a busy
+computer fewer frames are judged, with the model the person chose (it is never swapped for
+a lighter one behind their back); each frame is timed by its arrival, so holds count real
+seconds, and the cue, the timer and the drawing stay live.
+
+Each judged frame is worded once (``coach_view``): the page's headline and the caption drawn
+on the video come from the same ``CoachView``. The set-up check (does the camera see what
+the checks need?) and a tally of the faults for the summary after Stop run here too.
 
 The camera can fail mid-session: when no frame comes for ``stall_notice_s`` the page is told
 so, and after ``idle_end_s`` the session ends, stored as far as it went. A picture that has
@@ -22,7 +28,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,11 +36,13 @@ import numpy as np
 from posecoach.adapters.models import ModelInfo, provision
 from posecoach.adapters.people import PeopleAwareEstimator
 from posecoach.adapters.store import SessionWriter, Store
-from posecoach.core.coach import FrameResult
-from posecoach.core.routine import RoutineStatus, RoutineTracker
-from posecoach.exercises.catalogue import Catalogue, load_routine
+from posecoach.core.coach import Coach, FrameResult
+from posecoach.core.routine import Routine, RoutineStatus, RoutineTracker
+from posecoach.core.setup import SetupGate, SetupStatus, setup_status
+from posecoach.exercises.catalogue import Catalogue, ExerciseSpec, load_routine
 from posecoach.pipeline import Session, needs_mask
-from posecoach.ui.meters import FreezeWatch, LagMonitor, LatestBox, RateMeter, Window
+from posecoach.ui.coach_state import CoachView, FaultTally, SessionSummary, coach_view, hold_lines
+from posecoach.ui.meters import FreezeWatch, LatestBox, RateMeter, Window
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +60,6 @@ class LiveConfig:
     source: str  # "webcam", "clip:<file name>" or "upload:<file name>"
     model: str = "full"
     record_video: bool = False
-    lag_limit_ms: float = 50.0  # mean processing time above this falls back to the lite model
     idle_end_s: float = 10.0  # no frame for this long ends the session (it is kept)
     stall_notice_s: float = 2.0  # no frame for this long: the page says the camera sends nothing
     frozen_after_s: float = 5.0  # an unchanged picture for this long is a frozen camera: not judged
@@ -80,13 +87,14 @@ class LiveUpdate:
     result: FrameResult | None
     stats: LiveStats
     session_id: int | None
-    fell_back: bool = False
     error: str | None = None
     ended: bool = False
     routine: RoutineStatus | None = None  # where the person is in the routine, when following one
     routine_slots: tuple = ()  # every (step, side) of the routine
     notice: str | None = None  # what is wrong with the camera, for the page to say
     people: int = 0  # people in the last judged frame (the coached one is kept when there are more)
+    view: CoachView | None = None  # the frame in words: headline, timer, check list, routine progress
+    summary: SessionSummary | None = None  # once ended: holds per side and the main fault
 
 
 def no_picture_words(for_s: float) -> str:
@@ -135,6 +143,7 @@ class LiveCoach:
         self.model = config.model
         self.session_id: int | None = None
         self.last_result: FrameResult | None = None
+        self.last_view: CoachView | None = None  # drawn on the video: the same words as the page's headline
         self.error: str | None = None
         self._box: LatestBox[tuple[np.ndarray, float]] = LatestBox()
         self._stop = threading.Event()
@@ -143,6 +152,11 @@ class LiveCoach:
         self._t0_s: float | None = None
         self._thread = threading.Thread(target=self._run, name="posecoach-live", daemon=True)
         self._thread.start()
+
+    @property
+    def started_s(self) -> float | None:
+        """When the first frame arrived (the clock's seconds): frame times count from it."""
+        return self._t0_s
 
     @property
     def finished(self) -> bool:
@@ -185,16 +199,17 @@ class LiveCoach:
             # The message may name a file of this person's: the log keeps only the kind of failure.
             log.error("live coach failed: %s", type(exc).__name__)
             self.error = str(exc) or type(exc).__name__
-            offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, error=self.error, ended=True))
+            offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, error=self.error, ended=True,
+                                           view=self.last_view))
 
     def _loop(self, session: Session, stack: contextlib.ExitStack) -> None:
         recorder = _SessionRecorder(self.store, self.config, self.models[self.model], stack)
         tracker = RoutineTracker(load_routine(self.config.routine, self.catalogue)) if self.config.routine else None
         slots = tuple(tracker.routine.slots()) if tracker else ()
-        lag = LagMonitor(self.config.lag_limit_ms)
         freeze = FreezeWatch()
+        gate = SetupGate()
+        tally = FaultTally()
         last_frame_s = self.clock()
-        fell_back = False
         notice: str | None = None
         while not self._stop.is_set():
             item = self._box.take(timeout_s=0.2)
@@ -204,40 +219,42 @@ class LiveCoach:
                     notice = CAMERA_STOPPED
                     break
                 if idle_s > self.config.stall_notice_s:
-                    offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, fell_back,
-                                                   notice=no_picture_words(idle_s)))
+                    offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id,
+                                                   notice=no_picture_words(idle_s), view=self.last_view))
                 continue
             rgb, arrival_s = item
             last_frame_s = arrival_s
             frozen_s = freeze.frozen_for_s(rgb, arrival_s)
             if frozen_s >= self.config.frozen_after_s:
-                offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, fell_back,
-                                               notice=frozen_words(frozen_s)))
+                offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id,
+                                               notice=frozen_words(frozen_s), view=self.last_view))
                 continue
             if self._t0_s is None:
                 self._t0_s = arrival_s
-            t_ms = (arrival_s - self._t0_s) * 1000.0
+            t_ms = (arrival_s - self._t0_s) * 1000.0  # real time since the first frame: holds count real seconds
             start_s = self.clock()
             result = session.step(rgb, t_ms)
             done_s = self.clock()
-            self.last_result = result
             self._count(start_s, done_s, arrival_s)
             self.session_id = recorder.add(rgb, result, session)
-            lag.add((done_s - start_s) * 1000.0)
-            if lag.lagging() and self._fall_back(session, stack):
-                lag.reset()
-                fell_back = True
-                recorder.model_changed(self.models[self.model])
             status = None
             if tracker is not None:
                 status = tracker.update(result.t_ms, result.exercise, result.side, result.hold.good_form_s,
                                         result.hold.complete)
+            spec = self.catalogue.exercises.get(result.exercise) if result.exercise else None
+            tally.add(result, spec)
+            view = describe(session.coach, result, self.catalogue, gate, tracker.routine if tracker else None, status)
+            self.last_result, self.last_view = result, view
             det = session.last_detection
-            offer(self.updates, LiveUpdate(result, self.stats(), self.session_id, fell_back, routine=status,
-                                           routine_slots=slots, people=0 if det is None else det.n_people))
+            offer(self.updates, LiveUpdate(result, self.stats(), self.session_id, routine=status,
+                                           routine_slots=slots, people=0 if det is None else det.n_people,
+                                           view=view))
         recorder.close(session)
-        offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, fell_back, ended=True,
-                                       notice=notice))
+        summary = SessionSummary(self.session_id, hold_lines(session.coach.holds.sets, self.catalogue),
+                                 tally.main_fault(self.catalogue),
+                                 0.0 if self.last_result is None else self.last_result.t_ms / 1000.0)
+        offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, ended=True, notice=notice,
+                                       view=self.last_view, summary=summary))
 
     def _count(self, start_s: float, done_s: float, arrival_s: float) -> None:
         with self._lock:
@@ -247,17 +264,20 @@ class LiveCoach:
             c.latency_ms.add((done_s - arrival_s) * 1000.0)
             c.process_ms.add((done_s - start_s) * 1000.0)
 
-    def _fall_back(self, session: Session, stack: contextlib.ExitStack) -> bool:
-        """Swap the session's estimator for the lite model; the coach's state carries on."""
-        if self.model == "lite" or "lite" not in self.models:
-            return False
-        log.info("processing lags behind the stream: falling back to the lite model")
-        masks = needs_mask(self.catalogue, self.config.exercise)
-        lite = stack.enter_context(PeopleAwareEstimator(self.models["lite"].path, mode="video", masks=masks))
-        lite.lock = session.estimator.lock  # the same person stays coached
-        session.estimator = lite
-        self.model = "lite"
-        return True
+
+def describe(coach: Coach, result: FrameResult, catalogue: Catalogue, gate: SetupGate,
+             routine: Routine | None = None, status: RoutineStatus | None = None) -> CoachView:
+    """The coach's latest frame in words, with the set-up check (does the camera see what the
+    hold's checks need?) run on the frame's observation and remembered by ``gate``."""
+    spec = catalogue.exercises.get(result.exercise) if result.exercise else None
+    obs = coach.last_observation
+    setup: SetupStatus | None = None
+    ready = False
+    if spec is not None and obs is not None:
+        needed = {c.id: c.views for c in spec.checks if c.required}
+        setup = setup_status(result.pose, obs.head_seen, obs.feet_seen, result.view, spec.view, result.checks, needed)
+        ready = gate.update(result.exercise, setup)
+    return coach_view(result, catalogue, setup, ready, routine, status)
 
 
 class _SessionRecorder:
@@ -286,10 +306,6 @@ class _SessionRecorder:
         if self.video is not None:
             self.video.write(rgb, result.t_ms)
         return self.writer.id
-
-    def model_changed(self, model: ModelInfo) -> None:
-        if self.writer is not None:
-            self.writer.update(model=model.variant, model_sha256=model.sha256)
 
     def close(self, session: Session) -> None:
         """Finish the video first, then mark the session ended (so an ended session's video is whole)."""
@@ -377,6 +393,19 @@ class LiveHub:
         return None if plan is None or exercise is None else plan[1].exercises.get(exercise)
 
 
+def shown_result(result: FrameResult, view: CoachView | None, spec: ExerciseSpec | None = None) -> FrameResult:
+    """The frame's result as the video draws it: the page's headline as its caption (nothing
+    while good form counts); the skeleton coloured by the checks the hold needs only (a tip
+    does not turn it red beside "Good form"); the timer is the page's, in large type beside
+    the video, so the video does not repeat it in other words."""
+    if view is None:
+        return result
+    hold = replace(result.hold, exercise=None)
+    tips = {c.id for c in getattr(spec, "checks", ()) if not c.required}
+    checks = {cid: v for cid, v in result.checks.items() if cid not in tips}
+    return replace(result, cues=[view.caption] if view.caption else [], hold=hold, checks=checks)
+
+
 def frame_callback(hub: LiveHub, mirror: bool, clock: Clock = time.monotonic):
     """The typed streamlit-webrtc ``video_frame_callback``: hand the frame to the hub, return
     it with the latest verdict drawn (mirrored for a selfie view; the model sees it unmirrored)."""
@@ -389,7 +418,10 @@ def frame_callback(hub: LiveHub, mirror: bool, clock: Clock = time.monotonic):
         rgb = frame.to_ndarray(format="rgb24")
         result = hub.on_frame(rgb, arrival_s)
         if result is not None:
-            shown = draw(rgb, result, mirror=mirror, spec=hub.spec(result.exercise))
+            coach = hub.coach
+            spec = hub.spec(result.exercise)
+            shown = shown_result(result, coach.last_view if coach is not None else None, spec)
+            shown = draw(rgb, shown, mirror=mirror, spec=spec)
         else:
             shown = np.ascontiguousarray(rgb[:, ::-1]) if mirror else rgb
         return av.VideoFrame.from_ndarray(shown, format="rgb24")

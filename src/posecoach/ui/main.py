@@ -45,14 +45,14 @@ def freeze_startup_objects() -> None:
 
 def pages(with_store: bool = True) -> list:
     """The app's pages, first the default (only the Coach page while coaching without storing)."""
-    coach = st.Page(coach_page.render, title="Coach", icon="🧘", url_path="coach", default=True)
+    coach = st.Page(coach_page.render, title="Coach", icon=":material/self_improvement:", url_path="coach", default=True)
     if not with_store:
         return [coach]
     return [
         coach,
-        st.Page(review_page.render, title="Review", icon="🎞️", url_path="review"),
-        st.Page(tune_page.render, title="Tune", icon="🎚️", url_path="tune"),
-        st.Page(history_page.render, title="History", icon="📈", url_path="history"),
+        st.Page(review_page.render, title="Review", icon=":material/movie:", url_path="review"),
+        st.Page(tune_page.render, title="Tune", icon=":material/tune:", url_path="tune"),
+        st.Page(history_page.render, title="History", icon=":material/monitoring:", url_path="history"),
     ]
 
 
@@ -67,7 +67,7 @@ def _try_store_again() -> None:
 
 def _offer_without_store(problem: str) -> None:
     """What is wrong with the store and what to do, in one sentence; coaching goes on without it if asked."""
-    st.error(f"posecoach cannot keep your sessions: {problem}.", icon="🗄️")
+    st.error(f"posecoach cannot keep your sessions: {problem}.", icon=":material/database:")
     left, right = st.columns(2)
     left.button("Coach without storing", key="store_skip", type="primary", on_click=_coach_without_store,
                 help="The coach works as usual, but nothing is kept: no history, no review, no saved profiles.")
@@ -106,7 +106,7 @@ def show_page(run: Callable[[], None], store: Store | None) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="posecoach", page_icon="🧘", layout="wide")
+    st.set_page_config(page_title="posecoach", page_icon=":material/self_improvement:", layout="wide")
     freeze_startup_objects()
     page = st.navigation(pages(storing()))
     show_page(page.run, usable_store())

@@ -1,6 +1,5 @@
 """Small measuring helpers for the live coach: a one-slot latest-frame box, a rate meter,
-a latency window, the lag monitor that decides the fallback to the lite model, and the
-watch that notices a frozen camera picture.
+a latency window, and the watch that notices a frozen camera picture.
 
 Times are passed in (seconds from a monotonic clock), so all of these are deterministic.
 """
@@ -76,25 +75,6 @@ class Window:
 
     def mean(self) -> float:
         return float(np.mean(self._values)) if self._values else float("nan")
-
-
-class LagMonitor:
-    """Says when processing is too slow for the stream: the mean of the last ``frames``
-    processing times (ms) is above ``limit_ms``, once at least ``frames`` were seen."""
-
-    def __init__(self, limit_ms: float = 50.0, frames: int = 60) -> None:
-        self.limit_ms = limit_ms
-        self._window = Window(frames)
-        self._frames = frames
-
-    def add(self, process_ms: float) -> None:
-        self._window.add(process_ms)
-
-    def lagging(self) -> bool:
-        return len(self._window) >= self._frames and self._window.mean() > self.limit_ms
-
-    def reset(self) -> None:
-        self._window = Window(self._frames)
 
 
 class FreezeWatch:
