@@ -93,15 +93,22 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--json", dest="json_out", help="write the report here (default: standard output)")
     a.add_argument("--annotate", help="write the overlay here: .mp4 video (H.264), or .png/.jpg of the last frame")
     a.add_argument("--landmarks-out", help="write the per-frame landmarks here (for re-scoring)")
-    a.add_argument("--stride", type=int, help="analyse every Nth frame (default 1); with --rate adaptive, every Nth "
-                                               "while still (default 3)")
-    a.add_argument("--rate", choices=("fixed", "adaptive"), help="fixed (default): every frame, or every --stride-th; "
-                   "adaptive: every frame while the body moves or a verdict changes, fewer while still")
-    a.add_argument("--workers", type=int, help="processes, each analysing a segment of the clip (default 1; 0: one per core)")
+    a.add_argument("--exact", action="store_true",
+                   help="analyse every frame, at full size, the model in a process of its own: the report is what the "
+                        "live coach would have said, frame by frame (slower: about 1.2x real time on 2 cores)")
+    a.add_argument("--rate", choices=("fixed", "adaptive"),
+                   help="adaptive (default): every frame while the body moves or a verdict, the cue or the exercise "
+                        "changes; while all stay still, frames up to 400 ms apart, the skipped ones carrying the "
+                        "frame before (a change in a still hold is seen up to 0.4 s late; the report's "
+                        "frames[].analysed says which); fixed: every frame, or every --stride-th (--rate fixed "
+                        "--stride 1 is --exact)")
+    a.add_argument("--stride", type=int, help="--rate fixed: analyse every Nth frame (default 1); adaptive: at most N "
+                                               "frames apart while still (default: 400 ms' worth)")
+    a.add_argument("--workers", type=int, help="processes, each analysing a segment of the clip (default: one per core; "
+                                                "1 with --exact; 0: one per core)")
     a.add_argument("--max-side", type=int, metavar="PX", help="shrink larger frames to this many pixels on the longer "
-                   "side before the model (default: never)")
-    a.add_argument("--fast", action="store_true", help="review faster, with verdicts and hold times nearly those of the "
-                   "default: --rate adaptive --workers 0 --max-side 960, unless given")
+                   "side before the model (default 960; with --exact: never)")
+    a.add_argument("--fast", action="store_true", help="the default (kept for scripts that pass it)")
     a.add_argument("--routine", help="follow a routine (seeds, quick, or a .toml file); implies --exercise auto")
     a.add_argument("--quiet", action="store_true", help="no progress messages")
     a.add_argument("--progress-first", action="store_true", help=argparse.SUPPRESS)  # cold-start benchmark
@@ -114,9 +121,11 @@ def _parser() -> argparse.ArgumentParser:
     bt.add_argument("--exercise", default="auto")
     bt.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
     bt.add_argument("--profile", default="beginner")
+    bt.add_argument("--exact", action="store_true", help="as for analyze: every frame, at full size")
     bt.add_argument("--stride", type=int)
-    bt.add_argument("--rate", choices=("fixed", "adaptive"), help="as for analyze (default fixed)")
-    bt.add_argument("--max-side", type=int, metavar="PX", help="as for analyze (default: never shrink)")
+    bt.add_argument("--rate", choices=("fixed", "adaptive"), help="as for analyze (default adaptive: fewer frames "
+                    "through still holds, the skipped ones carrying the frame before)")
+    bt.add_argument("--max-side", type=int, metavar="PX", help="as for analyze (default 960; with --exact: never)")
     bt.add_argument("--workers", type=int, help="processes, one recording each (default: one per core)")
     bt.add_argument("--ray", metavar="ADDRESS", help="run on a Ray cluster (recordings are sent to it)")
     bt.add_argument("--quiet", action="store_true")

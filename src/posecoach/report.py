@@ -31,8 +31,9 @@ class ReportBuilder:
     skipped_frames: int = 0
     people_changes: int = 0  # how often the coached person changed to someone else
 
-    def add(self, r: FrameResult, people: int | None = None) -> None:
-        """One frame; ``people`` is how many people the model found in it (None: not known)."""
+    def add(self, r: FrameResult, people: int | None = None, analysed: bool = True) -> None:
+        """One frame; ``people`` is how many people the model found in it (None: not known);
+        ``analysed`` False: the rate skipped it and its result is the frame before's, carried."""
         self.frames.append({
             "t_ms": round(r.t_ms, 1) if not float(r.t_ms).is_integer() else int(r.t_ms),
             "pose": r.pose,
@@ -47,6 +48,7 @@ class ReportBuilder:
             "confidence": round(r.confidence, 2),
             "hold_s": round(r.hold.good_form_s, 2) if r.hold.exercise else None,
             "people": people,
+            "analysed": analysed,
         })
 
     def _segments(self) -> list[dict]:

@@ -71,3 +71,72 @@ def make_session_clip(out: Path, seconds: float, fps: float = 30.0, samples: Pat
                 break
             writer.write(letterbox(rgb, (w, h)) if size_px else rgb, i * 1000.0 / fps)
     return out
+
+
+# A 10-minute routine as a physiotherapist would record it: each position entered, held for
+# half a minute or so (the sample clip's own hold, played forward and back so the breathing
+# sway goes on without a jump), and left, with faults held as long as the good form; two
+# clips are transitions from one position into another.
+LONG_SESSION: tuple[tuple[str, float], ...] = (
+    ("constructive_rest_ok", 40.0), ("transition_constructive_to_knee_to_chest", 30.0),
+    ("knee_to_chest_other_leg_bent", 30.0), ("knee_to_chest_ok_b", 35.0), ("transition_standing_to_lunge", 40.0),
+    ("lunge_kneeling_knee_past_ankle", 30.0), ("lunge_kneeling_ok_b", 40.0), ("lunge_kneeling_hysteresis", 30.0),
+    ("lunge_kneeling_lumbar_arch", 30.0), ("cobra_beginner_ok", 35.0), ("cobra_beginner_hips_up", 30.0),
+    ("glute_bridge_ok", 35.0), ("legs_on_chair_ok", 40.0), ("plank_sag", 25.0), ("figure_four_rest_ok", 40.0),
+)
+
+
+def _phases(samples: Path, name: str) -> list[str]:
+    """Each frame's phase (enter, hold, exit, none) from the clip's truth file."""
+    import json
+
+    truth = json.loads((samples / f"{name}.truth.json").read_text())
+    return [f.get("phase") or "none" for f in truth["frames"]]
+
+
+def held(frames: list[np.ndarray], phases: list[str], hold_s: float, fps: float = 30.0) -> Iterator[np.ndarray]:
+    """The clip with each of its hold stretches lengthened to ``hold_s``: the hold's frames
+    played forward, then back, and so on (the body sways as it breathes, never jumps)."""
+    i, n = 0, len(frames)
+    while i < n:
+        j = i
+        while j < n and phases[j] == phases[i]:
+            j += 1
+        part = frames[i:j]
+        if phases[i] == "hold" and len(part) > 1:
+            want = int(round(hold_s * fps))
+            bounce = part + part[-2:0:-1]
+            for k in range(want):
+                yield bounce[k % len(bounce)]
+        else:
+            yield from part
+        i = j
+
+
+def long_session_frames(samples: Path = SAMPLES, gap_frames: int = GAP_FRAMES, fps: float = 30.0,
+                        plan: tuple[tuple[str, float], ...] = LONG_SESSION) -> Iterator[np.ndarray]:
+    """The frames of ``LONG_SESSION`` (RGB), each position held as long as it says, with
+    ``gap_frames`` of empty picture between positions; repeating without end."""
+    from posecoach.adapters.video import VideoReader
+
+    for name, hold_s in itertools.cycle(plan):
+        with VideoReader(samples / f"{name}.mp4") as reader:
+            frames = [f.rgb for f in reader.frames()]
+        phases = _phases(samples, name)[:len(frames)]
+        phases += ["none"] * (len(frames) - len(phases))
+        yield from held(frames, phases, hold_s, fps)
+        for _ in range(gap_frames):
+            yield np.zeros_like(frames[-1])
+
+
+def make_long_session(out: Path, seconds: float = 600.0, fps: float = 30.0, samples: Path = SAMPLES) -> Path:
+    """Write the long session (``long_session_frames``) as a 640x480 H.264 mp4 of ``seconds``."""
+    from posecoach.adapters.video import VideoWriter
+
+    n_frames = int(round(seconds * fps))
+    with VideoWriter(out, 640, 480, fps) as writer:
+        for i, rgb in enumerate(long_session_frames(samples, fps=fps)):
+            if i >= n_frames:
+                break
+            writer.write(rgb, i * 1000.0 / fps)
+    return out
