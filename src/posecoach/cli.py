@@ -147,11 +147,13 @@ def _parser() -> argparse.ArgumentParser:
     bm.add_argument("--minutes", type=float, default=10.0, help="stream minutes at 30 fps (default 10; 1 for a short run)")
     bm.add_argument("--paced", action="store_true",
                     help="feed a frame every 1/30 s of wall time, as a camera (the run takes its stream time)")
-    br = bsub.add_parser("rate", help="the adaptive rate's verdicts and hold times against the full rate's (sample clips)")
-    br.add_argument("--samples", help="folder of clips (default: sample_videos)")
-    br.add_argument("--variants", help="settings to compare, as stride:still_speed:settle_ms,... (default: the "
-                                       "default's, one step each way, and every other frame)")
-    br.add_argument("--limit", type=int, help="only the first N clips")
+    br = bsub.add_parser("rate", help="the default review against the exact review (every frame) on a 10-minute "
+                                      "routine and a 60 s clip: verdicts, hold times, reps, faults found")
+    br.add_argument("--minutes", type=float, help="the routine's length (default 10)")
+    br.add_argument("--variants", help="instead: the sample clips at these adaptive settings against every frame, as "
+                                       "stride:still_speed:settle_ms[:free],... ('default' for a built-in list)")
+    br.add_argument("--samples", help="with --variants: folder of clips (default: sample_videos)")
+    br.add_argument("--limit", type=int, help="with --variants: only the first N clips")
     ba = bsub.add_parser("accuracy", help="angles, verdicts and recognition against the rendered clips' truth")
     ba.add_argument("--samples", help="folder of clips with .truth.json files (default: sample_videos)")
     ba.add_argument("--photos", help="folder of labelled real photos (labels.csv, or one sub-folder per exercise)")
@@ -252,15 +254,20 @@ def _bench_command(args) -> int:
             return EXIT_INPUT
         print(run_memory(args.minutes, paced=args.paced))
     elif args.bench == "rate":
-        from posecoach.bench.rate import VARIANTS, parse_variants
-        from posecoach.bench.rate import run as run_rate
+        from posecoach.bench import rate
 
+        if args.variants is None:
+            if args.minutes is not None and not args.minutes > 0:
+                _err(f"--minutes must be more than 0, not {args.minutes}")
+                return EXIT_INPUT
+            print(rate.run(args.minutes))
+            return EXIT_OK
         try:
-            variants = parse_variants(args.variants) if args.variants else VARIANTS
+            variants = rate.VARIANTS if args.variants == "default" else rate.parse_variants(args.variants)
         except ValueError:
-            _err(f"--variants: {args.variants!r} is not a list like 3:1.0:300,2:0.5:500 (stride:still speed:settle ms)")
+            _err(f"--variants: {args.variants!r} is not a list like 3:1.0:300,12:1.0:300:free (stride:still speed:settle ms)")
             return EXIT_INPUT
-        print(run_rate(args.samples, variants, args.limit))
+        print(rate.run_variants(args.samples, variants, args.limit))
     elif args.bench == "accuracy":
         from posecoach.bench.accuracy import run as run_accuracy
 

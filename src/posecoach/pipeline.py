@@ -153,13 +153,18 @@ def analyse_frames(session: Session, frames: Iterable, rate: Rate,
 
 def replay_landmarks(session: Session, doc: LandmarksDoc,
                      on_frame: Callable[[AnalysedFrame], None] | None = None) -> int:
-    """Re-judge a landmarks file frame by frame through the same coach."""
+    """Re-judge a landmarks file frame by frame through the same coach; a frame the review
+    skipped (``doc.carried``) carries the frame before forward again, as the review did."""
     n = 0
-    for t_ms, landmarks, measures in doc.frames:
-        result = session.replay(t_ms, landmarks, doc.width, doc.height, measures)
+    for i, (t_ms, landmarks, measures) in enumerate(doc.frames):
+        carry = i in doc.carried and session.coach.last_observation is not None
+        if carry:
+            result = session.carry(t_ms)
+        else:
+            result = session.replay(t_ms, landmarks, doc.width, doc.height, measures)
         n += 1
         if on_frame:
-            on_frame(AnalysedFrame(None, Detection(landmarks), result, measures))
+            on_frame(AnalysedFrame(None, Detection(landmarks), result, measures, analysed=not carry))
     return n
 
 

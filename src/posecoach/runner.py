@@ -121,7 +121,7 @@ class Runner:
         if self.recorder is not None:
             # A skipped frame keeps the pose of the analysed frame before it, so the file
             # re-scores with the same frame times (the hold timer counts frame by frame).
-            self.recorder.add(f.result.t_ms, *self._last_raw)
+            self.recorder.add(f.result.t_ms, *self._last_raw, analysed=f.analysed)
         if self.args.annotate:
             if self._pending is not None:
                 self._pending.append(f.result)  # drawn once the segments are merged

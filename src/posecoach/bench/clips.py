@@ -140,3 +140,43 @@ def make_long_session(out: Path, seconds: float = 600.0, fps: float = 30.0, samp
                 break
             writer.write(rgb, i * 1000.0 / fps)
     return out
+
+
+def cached(kind: str, seconds: float, size_px: tuple[int, int] | None = None, samples: Path = SAMPLES,
+           cache: Path | None = None) -> Path:
+    """A bench clip, made once and kept in ``~/.cache/posecoach/bench`` (named by what it is
+    made of, so a change of the plan or of the sample clips makes a new one). ``kind``:
+    "long" (``make_long_session``) or "session" (``make_session_clip``)."""
+    import hashlib
+    import os
+
+    folder = cache or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "posecoach" / "bench"
+    names = [n for n, _ in LONG_SESSION] if kind == "long" else list(SESSION_CLIPS)
+    stamp = [(n, (samples / f"{n}.mp4").stat().st_size) for n in names]
+    key = hashlib.sha256(repr((kind, seconds, size_px, LONG_SESSION, GAP_FRAMES, stamp)).encode()).hexdigest()[:12]
+    out = folder / f"{kind}-{seconds:g}s-{key}.mp4"
+    if out.is_file():
+        return out
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".part.mp4")
+    if kind == "long" and size_px is None:
+        make_long_session(tmp, seconds, samples=samples)
+    elif kind == "long":
+        _letterboxed(long_session_frames(samples), tmp, seconds, size_px)
+    else:
+        make_session_clip(tmp, seconds, samples=samples, size_px=size_px)
+    tmp.replace(out)
+    return out
+
+
+def _letterboxed(frames: Iterator[np.ndarray], out: Path, seconds: float, size_px: tuple[int, int],
+                 fps: float = 30.0) -> Path:
+    """The first ``seconds`` of ``frames`` letterboxed into ``size_px``, as an H.264 mp4."""
+    from posecoach.adapters.video import VideoWriter
+
+    with VideoWriter(out, size_px[0], size_px[1], fps) as writer:
+        for i, rgb in enumerate(frames):
+            if i >= int(round(seconds * fps)):
+                break
+            writer.write(letterbox(rgb, size_px), i * 1000.0 / fps)
+    return out

@@ -45,6 +45,68 @@ def rss_mb() -> tuple[float, float]:
     return now, peak
 
 
+def _children(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux's /proc)."""
+    import os
+
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        kids = parents.get(todo.pop(), [])
+        out += kids
+        todo += kids
+    return out
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and every process below it, summed, MB (pages two processes
+    share count twice: an upper bound)."""
+    total = 0.0
+    for p in [pid, *_children(pid)]:
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) / 1024
+                        break
+        except OSError:
+            continue
+    return total
+
+
+class TreeMemory:
+    """Samples ``tree_rss_mb(pid)`` every ``every_s`` on a thread while in the ``with``;
+    ``peak_mb`` is the largest sample."""
+
+    def __init__(self, pid: int, every_s: float = 0.1) -> None:
+        import threading
+
+        self.pid, self.every_s, self.peak_mb = pid, every_s, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="posecoach-memory", daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.every_s):
+            self.peak_mb = max(self.peak_mb, tree_rss_mb(self.pid))
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 @dataclass(frozen=True)
 class MemoryRun:
     frames: int  # handed to the worker
