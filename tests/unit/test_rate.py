@@ -120,3 +120,18 @@ def test_a_skipped_frame_carries_the_observation_before_it_to_its_own_time():
     later = carried(obs, 1133.3)
     assert later.t_ms == 1133.3 and later.measures == obs.measures and later.exercise == "lunge"
     assert obs.t_ms == 1000.0  # the analysed frame's own observation is untouched
+
+
+def test_at_a_variable_frame_rate_the_gap_stays_within_the_bound_in_time():
+    rng = np.random.default_rng(3)
+    times = np.cumsum(rng.choice([1000 / 30, 2000 / 30, 3000 / 30], size=400))  # a phone dropping frames
+    rate = AdaptiveRate(REVIEW_RATE.params(30.0))
+    analysed = []
+    for i, t_ms in enumerate(times):
+        if rate.wants(i, t_ms):
+            analysed.append(t_ms)
+            rate.update(i, t_ms, body(), VIS, STILL)
+    gaps = np.diff(analysed)
+    # the next frame's time is not known ahead: past the bound by one uneven step at most
+    assert gaps.max() <= REVIEW_RATE.max_gap_ms + 100 and np.mean(gaps > REVIEW_RATE.max_gap_ms + 0.5) < 0.1
+    assert len(analysed) < 0.4 * len(times)

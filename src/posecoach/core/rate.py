@@ -42,6 +42,7 @@ class RateParams:
     min_visibility: float = 0.5
     follow_recognition: bool = True
     growth: float = 1.0  # once settled, the stride is multiplied by this at each analysed frame, up to max_stride (1: at once)
+    max_gap_ms: float | None = None  # also never further apart than this in time (a variable frame rate's gaps vary)
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,11 @@ class ReviewRate:
     appears in a hold is seen at most this late (400 ms: within half a second, and `posecoach
     bench rate` keeps 98% of the exact verdicts and hold times within 0.5 s with it). The
     still test (``still_speed`` trunk lengths per second, ``settle_ms``) is the adaptive
-    rate's. ``growth`` 2: the gaps double from one frame up to the bound. Recognition runs on
-    the frames analysed (in a still hold its one-second vote sees the same pose)."""
+    rate's. Where frames come unevenly (a phone's variable frame rate) the bound holds in time
+    as well, but for a step between frames longer than the recent ones (the next frame's time
+    is not known ahead). ``growth`` 2: the gaps double from one frame up to the bound.
+    Recognition runs on the frames analysed (in a still hold its one-second vote sees the same
+    pose)."""
 
     max_gap_ms: float = 400.0
     still_speed: float = 1.0
@@ -65,10 +69,11 @@ class ReviewRate:
         fps = fps_hz if fps_hz and fps_hz > 0 else 30.0
         stride = max(1, int(self.max_gap_ms * fps / 1000.0 + 0.05))  # 29.97 fps: 12 frames for 400 ms
         return RateParams(max_stride=stride, still_speed=self.still_speed, settle_ms=self.settle_ms,
-                          follow_recognition=False, growth=self.growth)
+                          follow_recognition=False, growth=self.growth, max_gap_ms=self.max_gap_ms)
 
 
 REVIEW_RATE = ReviewRate()
+STEP_MEMORY = 0.95  # a long step between frames is expected again for about 20 frames after it
 
 Obs = TypeVar("Obs")
 
@@ -134,6 +139,8 @@ class AdaptiveRate:
         self._still_since_ms: float | None = None
         self._due_ms: float | None = None
         self._stride = 1
+        self._seen_ms: float | None = None  # the time of the frame asked about before this one
+        self._step_ms = 0.0  # the longest recent step between frames (decays by STEP_MEMORY a frame)
 
     @property
     def stride(self) -> int:
@@ -142,8 +149,13 @@ class AdaptiveRate:
 
     def wants(self, index: int, t_ms: float) -> bool:
         """Whether frame ``index`` (0-based, in decoding order) at ``t_ms`` is to be analysed."""
+        step_ms = 0.0 if self._seen_ms is None else t_ms - self._seen_ms
+        self._seen_ms, self._step_ms = t_ms, max(step_ms, self._step_ms * STEP_MEMORY)
         if self._last_index is None or index - self._last_index >= self.stride:
             return True
+        gap = self.params.max_gap_ms
+        if gap is not None and t_ms - self._last_t_ms + self._step_ms > gap + 0.5:
+            return True  # the next frame, as far again, would be past the bound: this one is analysed
         return self.params.follow_recognition and self._due_ms is not None and t_ms >= self._due_ms
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
