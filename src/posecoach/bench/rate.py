@@ -170,7 +170,8 @@ def parse_variants(text: str) -> tuple[RateParams, ...]:
 
 
 def describe(p: RateParams) -> str:
-    default = " (the default review at 30 fps)" if p == REVIEW_RATE.params(30.0) else ""
+    default = " (the default review at 30 fps)" if replace(p, max_gap_ms=None) == replace(REVIEW_RATE.params(30.0),
+                                                                                         max_gap_ms=None) else ""
     free = "" if p.follow_recognition else ", recognition on those frames only"
     still = f"{p.still_speed:g} trunk lengths/s for {p.settle_ms:.0f} ms"
     return f"at most {p.max_stride} frames apart while still < {still}{free}{default}"

@@ -262,12 +262,11 @@ def pieces(path: Path, limit_s: float | None = None) -> Pieces:
     """``Pieces`` of the default review of ``path`` (its first ``limit_s`` seconds): the real
     pipeline (lazy decoding, the review's rate, carried frames, the report and its JSON) with
     the model's calls timed; the model loaded beforehand, so start-up is not counted."""
-    import json
-    import os
     import tempfile
 
     from posecoach.adapters.people import PeopleAwareEstimator
     from posecoach.core.rate import REVIEW_RATE, AdaptiveRate
+    from posecoach.outputs import write_json
     from posecoach.pipeline import analyse_frames
     from posecoach.report import ReportBuilder
 
@@ -300,8 +299,7 @@ def pieces(path: Path, limit_s: float | None = None) -> Pieces:
             analyse_frames(session, frames(), AdaptiveRate(REVIEW_RATE.params(reader.info.fps)), on_frame,
                            on_skip=on_skip)
         with tempfile.TemporaryDirectory() as tmp:
-            with open(os.path.join(tmp, "r.json"), "w") as out:
-                json.dump(report.document(session.coach.holds.sets), out)
+            write_json(Path(tmp) / "r.json", report.document(session.coach.holds.sets))
         total_s = time.perf_counter() - t0
     return Pieces(counts[0] + counts[1], counts[0], timed.calls, timed.model_s, total_s - timed.model_s)
 
