@@ -70,9 +70,10 @@ class AnalysisPlan:
         if self.adaptive:
             p = self.rate_params
             out["skips"] = (f"while the body is still (joints under {p.still_speed:g} trunk lengths/s, verdicts, cue "
-                            f"and exercise unchanged for {p.settle_ms:g} ms) up to {p.max_stride - 1} frames in a row are "
-                            "not analysed; they carry the analysed frame before them (frames[].analysed false), so a "
-                            "change is seen up to that many frames late")
+                            f"and exercise unchanged for {p.settle_ms:g} ms, the exercise and the person unchanged for "
+                            f"{p.label_settle_ms:g} ms) up to {p.max_stride - 1} frames in a row are not analysed; they "
+                            "carry the analysed frame before them (frames[].analysed false), so a change is seen up to "
+                            "that many frames late")
         return out
 
 

@@ -96,10 +96,10 @@ def test_the_review_rate_bounds_the_gap_in_time_whatever_the_frame_rate():
 def test_through_a_still_hold_the_gaps_grow_to_the_bound_and_never_past_it():
     analysed = drive(AdaptiveRate(REVIEW_RATE.params(30.0)), 300)
     gaps = list(np.diff(analysed))
-    assert gaps[:10] == [1] * 10  # still from the second frame on, for 300 ms, at every frame
-    assert gaps[10:14] == [2, 4, 8, 12]  # then doubling up to 400 ms
-    assert set(gaps[14:]) == {12}
-    assert len(analysed) < 0.15 * 300
+    assert gaps[:30] == [1] * 30  # the first second at every frame: the exercise (and person) just seen
+    assert gaps[30:34] == [2, 4, 8, 12]  # then doubling up to 400 ms
+    assert set(gaps[34:]) == {12}
+    assert len(analysed) < 0.2 * 300
 
 
 def test_a_fault_appearing_in_a_hold_is_seen_within_the_bound():
@@ -120,6 +120,21 @@ def test_a_skipped_frame_carries_the_observation_before_it_to_its_own_time():
     later = carried(obs, 1133.3)
     assert later.t_ms == 1133.3 and later.measures == obs.measures and later.exercise == "lunge"
     assert obs.t_ms == 1000.0  # the analysed frame's own observation is untouched
+
+
+def test_a_change_of_exercise_brings_every_frame_back_for_a_second():
+    rate = AdaptiveRate(REVIEW_RATE.params(30.0))
+    analysed = []
+    for i in range(240):
+        t_ms = i * 1000 / 30
+        if rate.wants(i, t_ms):
+            analysed.append(i)
+            label = (True, "lunge" if i < 150 else "cobra")  # the label flips; the body and verdicts do not
+            rate.update(i, t_ms, body(), VIS, STILL, None, label)
+    seen = next(i for i in analysed if i >= 150)
+    assert seen - 150 < 12
+    assert [i for i in analysed if seen <= i < seen + 30] == list(range(seen, seen + 30))
+    assert len([i for i in analysed if i >= seen + 30]) < 20
 
 
 def test_at_a_variable_frame_rate_the_gap_stays_within_the_bound_in_time():

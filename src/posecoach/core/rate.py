@@ -43,6 +43,7 @@ class RateParams:
     follow_recognition: bool = True
     growth: float = 1.0  # once settled, the stride is multiplied by this at each analysed frame, up to max_stride (1: at once)
     max_gap_ms: float | None = None  # also never further apart than this in time (a variable frame rate's gaps vary)
+    label_settle_ms: float = 0.0  # after the exercise (or the person) changes, every frame this long
 
 
 @dataclass(frozen=True)
@@ -50,26 +51,30 @@ class ReviewRate:
     """The default review's rate, as a bound in time (turned into frames for a clip's rate).
 
     ``max_gap_ms``: the longest time between two analysed frames while still, so a fault that
-    appears in a hold is seen at most this late (400 ms: within half a second, and `posecoach
-    bench rate` keeps 98% of the exact verdicts and hold times within 0.5 s with it). The
-    still test (``still_speed`` trunk lengths per second, ``settle_ms``) is the adaptive
-    rate's. Where frames come unevenly (a phone's variable frame rate) the bound holds in time
-    as well, but for a step between frames longer than the recent ones (the next frame's time
-    is not known ahead). ``growth`` 2: the gaps double from one frame up to the bound.
-    Recognition runs on the frames analysed (in a still hold its one-second vote sees the same
-    pose)."""
+    appears in a hold is seen at most this late (400 ms: within half a second; `posecoach bench
+    rate` measures what it keeps of the exact review). ``still_speed`` 0.5 trunk lengths a
+    second (the rendered clips' breathing moves the joints about 0.02; at 1 the slow lowering
+    out of a bridge passed for still and its rep was lost), for ``settle_ms``.
+    ``label_settle_ms``: after the exercise or the person changes, every frame for a second
+    (the recognition's vote spans 0.6 s and runs on the frames analysed: sparser frames moved
+    the label's changes). Where frames come unevenly (a phone's variable frame rate) the bound
+    holds in time as well, but for a step between frames longer than the recent ones (the next
+    frame's time is not known ahead). ``growth`` 2: the gaps double from one frame up to the
+    bound."""
 
     max_gap_ms: float = 400.0
-    still_speed: float = 1.0
+    still_speed: float = 0.5
     settle_ms: float = 300.0
     growth: float = 2.0
+    label_settle_ms: float = 1000.0
 
     def params(self, fps_hz: float | None) -> RateParams:
         """The rate for a clip of ``fps_hz`` frames a second (None or 0: 30)."""
         fps = fps_hz if fps_hz and fps_hz > 0 else 30.0
         stride = max(1, int(self.max_gap_ms * fps / 1000.0 + 0.05))  # 29.97 fps: 12 frames for 400 ms
         return RateParams(max_stride=stride, still_speed=self.still_speed, settle_ms=self.settle_ms,
-                          follow_recognition=False, growth=self.growth, max_gap_ms=self.max_gap_ms)
+                          follow_recognition=False, growth=self.growth, max_gap_ms=self.max_gap_ms,
+                          label_settle_ms=self.label_settle_ms)
 
 
 REVIEW_RATE = ReviewRate()
@@ -140,6 +145,8 @@ class AdaptiveRate:
         self._due_ms: float | None = None
         self._stride = 1
         self._seen_ms: float | None = None  # the time of the frame asked about before this one
+        self._label: object = None
+        self._label_since_ms = 0.0
         self._step_ms = 0.0  # the longest recent step between frames (decays by STEP_MEMORY a frame)
 
     @property
@@ -159,13 +166,17 @@ class AdaptiveRate:
         return self.params.follow_recognition and self._due_ms is not None and t_ms >= self._due_ms
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
-               state: tuple, due_ms: float | None = None) -> None:
+               state: tuple, due_ms: float | None = None, label: object = None) -> None:
         """Record analysed frame ``index`` at ``t_ms``: its smoothed landmarks (33, 2) pixels or
         None, their visibility, ``state`` (anything that must not change unseen: the exercise,
         the verdicts, the cue), and ``due_ms``, when the engine next does periodic work (the
         exercise recognition): that frame is analysed too, so the work falls on the same
-        frames as at the full rate."""
+        frames as at the full rate. ``label``: the exercise (None: none, or nobody); after it
+        changes every frame is analysed for ``label_settle_ms``, while the recognition's vote
+        settles (it runs on the frames analysed)."""
         self._due_ms = due_ms
+        if label != self._label:
+            self._label, self._label_since_ms = label, t_ms
         p = self.params
         still = state == self._last_state
         if still and landmarks_px is not None:
@@ -179,7 +190,8 @@ class AdaptiveRate:
             self._still_since_ms = None if not still else t_ms
         self._last_index, self._last_t_ms, self._last_state = index, t_ms, state
         self._last_px, self._last_vis = landmarks_px, visibility
-        if self._still_since_ms is None or t_ms - self._still_since_ms < p.settle_ms:
+        if self._still_since_ms is None or t_ms - self._still_since_ms < p.settle_ms \
+                or t_ms - self._label_since_ms < p.label_settle_ms:
             self._stride = 1
         elif p.growth <= 1.0 or self._stride >= p.max_stride:
             self._stride = p.max_stride
