@@ -113,7 +113,7 @@ class Rate(Protocol):
     def wants(self, index: int, t_ms: float) -> bool: ...
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
-               state: tuple, due_ms: float | None = None) -> None: ...
+               state: tuple, due_ms: float | None = None, label: object = None) -> None: ...
 
 
 class FixedRate:
@@ -126,7 +126,7 @@ class FixedRate:
         return index % self.stride == 0
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
-               state: tuple, due_ms: float | None = None) -> None:
+               state: tuple, due_ms: float | None = None, label: object = None) -> None:
         pass
 
 
