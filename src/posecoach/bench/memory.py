@@ -67,36 +67,44 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and every process below it, summed, MB (pages two processes
-    share count twice: an upper bound)."""
-    total = 0.0
-    for p in [pid, *_children(pid)]:
-        try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) / 1024
-                        break
-        except OSError:
-            continue
-    return total
+def _status_kb(path: str, key: str) -> int:
+    """A ``key:  N kB`` line's N from a /proc file (0 when the process is gone)."""
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def tree_memory_mb(pid: int) -> tuple[float, float]:
+    """(proportional set size summed over ``pid`` and every process below it, the largest
+    resident size of one of them), MB. The proportional size counts a page shared by n
+    processes (the model's libraries in forked workers) as 1/n in each: together, the memory
+    the processes take."""
+    procs = [pid, *_children(pid)]
+    pss = sum(_status_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in procs) / 1024
+    rss = max((_status_kb(f"/proc/{p}/status", "VmRSS:") for p in procs), default=0) / 1024
+    return pss, rss
 
 
 class TreeMemory:
-    """Samples ``tree_rss_mb(pid)`` every ``every_s`` on a thread while in the ``with``;
-    ``peak_mb`` is the largest sample."""
+    """Samples ``tree_memory_mb(pid)`` every ``every_s`` on a thread while in the ``with``;
+    ``peak_mb`` is the largest proportional sum, ``peak_rss_mb`` the largest single process."""
 
-    def __init__(self, pid: int, every_s: float = 0.1) -> None:
+    def __init__(self, pid: int, every_s: float = 0.25) -> None:
         import threading
 
-        self.pid, self.every_s, self.peak_mb = pid, every_s, 0.0
+        self.pid, self.every_s, self.peak_mb, self.peak_rss_mb = pid, every_s, 0.0, 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, name="posecoach-memory", daemon=True)
 
     def _sample(self) -> None:
         while not self._stop.wait(self.every_s):
-            self.peak_mb = max(self.peak_mb, tree_rss_mb(self.pid))
+            pss, rss = tree_memory_mb(self.pid)
+            self.peak_mb, self.peak_rss_mb = max(self.peak_mb, pss), max(self.peak_rss_mb, rss)
 
     def __enter__(self) -> TreeMemory:
         self._thread.start()

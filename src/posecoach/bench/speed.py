@@ -346,7 +346,7 @@ def run(clip: Path | None = None, quick: bool = False, review_s: float | None = 
                      f"{r.default_s:.1f} s, {a.analysed} frames analysed ({a.analysed / max(1, a.frames):.0%}); verdicts "
                      f"{a.verdicts_same:.1%} as exact, hold times within {a.hold_diff_max_s:.2f} s, reps "
                      f"{a.reps_default}/{a.reps_exact}, faults of 1 s found {a.faults_found}/{a.faults}; peak memory "
-                     f"{r.peak_mb:.0f} MB (all processes)"])
+                     f"{r.peak_mb:.0f} MB (all its processes, shared pages counted once)"])
     if not quick:
         rows += review_rows(60.0, LARGE_MODES, size_px=(1920, 1080), kind="long")
     pc = pieces(long_clip if quick else cached("session", 60.0))
