@@ -147,6 +147,9 @@ def _parser() -> argparse.ArgumentParser:
     bm.add_argument("--minutes", type=float, default=10.0, help="stream minutes at 30 fps (default 10; 1 for a short run)")
     bm.add_argument("--paced", action="store_true",
                     help="feed a frame every 1/30 s of wall time, as a camera (the run takes its stream time)")
+    bm.add_argument("--review", action="store_true", help="instead: peak memory of `posecoach analyze` on the bench "
+                                                           "routine of --minutes (the default review)")
+    bm.add_argument("--exact", action="store_true", help="with --review: of `posecoach analyze --exact`")
     br = bsub.add_parser("rate", help="the default review against the exact review (every frame) on a 10-minute "
                                       "routine and a 60 s clip: verdicts, hold times, reps, faults found")
     br.add_argument("--minutes", type=float, help="the routine's length (default 10)")
@@ -252,6 +255,11 @@ def _bench_command(args) -> int:
         if not args.minutes > 0:
             _err(f"--minutes must be more than 0, not {args.minutes}")
             return EXIT_INPUT
+        if args.review:
+            from posecoach.bench.memory import run_review
+
+            print(run_review(args.minutes, exact=args.exact))
+            return EXIT_OK
         print(run_memory(args.minutes, paced=args.paced))
     elif args.bench == "rate":
         from posecoach.bench import rate

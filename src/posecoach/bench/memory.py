@@ -237,3 +237,28 @@ def run(minutes: float = 10.0, paced: bool = False) -> str:
         f"RSS MB by stream time: {trace}", "",
         f"reproduce: posecoach bench memory --minutes {minutes:g}{' --paced' if paced else ''}",
     ])
+
+
+def run_review(minutes: float = 10.0, exact: bool = False) -> str:
+    """Peak memory of `posecoach analyze` (the default review, or ``exact``) on the bench
+    routine of ``minutes``: all its processes together, and the largest one."""
+    import tempfile
+
+    from posecoach.bench.clips import cached
+    from posecoach.bench.review import analyse_measured
+
+    load_before = load_line()
+    clip = cached("long", minutes * 60.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        wall, peak, largest = analyse_measured(clip, Path(tmp) / "r.json", ("--exact",) if exact else (), both=True)
+    mode = "--exact" if exact else "the default review"
+    rows = [["peak memory, all its processes (proportional set size: shared pages once)", f"{peak:.0f} MB",
+             "target < 600 MB"],
+            ["peak resident memory of its largest process", f"{largest:.0f} MB", ""],
+            ["wall time", f"{wall:.1f} s", f"{minutes * 60 / wall:.2f}x real time"]]
+    return "\n".join([
+        f"hardware: {hardware_line()}; {load_before} before, {load_line()} after",
+        f"`posecoach analyze` ({mode}) on the {minutes:g}-minute bench routine (640x480, 30 fps), sampled every 0.25 s",
+        "", table(rows, ["measure", "result", "note"]), "",
+        f"reproduce: posecoach bench memory --review --minutes {minutes:g}" + (" --exact" if exact else ""),
+    ])

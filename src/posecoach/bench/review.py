@@ -46,9 +46,10 @@ def analyse(clip: Path, out: Path, options: tuple[str, ...]) -> float:
     return analyse_measured(clip, out, options)[0]
 
 
-def analyse_measured(clip: Path, out: Path, options: tuple[str, ...]) -> tuple[float, float]:
-    """Wall seconds of one `posecoach analyze` run, and its peak memory in MB: the resident
-    memory of the command and every process it started, summed, sampled every 0.1 s."""
+def analyse_measured(clip: Path, out: Path, options: tuple[str, ...], both: bool = False) -> tuple[float, ...]:
+    """Wall seconds of one `posecoach analyze` run and its peak memory in MB: all its
+    processes' proportional set sizes summed (``bench.memory.TreeMemory``); ``both``: also
+    the largest single process's resident memory."""
     from posecoach.bench.memory import TreeMemory
 
     t0 = time.perf_counter()
@@ -59,7 +60,7 @@ def analyse_measured(clip: Path, out: Path, options: tuple[str, ...]) -> tuple[f
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"posecoach analyze {' '.join(options)} failed: {err.strip()[-300:]}")
-    return wall, memory.peak_mb
+    return (wall, memory.peak_mb, memory.peak_rss_mb) if both else (wall, memory.peak_mb)
 
 
 def review(clip: Path, clip_s: float, modes=MODES, workdir: Path | None = None) -> list[ReviewRun]:
