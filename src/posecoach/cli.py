@@ -140,7 +140,8 @@ def _parser() -> argparse.ArgumentParser:
     bv.add_argument("--minutes", type=float, default=10.0)
     bs = bsub.add_parser("speed", help="raw landmarker vs whole pipeline, cold start (needs the models)")
     bs.add_argument("--clip", help="a 640x480 clip for the per-frame figures (default: a sample clip)")
-    bs.add_argument("--quick", action="store_true", help="fewer frames, the full model only, a 10 s review clip")
+    bs.add_argument("--quick", action="store_true", help="a 0.3-minute routine and a 10 s clip, no 1920x1080 clip")
+    bs.add_argument("--keep", metavar="DIR", help="keep the exact and default reports of the sessions in this folder")
     bb = bsub.add_parser("batch", help="posecoach batch on sample clips: files per minute with 1 and 2 workers")
     bb.add_argument("--files", type=int, default=12, help="how many sample clips (default 12)")
     bm = bsub.add_parser("memory", help="memory of a live-like session (the live worker and store), and its growth")
@@ -153,6 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     br = bsub.add_parser("rate", help="the default review against the exact review (every frame) on a 10-minute "
                                       "routine and a 60 s clip: verdicts, hold times, reps, faults found")
     br.add_argument("--minutes", type=float, help="the routine's length (default 10)")
+    br.add_argument("--keep", metavar="DIR", help="keep the exact and default reports in this folder")
     br.add_argument("--variants", help="instead: the sample clips at these adaptive settings against every frame, as "
                                        "stride:still_speed:settle_ms[:free],... ('default' for a built-in list)")
     br.add_argument("--samples", help="with --variants: folder of clips (default: sample_videos)")
@@ -241,7 +243,7 @@ def _bench_command(args) -> int:
     elif args.bench == "speed":
         from posecoach.bench.speed import run as run_speed
 
-        print(run_speed(args.clip, args.quick))
+        print(run_speed(args.clip, args.quick, keep=args.keep))
     elif args.bench == "batch":
         from posecoach.bench.batch import run as run_batch_bench
 
@@ -268,7 +270,7 @@ def _bench_command(args) -> int:
             if args.minutes is not None and not args.minutes > 0:
                 _err(f"--minutes must be more than 0, not {args.minutes}")
                 return EXIT_INPUT
-            print(rate.run(args.minutes))
+            print(rate.run(args.minutes, args.keep))
             return EXIT_OK
         try:
             variants = rate.VARIANTS if args.variants == "default" else rate.parse_variants(args.variants)

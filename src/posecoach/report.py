@@ -25,7 +25,8 @@ class ReportBuilder:
     model_sha256: str
     profile: str
     exercise_arg: str | None
-    analysis: dict = field(default_factory=lambda: {"rate": "fixed", "workers": 1, "scaled_to": None})
+    analysis: dict = field(default_factory=lambda: {"rate": "fixed", "workers": 1, "scaled_to": None, "max_stride": 1,
+                                                    "max_gap_ms": None})
     min_segment_ms: float = 2000.0
     frames: list[dict] = field(default_factory=list)
     skipped_frames: int = 0
@@ -93,6 +94,11 @@ class ReportBuilder:
         return {"most": max(counts), "frames_with_others": sum(1 for c in counts if c > 1),
                 "coached_person_changes": self.people_changes}
 
+    def _analysis(self) -> dict:
+        """How the frames were analysed, with how many were and how many carried the one before."""
+        analysed = sum(1 for f in self.frames if f["analysed"])
+        return {**self.analysis, "frames_analysed": analysed, "frames_carried": len(self.frames) - analysed}
+
     def document(self, holds: list[HoldSet]) -> dict:
         checks: dict[str, Counter] = defaultdict(Counter)
         for f in self.frames:
@@ -102,7 +108,7 @@ class ReportBuilder:
         return {
             "schema": SCHEMA, "kind": "report", "input": self.input_name,
             "width": self.width, "height": self.height, "fps": self.fps,
-            "stride": self.stride, "skipped_frames": self.skipped_frames, "analysis": dict(self.analysis),
+            "stride": self.stride, "skipped_frames": self.skipped_frames, "analysis": self._analysis(),
             "model": self.model, "model_sha256": self.model_sha256, "profile": self.profile,
             "exercise": self._overall_exercise(segments),
             "frames": self.frames,

@@ -98,7 +98,6 @@ class Runner:
         self._session: Session | None = None
         self._progress = None
         self._count = 0
-        self._analysed = 0
         self._last_raw: tuple[np.ndarray | None, dict[str, float]] = (None, {})
         self.routine = RoutineTracker(routine) if routine is not None else None
 
@@ -129,7 +128,6 @@ class Runner:
             else:
                 self._annotate(f)
         self._count += 1
-        self._analysed += f.analysed
         if self._count == 1 and getattr(self.args, "progress_first", False):
             _err("first frame analysed")
         if self._progress:
@@ -278,8 +276,6 @@ class Runner:
         replay_landmarks(self._session, doc, self._on_frame)
 
     def finish(self) -> dict:
-        self.report.analysis["frames_analysed"] = self._analysed
-        self.report.analysis["frames_carried"] = self._count - self._analysed
         report = self.report.document(self._session.coach.holds.sets)
         if self.routine is not None:
             st, routine = self.routine.status(), self.routine.routine

@@ -12,7 +12,8 @@ def report(verdicts: str, holds: list[tuple[str, str, float, int]], analysed: in
     frames = [{"t_ms": round(i * 1000 / 30, 1), "exercise": "lunge", "checks": {"knee_over_ankle": names[v]}}
               for i, v in enumerate(verdicts)]
     rep = {"fps": 30.0, "frames": frames,
-           "summary": {"holds": [{"exercise": e, "side": s, "good_form_s": g, "reps": r} for e, s, g, r in holds]}}
+           "summary": {"holds": [{"exercise": e, "side": s, "good_form_s": g, "reps": r, "start_ms": 0,
+                                  "end_ms": len(verdicts) * 1000 // 30} for e, s, g, r in holds]}}
     if analysed is not None:
         rep["analysis"] = {"frames_analysed": analysed}
     return rep

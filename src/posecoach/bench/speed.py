@@ -312,7 +312,8 @@ def raw_every_frame_ms(path: Path, limit: int) -> float:
     return raw_landmarker_ms("full", _decode(path, limit))
 
 
-def run(clip: Path | None = None, quick: bool = False, review_s: float | None = None, minutes: float = 10.0) -> str:
+def run(clip: Path | None = None, quick: bool = False, review_s: float | None = None, minutes: float = 10.0,
+        keep: str | None = None) -> str:
     """The table: the raw model at every frame beside the exact and the default review of a
     ``minutes`` routine and of a 60 s clip, a 1920x1080 clip, the default's pieces per
     analysed frame, re-scoring and cold start. ``quick``: a 0.3-minute routine and a 10 s
@@ -337,14 +338,14 @@ def run(clip: Path | None = None, quick: bool = False, review_s: float | None = 
     sessions = tuple((label, kind, short_s if kind == "session" else s) for label, kind, s in SESSIONS)
     if short_s != 60.0:
         sessions = tuple((label.replace("60 s", f"{short_s:g} s"), kind, s) for label, kind, s in sessions)
-    runs = review_sessions(sessions, minutes=minutes)
+    runs = review_sessions(sessions, minutes=minutes, keep=Path(keep) if keep else None)
     for r in runs:
         a = r.agreement
         rows.append([f"{r.label}: exact review (--exact: every frame)", f"{r.seconds / r.exact_s:.2f}x real time",
                      f"{r.exact_s:.1f} s, {a.frames} frames analysed"])
         rows.append([f"{r.label}: default review", f"{r.seconds / r.default_s:.2f}x real time",
                      f"{r.default_s:.1f} s, {a.analysed} frames analysed ({a.analysed / max(1, a.frames):.0%}); verdicts "
-                     f"{a.verdicts_same:.1%} as exact, hold times within {a.hold_diff_max_s:.2f} s, reps "
+                     f"{a.verdicts_same:.1%} as exact, each hold within {a.hold_diff_max_s:.2f} s, reps "
                      f"{a.reps_default}/{a.reps_exact}, faults of 1 s found {a.faults_found}/{a.faults}; peak memory "
                      f"{r.peak_mb:.0f} MB (all its processes, shared pages counted once)"])
     if not quick:
