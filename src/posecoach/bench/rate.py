@@ -179,8 +179,10 @@ def parse_variants(text: str) -> tuple[RateParams, ...]:
     out = []
     for item in text.split(","):
         stride, speed, settle, *free = item.split(":")
+        review = free == ["free"]  # as the default review: gaps growing, a second at every frame after a change
         out.append(RateParams(max_stride=int(stride), still_speed=float(speed), settle_ms=float(settle),
-                              follow_recognition=free != ["free"], growth=REVIEW_RATE.growth if free == ["free"] else 1.0))
+                              follow_recognition=not review, growth=REVIEW_RATE.growth if review else 1.0,
+                              label_settle_ms=REVIEW_RATE.label_settle_ms if review else 0.0))
     return tuple(out)
 
 
