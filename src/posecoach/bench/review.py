@@ -41,6 +41,11 @@ class ReviewRun:
         return self.clip_s / self.wall_s
 
 
+def analysed_frames(report: dict) -> int:
+    """Frames the model saw (every frame is listed; those carried forward were not analysed)."""
+    return report.get("analysis", {}).get("frames_analysed", len(report["frames"]))
+
+
 def analyse(clip: Path, out: Path, options: tuple[str, ...]) -> float:
     """Wall seconds of one `posecoach analyze` run."""
     return analyse_measured(clip, out, options)[0]
@@ -74,10 +79,11 @@ def review(clip: Path, clip_s: float, modes=MODES, workdir: Path | None = None) 
             rep = json.loads(out.read_text())
             if base is None:
                 base = rep
-                runs.append(ReviewRun(label, wall, clip_s, len(rep["frames"]), None, None))
+                runs.append(ReviewRun(label, wall, clip_s, analysed_frames(rep), None, None))
                 continue
             c = compare(base, rep)
-            runs.append(ReviewRun(label, wall, clip_s, len(rep["frames"]), c.checks_same / max(1, c.checks), c.hold_diff_s))
+            runs.append(ReviewRun(label, wall, clip_s, analysed_frames(rep), c.checks_same / max(1, c.checks),
+                                  c.hold_diff_s))
     return runs
 
 
