@@ -66,37 +66,48 @@ def _probe(path: Path, kind: str) -> None:
         read_image(path)
 
 
-FAST_MAX_SIDE_PX = 960  # --fast: the model sees at most this; its input is 256 x 256 anyway
+DEFAULT_MAX_SIDE_PX = 960  # the default review shrinks larger frames to this (the model's input is 256 x 256)
+FAST_MAX_SIDE_PX = DEFAULT_MAX_SIDE_PX  # --fast, kept for scripts: the default now
 
 
 def analysis_plan(args):
-    """The frames to analyse and how, from ``--stride``, ``--rate``, ``--workers``, ``--max-side``
-    and ``--fast``; raises InputError (one line) for a value that cannot be used."""
+    """The frames to analyse and how, from ``--exact``, ``--stride``, ``--rate``, ``--workers``,
+    ``--max-side`` and ``--fast``; raises InputError (one line) for a value that cannot be used.
+
+    The default analyses at the rate the body changes (``core.rate.REVIEW_RATE``: every frame
+    while moving, at most 400 ms apart while still), one segment per core, frames shrunk to
+    ``DEFAULT_MAX_SIDE_PX``. ``--exact`` (or ``--rate fixed``) analyses every frame (every
+    ``--stride``-th) with the model in a process of its own, at full size."""
     import os
 
-    from posecoach.core.rate import RateParams
+    from posecoach.core.rate import REVIEW_RATE, RateParams
     from posecoach.runner import AnalysisPlan
 
-    fast = getattr(args, "fast", False)
-    rate = getattr(args, "rate", None) or ("adaptive" if fast else "fixed")
+    exact = getattr(args, "exact", False)
+    rate = getattr(args, "rate", None)
     stride, workers = getattr(args, "stride", None), getattr(args, "workers", None)
     max_side = getattr(args, "max_side", None)
+    if exact and (rate == "adaptive" or getattr(args, "fast", False) or (stride or 1) > 1):
+        raise InputError("--exact analyses every frame: it cannot go with --rate adaptive, --fast or --stride above 1")
     if stride is not None and stride < 1:
         raise InputError(f"--stride must be 1 or more, not {stride}")
     if workers is not None and workers < 0:
         raise InputError(f"--workers must be 0 (one per core) or more, not {workers}")
     if max_side is not None and max_side < 64:
         raise InputError(f"--max-side must be 64 pixels or more, not {max_side}")
+    if exact or rate == "fixed":
+        return AnalysisPlan(stride=stride or 1, workers=(workers or os.cpu_count() or 1) if workers is not None else 1,
+                            max_side_px=max_side)
     if workers is None:
-        workers = 0 if fast else 1
-    if max_side is None and fast:
-        max_side = FAST_MAX_SIDE_PX
-    params = None
-    if rate == "adaptive":
-        params = RateParams() if stride is None else RateParams(max_stride=stride)
-        stride = params.max_stride
-    return AnalysisPlan(stride=stride or 1, rate_params=params, workers=workers or os.cpu_count() or 1,
-                        max_side_px=max_side)
+        workers = 0
+    if max_side is None:
+        max_side = DEFAULT_MAX_SIDE_PX
+    workers = workers or os.cpu_count() or 1
+    if stride is not None:  # the largest step while still, in frames, instead of the bound in time
+        params = RateParams(max_stride=stride, still_speed=REVIEW_RATE.still_speed, settle_ms=REVIEW_RATE.settle_ms,
+                            follow_recognition=False, growth=REVIEW_RATE.growth)
+        return AnalysisPlan(stride=stride, rate_params=params, workers=workers, max_side_px=max_side)
+    return AnalysisPlan(workers=workers, max_side_px=max_side, review=REVIEW_RATE)
 
 
 def analyze_command(args) -> int:
@@ -174,7 +185,7 @@ def _analyze(args) -> int:
 
             masks = needs_mask(catalogue, exercise)
             if not (kind == "video" and plan.workers > 1 and runner.run_parallel(info.path, masks)):
-                if kind == "video" and plan.rate_params is None:
+                if kind == "video" and not plan.adaptive:
                     # Every frame or every Nth: the model in a process of its own, fed ahead.
                     from posecoach.adapters.model_process import ModelProcess
 

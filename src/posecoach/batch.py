@@ -125,7 +125,8 @@ def _legacy_name(path: Path, root: Path | None) -> str:
 
 def _options(args) -> dict:
     return {"exercise": args.exercise, "model": args.model, "profile": args.profile, "stride": args.stride,
-            "rate": getattr(args, "rate", None), "max_side": getattr(args, "max_side", None)}
+            "rate": getattr(args, "rate", None), "max_side": getattr(args, "max_side", None),
+            "exact": getattr(args, "exact", False)}
 
 
 def _summary_fields(rep: dict) -> dict:
@@ -138,8 +139,9 @@ def analyse_one(path: str, out_json: str, options: dict) -> dict:
     from posecoach.analyze import analyze_command
 
     ns = argparse.Namespace(input=path, json_out=out_json, annotate=None, landmarks_out=None, quiet=True,
-                            routine=None, progress_first=False, rate=None, workers=1, max_side=None, fast=False)
-    vars(ns).update(options)
+                            routine=None, progress_first=False, rate=None, workers=1, max_side=None, fast=False,
+                            exact=False)
+    vars(ns).update(options)  # "workers": processes for this one recording (1 while the pool runs one per core)
     t0 = time.perf_counter()
     from io import StringIO
 
@@ -373,9 +375,12 @@ def _run(args) -> int:
 
 
 def _run_local(todo: list[tuple[Path, Path]], options: dict, workers: int, record: Callable[[dict], None]) -> None:
-    if workers == 1:
+    if workers == 1 or len(todo) == 1:
+        # One recording at a time: it has the cores to itself (the default review cuts it in
+        # one segment per worker; --exact keeps its model process).
+        one = {**options, "workers": None if options.get("exact") else workers}
         for p, r in todo:
-            record(analyse_one(str(p), str(r), options))
+            record(analyse_one(str(p), str(r), one))
         return
     # the model already uses threads; one worker per core keeps them busy without thrashing
     pool = ProcessPoolExecutor(max_workers=workers)

@@ -93,15 +93,22 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--json", dest="json_out", help="write the report here (default: standard output)")
     a.add_argument("--annotate", help="write the overlay here: .mp4 video (H.264), or .png/.jpg of the last frame")
     a.add_argument("--landmarks-out", help="write the per-frame landmarks here (for re-scoring)")
-    a.add_argument("--stride", type=int, help="analyse every Nth frame (default 1); with --rate adaptive, every Nth "
-                                               "while still (default 3)")
-    a.add_argument("--rate", choices=("fixed", "adaptive"), help="fixed (default): every frame, or every --stride-th; "
-                   "adaptive: every frame while the body moves or a verdict changes, fewer while still")
-    a.add_argument("--workers", type=int, help="processes, each analysing a segment of the clip (default 1; 0: one per core)")
+    a.add_argument("--exact", action="store_true",
+                   help="analyse every frame, at full size, the model in a process of its own: the report is what the "
+                        "live coach would have said, frame by frame (slower: about 1.2x real time on 2 cores)")
+    a.add_argument("--rate", choices=("fixed", "adaptive"),
+                   help="adaptive (default): every frame while the body moves or a verdict, the cue or the exercise "
+                        "changes; while all stay still, frames up to 400 ms apart, the skipped ones carrying the "
+                        "frame before (a change in a still hold is seen up to 0.4 s late; the report's "
+                        "frames[].analysed says which); fixed: every frame, or every --stride-th (--rate fixed "
+                        "--stride 1 is --exact)")
+    a.add_argument("--stride", type=int, help="--rate fixed: analyse every Nth frame (default 1); adaptive: at most N "
+                                               "frames apart while still (default: 400 ms' worth)")
+    a.add_argument("--workers", type=int, help="processes, each analysing a segment of the clip (default: one per core; "
+                                                "1 with --exact; 0: one per core)")
     a.add_argument("--max-side", type=int, metavar="PX", help="shrink larger frames to this many pixels on the longer "
-                   "side before the model (default: never)")
-    a.add_argument("--fast", action="store_true", help="review faster, with verdicts and hold times nearly those of the "
-                   "default: --rate adaptive --workers 0 --max-side 960, unless given")
+                   "side before the model (default 960; with --exact: never)")
+    a.add_argument("--fast", action="store_true", help="the default (kept for scripts that pass it)")
     a.add_argument("--routine", help="follow a routine (seeds, quick, or a .toml file); implies --exercise auto")
     a.add_argument("--quiet", action="store_true", help="no progress messages")
     a.add_argument("--progress-first", action="store_true", help=argparse.SUPPRESS)  # cold-start benchmark
@@ -114,9 +121,11 @@ def _parser() -> argparse.ArgumentParser:
     bt.add_argument("--exercise", default="auto")
     bt.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
     bt.add_argument("--profile", default="beginner")
+    bt.add_argument("--exact", action="store_true", help="as for analyze: every frame, at full size")
     bt.add_argument("--stride", type=int)
-    bt.add_argument("--rate", choices=("fixed", "adaptive"), help="as for analyze (default fixed)")
-    bt.add_argument("--max-side", type=int, metavar="PX", help="as for analyze (default: never shrink)")
+    bt.add_argument("--rate", choices=("fixed", "adaptive"), help="as for analyze (default adaptive: fewer frames "
+                    "through still holds, the skipped ones carrying the frame before)")
+    bt.add_argument("--max-side", type=int, metavar="PX", help="as for analyze (default 960; with --exact: never)")
     bt.add_argument("--workers", type=int, help="processes, one recording each (default: one per core)")
     bt.add_argument("--ray", metavar="ADDRESS", help="run on a Ray cluster (recordings are sent to it)")
     bt.add_argument("--quiet", action="store_true")
@@ -142,20 +151,27 @@ def _parser() -> argparse.ArgumentParser:
     bv.add_argument("--minutes", type=float, default=10.0)
     bs = bsub.add_parser("speed", help="raw landmarker vs whole pipeline, cold start (needs the models)")
     bs.add_argument("--clip", help="a 640x480 clip for the per-frame figures (default: a sample clip)")
-    bs.add_argument("--quick", action="store_true", help="fewer frames, the full model only, a 10 s review clip")
+    bs.add_argument("--quick", action="store_true", help="a 0.3-minute routine and a 10 s clip, no 1920x1080 clip")
+    bs.add_argument("--keep", metavar="DIR", help="keep the exact and default reports of the sessions in this folder")
     bb = bsub.add_parser("batch", help="posecoach batch on sample clips: files per minute with 1 and 2 workers")
     bb.add_argument("--files", type=int, default=12, help="how many sample clips (default 12)")
     bm = bsub.add_parser("memory", help="memory of a live-like session (the live worker and store), and its growth")
     bm.add_argument("--minutes", type=float, default=10.0, help="stream minutes at 30 fps (default 10; 1 for a short run)")
     bm.add_argument("--paced", action="store_true",
                     help="feed a frame every 1/30 s of wall time, as a camera (the run takes its stream time)")
+    bm.add_argument("--review", action="store_true", help="instead: peak memory of `posecoach analyze` on the bench "
+                                                           "routine of --minutes (the default review)")
+    bm.add_argument("--exact", action="store_true", help="with --review: of `posecoach analyze --exact`")
     bk = bsub.add_parser("live", help="the live page's judged frames per second and latency, idle and under load")
     bk.add_argument("--seconds", type=float, default=20.0, help="seconds fed in each run (default 20)")
-    br = bsub.add_parser("rate", help="the adaptive rate's verdicts and hold times against the full rate's (sample clips)")
-    br.add_argument("--samples", help="folder of clips (default: sample_videos)")
-    br.add_argument("--variants", help="settings to compare, as stride:still_speed:settle_ms,... (default: the "
-                                       "default's, one step each way, and every other frame)")
-    br.add_argument("--limit", type=int, help="only the first N clips")
+    br = bsub.add_parser("rate", help="the default review against the exact review (every frame) on a 10-minute "
+                                      "routine and a 60 s clip: verdicts, hold times, reps, faults found")
+    br.add_argument("--minutes", type=float, help="the routine's length (default 10)")
+    br.add_argument("--keep", metavar="DIR", help="keep the exact and default reports in this folder")
+    br.add_argument("--variants", help="instead: the sample clips at these adaptive settings against every frame, as "
+                                       "stride:still_speed:settle_ms[:free],... ('default' for a built-in list)")
+    br.add_argument("--samples", help="with --variants: folder of clips (default: sample_videos)")
+    br.add_argument("--limit", type=int, help="with --variants: only the first N clips")
     ba = bsub.add_parser("accuracy", help="angles, verdicts and recognition against the rendered clips' truth")
     ba.add_argument("--samples", help="folder of clips with .truth.json files (default: sample_videos)")
     ba.add_argument("--photos", help="folder of labelled real photos (labels.csv, or one sub-folder per exercise)")
@@ -262,7 +278,7 @@ def _bench_command(args) -> int:
     elif args.bench == "speed":
         from posecoach.bench.speed import run as run_speed
 
-        print(run_speed(args.clip, args.quick))
+        print(run_speed(args.clip, args.quick, keep=args.keep))
     elif args.bench == "batch":
         from posecoach.bench.batch import run as run_batch_bench
 
@@ -276,6 +292,11 @@ def _bench_command(args) -> int:
         if not args.minutes > 0:
             _err(f"--minutes must be more than 0, not {args.minutes}")
             return EXIT_INPUT
+        if args.review:
+            from posecoach.bench.memory import run_review
+
+            print(run_review(args.minutes, exact=args.exact))
+            return EXIT_OK
         print(run_memory(args.minutes, paced=args.paced))
     elif args.bench == "live":
         from posecoach.bench.live import run as run_live
@@ -285,15 +306,20 @@ def _bench_command(args) -> int:
             return EXIT_INPUT
         print(run_live(args.seconds))
     elif args.bench == "rate":
-        from posecoach.bench.rate import VARIANTS, parse_variants
-        from posecoach.bench.rate import run as run_rate
+        from posecoach.bench import rate
 
+        if args.variants is None:
+            if args.minutes is not None and not args.minutes > 0:
+                _err(f"--minutes must be more than 0, not {args.minutes}")
+                return EXIT_INPUT
+            print(rate.run(args.minutes, args.keep))
+            return EXIT_OK
         try:
-            variants = parse_variants(args.variants) if args.variants else VARIANTS
+            variants = rate.VARIANTS if args.variants == "default" else rate.parse_variants(args.variants)
         except ValueError:
-            _err(f"--variants: {args.variants!r} is not a list like 3:1.0:300,2:0.5:500 (stride:still speed:settle ms)")
+            _err(f"--variants: {args.variants!r} is not a list like 3:1.0:300,12:1.0:300:free (stride:still speed:settle ms)")
             return EXIT_INPUT
-        print(run_rate(args.samples, variants, args.limit))
+        print(rate.run_variants(args.samples, variants, args.limit))
     elif args.bench == "accuracy":
         from posecoach.bench.accuracy import run as run_accuracy
 

@@ -132,9 +132,31 @@ def discard(tmp: Path | None) -> None:
             pass
 
 
+def _encode(value: Any) -> str:
+    return json.dumps(value, allow_nan=False, separators=(",", ":"))
+
+
 def _dump(data: Any, f) -> None:
-    json.dump(data, f, allow_nan=False, separators=(",", ":"))
-    f.write("\n")
+    """``data`` as compact JSON and a newline. A document's ``frames`` are encoded one at a
+    time by the C encoder (``json.dump`` streams through the pure-Python one: for a
+    10-minute default report: 0.36 s against 0.15 s of CPU), and a long file is never one
+    string in memory."""
+    frames = data.get("frames") if isinstance(data, dict) else None
+    if not isinstance(frames, list):
+        f.write(_encode(data))
+        f.write("\n")
+        return
+    f.write("{")
+    for k, (key, value) in enumerate(data.items()):
+        f.write(("," if k else "") + _encode(key) + ":")
+        if key != "frames":
+            f.write(_encode(value))
+            continue
+        f.write("[")
+        for i, frame in enumerate(value):
+            f.write(("," if i else "") + _encode(frame))
+        f.write("]")
+    f.write("}\n")
 
 
 def write_stream(target: Path, data: Any) -> None:

@@ -14,8 +14,8 @@ from posecoach.adapters.estimator import Detection, PoseEstimator
 from posecoach.adapters.landmarks_file import LandmarksDoc
 from posecoach.adapters.light import light_measures
 from posecoach.core.body import analyse_trunk
-from posecoach.core.coach import Coach, CoachParams, FrameResult
-from posecoach.core.rate import FixedRate, Rate
+from posecoach.core.coach import Coach, CoachParams, FrameResult, Observation
+from posecoach.core.rate import FixedRate, Rate, carried
 from posecoach.core.silhouette import lumbar_curve
 from posecoach.exercises.catalogue import Catalogue
 
@@ -60,6 +60,16 @@ class Session:
         width, height = size_px or (w, h)
         return self.coach.step(t_ms, det.landmarks, width, height, self.last_image_measures)
 
+    def carry(self, t_ms: float) -> FrameResult:
+        """A frame the rate skipped, at ``t_ms``: the last analysed frame's observation carried
+        forward (``core.rate.carried``) and judged, so the hold timer, the cue's cooldown and
+        the reps move on frame by frame as they would live. With no analysed frame before, a
+        frame without a person."""
+        last = self.coach.last_observation
+        if last is None:
+            last = Observation(t_ms, False, self.coach.observer.forced, 0.0, None, None, None, {}, False, False)
+        return self.coach.judge.judge(carried(last, t_ms))
+
     def replay(self, t_ms: float, landmarks: np.ndarray | None, width: int, height: int,
                image_measures: dict[str, float]) -> FrameResult:
         """Judge a stored frame (no model run)."""
@@ -85,10 +95,14 @@ def image_measures(det: Detection, width: int, height: int) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class AnalysedFrame:
+    """A frame's result; ``analysed`` False: the rate skipped it, its result is carried
+    forward from the analysed frame before (no detection, no image measures)."""
+
     rgb: np.ndarray | None
     detection: Detection | None
     result: FrameResult
     image_measures: dict[str, float]
+    analysed: bool = True
 
 
 def run_frames(session: Session, frames: Iterable, stride: int = 1,
@@ -105,10 +119,12 @@ def frame_state(r: FrameResult) -> tuple:
 def analyse_frames(session: Session, frames: Iterable, rate: Rate,
                    on_frame: Callable[[AnalysedFrame], None] | None = None,
                    keep_from_ms: float = -math.inf, size_px: tuple[int, int] | None = None,
-                   overlap: bool = False) -> int:
+                   overlap: bool = False, on_skip: Callable | None = None) -> int:
     """Feed decoded frames through the session, those ``rate`` picks; frames before
     ``keep_from_ms`` only warm the session up (a segment's lead-in). Returns how many were
     analysed and kept. A frame's number is its ``index`` when it has one, else its position.
+    ``on_skip(frame)``: called for each kept frame the rate skips, in order (its pixels are
+    not touched, so a ``LazyFrame`` is never converted unless ``on_skip`` asks).
 
     ``overlap``: with a fixed rate, judge each frame (and call ``on_frame``) on a second
     thread while the model runs on the next one; the results are the same, in the same order.
@@ -121,10 +137,12 @@ def analyse_frames(session: Session, frames: Iterable, rate: Rate,
     for i, frame in enumerate(frames):
         index = frame.index if frame.index >= 0 else i
         if not rate.wants(index, frame.t_ms):
+            if on_skip is not None and frame.t_ms >= keep_from_ms:
+                on_skip(frame)
             continue
         result = session.step(frame.rgb, frame.t_ms, size_px)
         rate.update(index, result.t_ms, result.landmarks_px, result.visibility, frame_state(result),
-                    session.coach.observer.recognition_due_ms)
+                    session.coach.observer.recognition_due_ms, (result.pose, result.exercise))
         if frame.t_ms < keep_from_ms:
             continue
         n += 1
@@ -135,13 +153,18 @@ def analyse_frames(session: Session, frames: Iterable, rate: Rate,
 
 def replay_landmarks(session: Session, doc: LandmarksDoc,
                      on_frame: Callable[[AnalysedFrame], None] | None = None) -> int:
-    """Re-judge a landmarks file frame by frame through the same coach."""
+    """Re-judge a landmarks file frame by frame through the same coach; a frame the review
+    skipped (``doc.carried``) carries the frame before forward again, as the review did."""
     n = 0
-    for t_ms, landmarks, measures in doc.frames:
-        result = session.replay(t_ms, landmarks, doc.width, doc.height, measures)
+    for i, (t_ms, landmarks, measures) in enumerate(doc.frames):
+        carry = i in doc.carried and session.coach.last_observation is not None
+        if carry:
+            result = session.carry(t_ms)
+        else:
+            result = session.replay(t_ms, landmarks, doc.width, doc.height, measures)
         n += 1
         if on_frame:
-            on_frame(AnalysedFrame(None, Detection(landmarks), result, measures))
+            on_frame(AnalysedFrame(None, Detection(landmarks), result, measures, analysed=not carry))
     return n
 
 

@@ -25,14 +25,16 @@ class ReportBuilder:
     model_sha256: str
     profile: str
     exercise_arg: str | None
-    analysis: dict = field(default_factory=lambda: {"rate": "fixed", "workers": 1, "scaled_to": None})
+    analysis: dict = field(default_factory=lambda: {"rate": "fixed", "workers": 1, "scaled_to": None, "max_stride": 1,
+                                                    "max_gap_ms": None})
     min_segment_ms: float = 2000.0
     frames: list[dict] = field(default_factory=list)
     skipped_frames: int = 0
     people_changes: int = 0  # how often the coached person changed to someone else
 
-    def add(self, r: FrameResult, people: int | None = None) -> None:
-        """One frame; ``people`` is how many people the model found in it (None: not known)."""
+    def add(self, r: FrameResult, people: int | None = None, analysed: bool = True) -> None:
+        """One frame; ``people`` is how many people the model found in it (None: not known);
+        ``analysed`` False: the rate skipped it and its result is the frame before's, carried."""
         self.frames.append({
             "t_ms": round(r.t_ms, 1) if not float(r.t_ms).is_integer() else int(r.t_ms),
             "pose": r.pose,
@@ -48,6 +50,7 @@ class ReportBuilder:
             "hold_s": round(r.hold.good_form_s, 2) if r.hold.exercise else None,
             "people": people,
             "depth_deg": None if r.depth_deg is None else round(r.depth_deg, 1),
+            "analysed": analysed,
         })
 
     def _segments(self) -> list[dict]:
@@ -92,6 +95,11 @@ class ReportBuilder:
         return {"most": max(counts), "frames_with_others": sum(1 for c in counts if c > 1),
                 "coached_person_changes": self.people_changes}
 
+    def _analysis(self) -> dict:
+        """How the frames were analysed, with how many were and how many carried the one before."""
+        analysed = sum(1 for f in self.frames if f["analysed"])
+        return {**self.analysis, "frames_analysed": analysed, "frames_carried": len(self.frames) - analysed}
+
     def document(self, holds: list[HoldSet]) -> dict:
         checks: dict[str, Counter] = defaultdict(Counter)
         for f in self.frames:
@@ -101,7 +109,7 @@ class ReportBuilder:
         return {
             "schema": SCHEMA, "kind": "report", "input": self.input_name,
             "width": self.width, "height": self.height, "fps": self.fps,
-            "stride": self.stride, "skipped_frames": self.skipped_frames, "analysis": dict(self.analysis),
+            "stride": self.stride, "skipped_frames": self.skipped_frames, "analysis": self._analysis(),
             "model": self.model, "model_sha256": self.model_sha256, "profile": self.profile,
             "exercise": self._overall_exercise(segments),
             "frames": self.frames,

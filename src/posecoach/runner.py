@@ -14,7 +14,7 @@ from posecoach.adapters.video import Frame, InputError, VideoReader, decode_ahea
 from posecoach.analyze import Progress
 from posecoach.cli import _err
 from posecoach.core.coach import CoachParams
-from posecoach.core.rate import AdaptiveRate, FixedRate, Rate, RateParams
+from posecoach.core.rate import AdaptiveRate, FixedRate, Rate, RateParams, ReviewRate
 from posecoach.core.routine import RoutineTracker
 from posecoach.exercises.catalogue import Catalogue
 from posecoach.outputs import OutputError, commit, discard, temp_beside, write_json
@@ -27,26 +27,55 @@ class AnalysisPlan:
     """How a video's frames are picked and processed.
 
     ``stride``: every Nth frame, or with ``rate_params`` (the adaptive rate) every Nth while
-    still. ``workers``: processes, each analysing one segment. ``max_side_px``: larger frames
-    are shrunk to this before the model sees them (None: never).
+    still at most. ``review``: the default review's rate, bounded in time; ``for_fps`` turns it
+    into ``rate_params`` once the clip's frame rate is known. ``workers``: processes, each
+    analysing one segment. ``max_side_px``: larger frames are shrunk to this before the model
+    sees them (None: never). With an adaptive rate every frame is reported: those skipped
+    carry the analysed frame before them forward (``analysed`` false).
     """
 
     stride: int = 1
     rate_params: RateParams | None = None
     workers: int = 1
     max_side_px: int | None = None
+    review: ReviewRate | None = None
+
+    @property
+    def adaptive(self) -> bool:
+        return self.rate_params is not None or self.review is not None
+
+    def for_fps(self, fps_hz: float | None) -> AnalysisPlan:
+        """The plan with the review's rate in frames for a clip of ``fps_hz``."""
+        if self.review is None or self.rate_params is not None:
+            return self
+        params = self.review.params(fps_hz)
+        return replace(self, rate_params=params, stride=params.max_stride)
 
     def new_rate(self) -> Rate:
         return AdaptiveRate(self.rate_params) if self.rate_params is not None else FixedRate(self.stride)
 
+    @property
+    def report_stride(self) -> int:
+        """The report's ``stride``: 1 when every frame is reported (the adaptive rate)."""
+        return 1 if self.adaptive else self.stride
+
     def expected(self, frames_hint: int) -> int:
-        """Frames to analyse, for the progress messages (0 when not known beforehand)."""
-        return 0 if self.rate_params is not None else frames_hint // self.stride
+        """Frames to report, for the progress messages (0 when not known beforehand)."""
+        return frames_hint // self.report_stride
 
     def analysis(self, workers: int, scaled_to: tuple[int, int] | None) -> dict:
-        """The report's ``analysis`` entry."""
-        return {"rate": "adaptive" if self.rate_params is not None else "fixed", "workers": workers,
-                "scaled_to": list(scaled_to) if scaled_to else None}
+        """The report's ``analysis`` entry (the counts are filled in at the end)."""
+        out = {"rate": "adaptive" if self.adaptive else "fixed", "workers": workers,
+               "scaled_to": list(scaled_to) if scaled_to else None,
+               "max_stride": self.stride, "max_gap_ms": self.review.max_gap_ms if self.review is not None else None}
+        if self.adaptive:
+            p = self.rate_params
+            out["skips"] = (f"while the body is still (joints under {p.still_speed:g} trunk lengths/s, verdicts, cue "
+                            f"and exercise unchanged for {p.settle_ms:g} ms, the exercise and the person unchanged for "
+                            f"{p.label_settle_ms:g} ms) up to {p.max_stride - 1} frames in a row are not analysed; they "
+                            "carry the analysed frame before them (frames[].analysed false), so a change is seen up to "
+                            "that many frames late")
+        return out
 
 
 class Runner:
@@ -70,6 +99,7 @@ class Runner:
         self._session: Session | None = None
         self._progress = None
         self._count = 0
+        self._last_raw: tuple[np.ndarray | None, dict[str, float]] = (None, {})
         self.routine = RoutineTracker(routine) if routine is not None else None
 
     def _start(self, width: int, height: int, fps: float | None, stride: int, analysis: dict | None = None) -> None:
@@ -82,13 +112,17 @@ class Runner:
             self.recorder = LandmarksRecorder(width, height, fps, self.model_name, self.model_sha)
 
     def _on_frame(self, f: AnalysedFrame) -> None:
-        self.report.add(f.result, people=None if self.kind == "landmarks" or f.detection is None else f.detection.n_people)
+        self.report.add(f.result, people=None if self.kind == "landmarks" or f.detection is None else f.detection.n_people,
+                        analysed=f.analysed)
         if self.routine is not None:
             r = f.result
             self.routine.update(r.t_ms, r.exercise, r.side, r.hold.good_form_s, r.hold.complete)
-        det = f.detection
+        if f.analysed:
+            self._last_raw = (None if f.detection is None else f.detection.landmarks, f.image_measures)
         if self.recorder is not None:
-            self.recorder.add(f.result.t_ms, None if det is None else det.landmarks, f.image_measures)
+            # A skipped frame keeps the pose of the analysed frame before it, so the file
+            # re-scores with the same frame times (the hold timer counts frame by frame).
+            self.recorder.add(f.result.t_ms, *self._last_raw, analysed=f.analysed)
         if self.args.annotate:
             if self._pending is not None:
                 self._pending.append(f.result)  # drawn once the segments are merged
@@ -136,25 +170,29 @@ class Runner:
             self._start(w, h, None, 1)
             run_frames(self._session, iter([Frame(rgb, 0.0)]), 1, self._on_frame)
             return
-        plan = self.plan
-        size_px = self._displayed_size() if plan.max_side_px else None
-        scaled = scaled_size(*size_px, plan.max_side_px) if size_px else None
+        size_px = self._displayed_size() if self.plan.max_side_px else None
+        scaled = scaled_size(*size_px, self.plan.max_side_px) if size_px else None
         if scaled == size_px:
             size_px = scaled = None  # small enough already
         self._measured_px = size_px
-        with VideoReader(self.path, plan.max_side_px, threads="fit") as reader:
+        with VideoReader(self.path, self.plan.max_side_px, threads="fit") as reader:
+            self.plan = plan = self.plan.for_fps(reader.info.fps)
 
             def started(frames):
                 for frame in frames:
                     if self.report is None:
                         info = reader.info
-                        self._start(info.width, info.height, round(info.fps, 3), plan.stride, plan.analysis(1, scaled))
+                        self._start(info.width, info.height, round(info.fps, 3), plan.report_stride, plan.analysis(1, scaled))
                         self._progress = Progress(self.path.name, plan.expected(info.frames_hint), self.args.quiet)
                     yield frame
 
-            with contextlib.closing(decode_ahead(reader.frames())) as frames:
+            def skipped(frame) -> None:
+                rgb = frame.rgb if self.args.annotate else None  # converted only to be drawn on
+                self._on_frame(AnalysedFrame(rgb, None, self._session.carry(frame.t_ms), {}, analysed=False))
+
+            with contextlib.closing(decode_ahead(reader.frames(lazy=plan.adaptive))) as frames:
                 analysed = analyse_frames(self._session, started(frames), plan.new_rate(), self._on_frame, size_px=size_px,
-                                          overlap=True)
+                                          overlap=True, on_skip=skipped)
             if self.report is None or analysed == 0:
                 raise InputError(f"{self.path}: has no readable video frames")
             self.report.skipped_frames = reader.info.skipped_frames
@@ -178,10 +216,10 @@ class Runner:
         from posecoach import segments
         from posecoach.adapters.estimator import Detection
 
-        plan = self.plan
         with VideoReader(self.path) as probe:
             origin_s = probe.first_time_s()
             info = probe.info
+        self.plan = plan = self.plan.for_fps(info.fps)
         if origin_s is None:
             raise InputError(f"{self.path}: has no readable video frames")
         duration_ms = segments.clip_duration_ms(self.path)
@@ -192,7 +230,7 @@ class Runner:
         scaled = scaled_size(*size, plan.max_side_px)
         self._measured_px = size  # the segments measure every frame at the first frame's size
         self._session = Session(self.catalogue, self.exercise, None)
-        self._start(info.width, info.height, round(info.fps, 3), plan.stride,
+        self._start(info.width, info.height, round(info.fps, 3), plan.report_stride,
                     plan.analysis(len(cuts), scaled if scaled != size else None))
         self._progress = Progress(self.path.name, plan.expected(info.frames_hint), self.args.quiet)
         jobs = [segments.SegmentJob(str(self.path), seg, origin_s, str(model_path), masks, self.catalogue, self.exercise,
@@ -206,8 +244,12 @@ class Runner:
             skipped += part.skipped
             # Changes of person within each segment; one across a cut is not seen (each segment locks afresh).
             self.report.people_changes += part.person_changes
-            for obs, landmarks, measures, people in zip(part.observations, part.landmarks, part.image_measures,
-                                                        part.people, strict=True):
+            analysed = zip(part.observations, part.landmarks, part.image_measures, part.people, strict=True)
+            for t_ms, is_analysed in zip(part.frame_ms, part.frame_analysed, strict=True):
+                if not is_analysed:  # the rate skipped it: the frame before carried forward
+                    self._on_frame(AnalysedFrame(None, None, self._session.carry(t_ms), {}, analysed=False))
+                    continue
+                obs, landmarks, measures, people = next(analysed)
                 coach.last_observation = obs
                 self._on_frame(AnalysedFrame(None, Detection(landmarks, n_people=people), coach.judge.judge(obs), measures))
         if self._count == 0:

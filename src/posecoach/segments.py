@@ -56,7 +56,8 @@ class SegmentJob:
 
 @dataclass
 class SegmentResult:
-    """The kept frames' observations, raw landmarks and image measures, in time order."""
+    """The kept frames' observations, raw landmarks and image measures, in time order (those
+    analysed), and every kept frame's time and whether it was analysed."""
 
     observations: list[Observation] = field(default_factory=list)
     landmarks: list[np.ndarray | None] = field(default_factory=list)
@@ -65,6 +66,8 @@ class SegmentResult:
     person_changes: int = 0  # how often the coached person changed within the segment (lead-in included)
     decoded: int = 0  # kept frames decoded, analysed or not
     skipped: int = 0  # corrupt frames met in the kept range
+    frame_ms: list[float] = field(default_factory=list)  # every kept frame's time, analysed or not
+    frame_analysed: list[bool] = field(default_factory=list)
 
 
 def plan(duration_ms: float, workers: int, lead_in_ms: float = LEAD_IN_MS,
@@ -89,6 +92,8 @@ def observe_segment(job: SegmentJob) -> SegmentResult:
     rate = AdaptiveRate(job.rate) if job.rate is not None else FixedRate(job.stride)
 
     def keep(f: AnalysedFrame) -> None:
+        out.frame_ms.append(f.result.t_ms)
+        out.frame_analysed.append(True)
         out.observations.append(session.coach.last_observation)
         out.landmarks.append(None if f.detection is None else f.detection.landmarks)
         out.image_measures.append(f.image_measures)
@@ -102,12 +107,21 @@ def observe_segment(job: SegmentJob) -> SegmentResult:
                 out.decoded += 1
             yield frame
 
+    def skip(frame) -> None:
+        out.frame_ms.append(frame.t_ms)
+        out.frame_analysed.append(False)
+
     with PeopleAwareEstimator(job.model_path, mode="video", masks=job.masks) as estimator, \
             VideoReader(job.path, job.max_side_px, threads="fit") as reader:
         session = Session(job.catalogue, job.exercise, estimator)
-        frames = reader.frames_from(seg.lead_in_ms, job.origin_s, count_from_ms=seg.start_ms)
-        # No judging on a second thread here: the segments keep every core busy already.
-        analyse_frames(session, decode_ahead(within(frames)), rate, keep, keep_from_ms=seg.start_ms, size_px=job.size_px)
+        adaptive = job.rate is not None
+        frames = within(reader.frames_from(seg.lead_in_ms, job.origin_s, count_from_ms=seg.start_ms, lazy=adaptive))
+        # No judging on a second thread here: the segments keep every core busy already. At
+        # the adaptive rate the frames are decoded in line (0.2 ms a 640x480 frame; a frame
+        # skipped is never converted to RGB): a thread decoding ahead would only contend with
+        # the landmarker for the interpreter.
+        analyse_frames(session, frames if adaptive else decode_ahead(frames), rate, keep, keep_from_ms=seg.start_ms,
+                       size_px=job.size_px, on_skip=skip)
         out.skipped = reader.info.skipped_frames
         out.person_changes = estimator.person_changes
     return out

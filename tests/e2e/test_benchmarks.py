@@ -12,8 +12,10 @@ def test_bench_speed_quick_prints_one_table(posecoach, full_model):
     assert r.code == 0, r.err
     out = r.out
     assert "hardware:" in out and "cores" in out and "mediapipe" in out and "load average" in out
-    for row in ("raw landmarker, full", "whole pipeline, full", "overhead", "review of a 10 s clip, default",
-                "review of a 10 s clip, --fast", "x real time", "re-score 1800 stored frames", "cold start"):
+    for row in ("raw landmarker, full, every frame", "routine (sample holds and transitions): exact review",
+                "routine (sample holds and transitions): default review", "10 s clip (twelve sample clips back to back): "
+                "default review", "x real time", "verdicts", "faults of 1 s found", "peak memory",
+                "per analysed frame: the model", "of the model's time", "frames skipped", "re-score 1800 stored frames", "cold start"):
         assert row in out, row
     assert "reproduce: posecoach bench speed --quick" in out
     assert "nan" not in out  # every figure measured (the cold start needs the first frame's message)
@@ -42,13 +44,14 @@ def test_bench_batch_and_rate_on_few_clips(posecoach, full_model):
     r = posecoach("bench", "batch", "--files", "2")
     assert r.code == 0, r.err
     assert "1 worker" in r.out and "2 workers" in r.out and "files/min" in r.out
-    r = posecoach("bench", "rate", "--limit", "1", "--variants", "3:1.0:300")
+    r = posecoach("bench", "rate", "--limit", "1", "--variants", "12:0.5:300:free")
     assert r.code == 0, r.err
-    assert "every 3 while still" in r.out and "(the default)" in r.out and "verdicts as at full rate" in r.out
+    assert "at most 12 frames apart while still" in r.out and "(the default review at 30 fps)" in r.out
+    assert "verdicts as at full rate" in r.out
 
 
 def test_bench_options_are_checked(posecoach):
     for args, words in ((("memory", "--minutes", "0"), "--minutes"), (("batch", "--files", "0"), "--files"),
-                        (("rate", "--variants", "x"), "--variants")):
+                        (("rate", "--variants", "x"), "--variants"), (("rate", "--minutes", "0"), "--minutes")):
         r = posecoach("bench", *args)
         assert r.code == 2 and words in r.err and len(r.err.strip().splitlines()) == 1, r.err

@@ -1,6 +1,7 @@
-"""`posecoach analyze --rate adaptive / --workers N / --fast / --max-side`: the same verdicts
-and hold times as the exact default, within stated tolerances, and reports that say how
-their frames were picked."""
+"""The default review (frames up to 400 ms apart through still holds, one segment per core)
+against `--exact` (every frame), `--rate fixed`, `--workers` and `--max-side`: the same
+verdicts, hold times, reps and faults within stated tolerances, and reports that say which
+frames were analysed."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ import av
 import pytest
 
 from posecoach.bench.clips import make_session_clip
-from posecoach.bench.rate import compare
+from posecoach.bench.rate import agreement, compare
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.slow
 
-# Tolerances: share of the default report's (frame, check) verdicts that the faster mode
-# shows at the same time, and the hold-time difference summed over exercise and side.
-ADAPTIVE_VERDICTS, ADAPTIVE_HOLD_S = 0.98, 0.3
+# Tolerances. The default review against the exact one: the share of (frame, check) verdicts
+# the same, the largest good-form difference per exercise and side. The targets (98%, 0.5 s)
+# are for a session of holds (`posecoach bench rate`); this 20 s clip is mostly getting in
+# and out of three positions, where each change is seen up to a few frames late (97.4% here
+# when written). Segments analysed in parallel at every frame differ only near a cut.
+DEFAULT_VERDICTS, DEFAULT_HOLD_S = 0.96, 0.5
 PARALLEL_VERDICTS, PARALLEL_HOLD_S = 0.99, 0.2
 
 
@@ -38,33 +42,89 @@ def session_clip(tmp_path_factory, full_model):
 @pytest.fixture(scope="module")
 def exact(session_clip, posecoach):
     clip, folder = session_clip
-    return analyse(posecoach, clip, folder / "exact.json")
+    return analyse(posecoach, clip, folder / "exact.json", "--exact")
 
 
-@pytest.mark.parametrize("name", ["lunge_kneeling_ok_a", "cobra_beginner_elbows_straight"])
-def test_adaptive_rate_keeps_the_verdicts_and_hold_times(posecoach, tmp_path, full_model, name):
-    clip = SAMPLES / f"{name}.mp4"
-    full = analyse(posecoach, clip, tmp_path / "full.json")
-    fast = analyse(posecoach, clip, tmp_path / "adaptive.json", "--rate", "adaptive", "--landmarks-out", tmp_path / "l.json")
-    c = compare(full, fast)
-    assert c.checks_same / c.checks >= ADAPTIVE_VERDICTS
-    assert c.hold_diff_s <= ADAPTIVE_HOLD_S
-    assert fast["summary"]["segments"] == full["summary"]["segments"] or name.startswith("cobra")
-    # the contract: frames lists the analysed frames only, and stride says how far apart they may be
-    assert fast["stride"] == 3 and fast["analysis"]["rate"] == "adaptive"
-    assert len(fast["frames"]) == fast["summary"]["frames"] < len(full["frames"])
-    times = [f["t_ms"] for f in fast["frames"]]
-    assert set(times) <= {f["t_ms"] for f in full["frames"]}
-    frame_ms = 1000 / full["fps"]
-    assert all(0 < b - a <= 3 * frame_ms + 1 for a, b in zip(times, times[1:], strict=False))
-    rescored = analyse(posecoach, tmp_path / "l.json", tmp_path / "rescored.json")
-    assert [f["checks"] for f in rescored["frames"]] == [f["checks"] for f in fast["frames"]]  # re-scoring reproduces it
-
-
-def test_parallel_segments_keep_the_verdicts_and_hold_times(posecoach, session_clip, exact):
+@pytest.fixture(scope="module")
+def default(session_clip, posecoach):
     clip, folder = session_clip
-    rep = analyse(posecoach, clip, folder / "w2.json", "--workers", "2")
-    assert rep["analysis"] == {"rate": "fixed", "workers": 2, "scaled_to": None}
+    r = posecoach("analyze", clip, "--json", folder / "default.json", "--annotate", folder / "default.mp4",
+                  "--landmarks-out", folder / "default_landmarks.json")
+    assert r.code == 0, r.err
+    return json.loads((folder / "default.json").read_text())
+
+
+def test_the_default_review_keeps_the_exact_verdicts_holds_reps_and_faults(exact, default):
+    a = agreement(exact, default)
+    assert a.verdicts_same >= DEFAULT_VERDICTS
+    assert a.hold_diff_max_s <= DEFAULT_HOLD_S
+    assert a.reps_default == a.reps_exact
+    assert a.faults_found == a.faults  # every fault held 1 s or more is found
+    assert [s["exercise"] for s in default["summary"]["segments"]] == [s["exercise"] for s in exact["summary"]["segments"]]
+
+
+def test_the_default_report_lists_every_frame_and_says_which_were_analysed(exact, default):
+    assert [f["t_ms"] for f in default["frames"]] == [f["t_ms"] for f in exact["frames"]]
+    assert default["stride"] == exact["stride"] == 1
+    analysis = default["analysis"]
+    assert analysis["rate"] == "adaptive" and analysis["workers"] == 2 and analysis["max_gap_ms"] == 400.0
+    analysed = [f["analysed"] for f in default["frames"]]
+    assert analysis["frames_analysed"] == sum(analysed) < 0.8 * len(analysed)
+    assert analysis["frames_carried"] == len(analysed) - sum(analysed)
+    assert "not analysed" in analysis["skips"]
+    assert all(f["analysed"] for f in exact["frames"]) and exact["analysis"]["rate"] == "fixed"
+    times = [f["t_ms"] for f in default["frames"] if f["analysed"]]
+    assert max(b - a for a, b in zip(times, times[1:], strict=False)) <= 400.0 + 1  # the bound, never passed
+    # a carried frame says what the analysed frame before it said
+    for before, f in zip(default["frames"], default["frames"][1:], strict=False):
+        if not f["analysed"]:
+            assert (f["checks"], f["exercise"], f["angles"]) == (before["checks"], before["exercise"], before["angles"])
+            assert f["people"] is None
+
+
+def test_the_default_writes_every_frame_of_each_output(session_clip, default, posecoach):
+    clip, folder = session_clip
+    with av.open(str(folder / "default.mp4")) as video:
+        assert video.streams.video[0].frames == len(default["frames"])  # one overlay per frame
+    landmarks = json.loads((folder / "default_landmarks.json").read_text())
+    assert len(landmarks["frames"]) == len(default["frames"])
+    carried = [f.get("analysed", True) is False for f in landmarks["frames"]]
+    assert carried == [not f["analysed"] for f in default["frames"]]
+    # Re-scoring replays the analysed frames and carries the rest, as the review did; the
+    # segments smoothed from their lead-in near the cut, so nearly the same.
+    rescored = analyse(posecoach, folder / "default_landmarks.json", folder / "rescored.json")
+    assert [f["t_ms"] for f in rescored["frames"]] == [f["t_ms"] for f in default["frames"]]
+    c = compare(default, rescored)
+    assert c.checks_same / c.checks >= PARALLEL_VERDICTS
+
+
+def test_a_short_clip_is_reviewed_in_one_process_and_rescored_exactly(posecoach, tmp_path, full_model):
+    clip = SAMPLES / "lunge_kneeling_knee_past_ankle.mp4"
+    rep = analyse(posecoach, clip, tmp_path / "r.json", "--landmarks-out", tmp_path / "l.json")
+    exact = analyse(posecoach, clip, tmp_path / "exact.json", "--exact")
+    a = agreement(exact, rep)
+    assert a.faults >= 2 and a.faults_found == a.faults  # the knee past the ankle (and the knee's angle)
+    assert a.verdicts_same >= DEFAULT_VERDICTS and a.hold_diff_max_s <= DEFAULT_HOLD_S
+    assert rep["analysis"]["workers"] == 1  # under 10 s: not cut
+    assert 0 < rep["analysis"]["frames_carried"] and rep["summary"]["frames"] == len(rep["frames"])
+    again = analyse(posecoach, tmp_path / "l.json", tmp_path / "again.json")
+    assert [(f["checks"], f["cues"], f["hold_s"]) for f in again["frames"]] == \
+        [(f["checks"], f["cues"], f["hold_s"]) for f in rep["frames"]]
+    assert again["summary"]["holds"] == rep["summary"]["holds"]
+
+
+def test_exact_is_rate_fixed_at_every_frame(session_clip, exact, posecoach):
+    clip, folder = session_clip
+    fixed = analyse(posecoach, clip, folder / "fixed.json", "--rate", "fixed", "--stride", "1")
+    assert fixed["frames"] == exact["frames"] and fixed["analysis"] == exact["analysis"]
+    assert exact["analysis"]["frames_carried"] == 0 and exact["analysis"]["workers"] == 1
+
+
+def test_parallel_segments_at_every_frame_keep_the_verdicts_and_hold_times(posecoach, session_clip, exact):
+    clip, folder = session_clip
+    rep = analyse(posecoach, clip, folder / "w2.json", "--rate", "fixed", "--workers", "2")
+    assert {k: rep["analysis"][k] for k in ("rate", "workers", "scaled_to")} == \
+        {"rate": "fixed", "workers": 2, "scaled_to": None}
     assert [f["t_ms"] for f in rep["frames"]] == [f["t_ms"] for f in exact["frames"]]  # every frame, once
     assert rep["skipped_frames"] == exact["skipped_frames"] == 0
     c = compare(exact, rep)
@@ -77,32 +137,14 @@ def test_parallel_segments_keep_the_verdicts_and_hold_times(posecoach, session_c
     assert 0 <= exact_people["coached_person_changes"] - people["coached_person_changes"] <= 1
 
 
-def test_fast_keeps_the_verdicts_and_writes_every_output(posecoach, session_clip, exact):
-    clip, folder = session_clip
-    out = folder / "fast.json"
-    r = posecoach("analyze", clip, "--json", out, "--fast", "--annotate", folder / "fast.mp4",
-                  "--landmarks-out", folder / "fast_landmarks.json")
-    assert r.code == 0, r.err
-    rep = json.loads(out.read_text())
-    assert rep["analysis"]["rate"] == "adaptive" and rep["analysis"]["workers"] >= 1
-    c = compare(exact, rep)
-    assert c.checks_same / c.checks >= ADAPTIVE_VERDICTS
-    assert c.hold_diff_s <= ADAPTIVE_HOLD_S
-    with av.open(str(folder / "fast.mp4")) as video:
-        assert video.streams.video[0].frames == len(rep["frames"])  # one overlay per analysed frame
-    landmarks = json.loads((folder / "fast_landmarks.json").read_text())
-    assert len(landmarks["frames"]) == len(rep["frames"])
-    # Re-scoring smooths across the cut where the segment smoothed from its lead-in: nearly the same.
-    rescored = analyse(posecoach, folder / "fast_landmarks.json", folder / "rescored.json")
-    assert [f["t_ms"] for f in rescored["frames"]] == [f["t_ms"] for f in rep["frames"]]
-    assert compare(rep, rescored).checks_same / compare(rep, rescored).checks >= PARALLEL_VERDICTS
-
-
-def test_large_frames_are_shrunk_before_the_model(posecoach, tmp_path, full_model):
+def test_large_frames_are_shrunk_before_the_model_by_default(posecoach, tmp_path, full_model):
     clip = make_session_clip(tmp_path / "large.mp4", 4.0, size_px=(1280, 960))
-    full = analyse(posecoach, clip, tmp_path / "full.json", "--exercise", "constructive_rest")
+    full = analyse(posecoach, clip, tmp_path / "full.json", "--exercise", "constructive_rest", "--exact")
+    default = analyse(posecoach, clip, tmp_path / "default.json", "--exercise", "constructive_rest")
     small = analyse(posecoach, clip, tmp_path / "small.json", "--exercise", "constructive_rest", "--max-side", "640")
-    assert (small["width"], small["height"]) == (1280, 960)  # the displayed size, before shrinking
-    assert small["analysis"]["scaled_to"] == [640, 480] and full["analysis"]["scaled_to"] is None
-    c = compare(full, small)
-    assert c.checks_same / c.checks >= 0.95
+    assert (small["width"], small["height"]) == (default["width"], default["height"]) == (1280, 960)  # as displayed
+    assert full["analysis"]["scaled_to"] is None and default["analysis"]["scaled_to"] == [960, 720]
+    assert small["analysis"]["scaled_to"] == [640, 480]
+    for rep in (default, small):
+        c = compare(full, rep)
+        assert c.checks_same / c.checks >= 0.95

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from posecoach.core import landmarks as lm
-from posecoach.core.rate import AdaptiveRate, FixedRate, RateParams, joint_speed
+from posecoach.core.rate import REVIEW_RATE, AdaptiveRate, FixedRate, RateParams, carried, joint_speed
 
 
 def body(shift_px: float = 0.0) -> np.ndarray:
@@ -84,3 +84,69 @@ def test_without_following_recognition_the_stride_is_the_rates_own():
 def test_fixed_rate_counts_from_the_first_frame():
     rate = FixedRate(3)
     assert [i for i in range(10) if rate.wants(i, i * 33.3)] == [0, 3, 6, 9]
+
+
+def test_the_review_rate_bounds_the_gap_in_time_whatever_the_frame_rate():
+    assert REVIEW_RATE.max_gap_ms == 400.0
+    assert [REVIEW_RATE.params(fps).max_stride for fps in (30.0, 29.97, 60.0, 25.0, 10.0)] == [12, 12, 24, 10, 4]
+    assert REVIEW_RATE.params(None).max_stride == 12  # no stated rate: 30 fps
+    assert not REVIEW_RATE.params(30.0).follow_recognition  # recognition runs on the frames analysed
+
+
+def test_through_a_still_hold_the_gaps_grow_to_the_bound_and_never_past_it():
+    analysed = drive(AdaptiveRate(REVIEW_RATE.params(30.0)), 300)
+    gaps = list(np.diff(analysed))
+    assert gaps[:30] == [1] * 30  # the first second at every frame: the exercise (and person) just seen
+    assert gaps[30:34] == [2, 4, 8, 12]  # then doubling up to 400 ms
+    assert set(gaps[34:]) == {12}
+    assert len(analysed) < 0.2 * 300
+
+
+def test_a_fault_appearing_in_a_hold_is_seen_within_the_bound():
+    params = REVIEW_RATE.params(30.0)
+    for start in range(150, 175):  # every phase of the gaps
+        fault = lambda i, s=start: STILL if i < s else ("lunge", ("front_knee_90", "fail"))  # noqa: E731
+        analysed = drive(AdaptiveRate(params), 240, state_at=fault)
+        seen = next(i for i in analysed if i >= start)
+        assert (seen - start) * 1000 / 30 < REVIEW_RATE.max_gap_ms
+        after = [i for i in analysed if seen <= i < seen + 9]
+        assert after == list(range(seen, seen + 9))  # then every frame again
+
+
+def test_a_skipped_frame_carries_the_observation_before_it_to_its_own_time():
+    from posecoach.core.coach import Observation
+
+    obs = Observation(1000.0, True, "lunge", 0.9, "left", "left", "side", {"front_knee": 91.0}, True, True)
+    later = carried(obs, 1133.3)
+    assert later.t_ms == 1133.3 and later.measures == obs.measures and later.exercise == "lunge"
+    assert obs.t_ms == 1000.0  # the analysed frame's own observation is untouched
+
+
+def test_a_change_of_exercise_brings_every_frame_back_for_a_second():
+    rate = AdaptiveRate(REVIEW_RATE.params(30.0))
+    analysed = []
+    for i in range(240):
+        t_ms = i * 1000 / 30
+        if rate.wants(i, t_ms):
+            analysed.append(i)
+            label = (True, "lunge" if i < 150 else "cobra")  # the label flips; the body and verdicts do not
+            rate.update(i, t_ms, body(), VIS, STILL, None, label)
+    seen = next(i for i in analysed if i >= 150)
+    assert seen - 150 < 12
+    assert [i for i in analysed if seen <= i < seen + 30] == list(range(seen, seen + 30))
+    assert len([i for i in analysed if i >= seen + 30]) < 20
+
+
+def test_at_a_variable_frame_rate_the_gap_stays_within_the_bound_in_time():
+    rng = np.random.default_rng(3)
+    times = np.cumsum(rng.choice([1000 / 30, 2000 / 30, 3000 / 30], size=400))  # a phone dropping frames
+    rate = AdaptiveRate(REVIEW_RATE.params(30.0))
+    analysed = []
+    for i, t_ms in enumerate(times):
+        if rate.wants(i, t_ms):
+            analysed.append(t_ms)
+            rate.update(i, t_ms, body(), VIS, STILL)
+    gaps = np.diff(analysed)
+    # the next frame's time is not known ahead: past the bound by one uneven step at most
+    assert gaps.max() <= REVIEW_RATE.max_gap_ms + 100 and np.mean(gaps > REVIEW_RATE.max_gap_ms + 0.5) < 0.1
+    assert len(analysed) < 0.4 * len(times)

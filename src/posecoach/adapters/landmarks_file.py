@@ -35,7 +35,8 @@ LOOKAHEAD = 8  # characters after a value read before it counts as whole
 @dataclass
 class LandmarksDoc:
     """A whole landmarks file in memory. ``frames`` hold t_ms, (33, 4) array or None, and
-    image measures."""
+    image measures. ``carried``: the indices of frames the review did not analyse (written
+    with ``"analysed": false``; their pose is the analysed frame's before them)."""
 
     width: int
     height: int
@@ -43,6 +44,7 @@ class LandmarksDoc:
     model: str | None
     model_sha256: str | None
     frames: list[tuple[float, np.ndarray | None, dict[str, float]]] = field(default_factory=list)
+    carried: frozenset[int] = frozenset()
 
 
 def _bad(path: Path, key: str, problem: str, line: int | None = None) -> InputError:
@@ -165,15 +167,19 @@ class _Frames:
         self.items: list[tuple[float, np.ndarray | None, dict[str, float]]] = []
         self.fault: InputError | None = None
         self._last_t, self._names = -math.inf, {}
+        self.carried: set[int] = set()
 
     def start(self) -> None:
         self.seen, self.items, self.fault, self._last_t = True, [], None, -math.inf
+        self.carried = set()
 
     def add(self, i: int, raw: Any) -> None:
         if self.fault is not None:
             return
         try:
             self.items.append(self._frame(f"frames[{i}]", raw))
+            if raw.get("analysed", True) is False:
+                self.carried.add(len(self.items) - 1)
         except InputError as exc:
             self.fault, self.items = exc, []
 
@@ -299,6 +305,7 @@ def _document(p: Path, head: dict[str, Any], frames: _Frames) -> LandmarksDoc:
     if frames.fault is not None:
         raise frames.fault
     doc.frames = frames.items
+    doc.carried = frozenset(frames.carried)
     return doc
 
 
@@ -362,10 +369,16 @@ class LandmarksRecorder:
                      "model": model, "model_sha256": model_sha256}
         self.frames: list[dict] = []
 
-    def add(self, t_ms: float, landmarks: np.ndarray | None, image_measures: dict[str, float]) -> None:
+    def add(self, t_ms: float, landmarks: np.ndarray | None, image_measures: dict[str, float],
+            analysed: bool = True) -> None:
+        """One frame; ``analysed`` False: a frame the review skipped, holding the pose of the
+        analysed frame before it (re-scoring carries that frame forward, as the review did)."""
         rows = None if landmarks is None else [[round(float(v), 5) for v in row] for row in landmarks]
         measures = {k: round(float(v), 5) for k, v in image_measures.items() if v is not None and math.isfinite(v)}
-        self.frames.append({"t_ms": round(t_ms, 3), "landmarks": rows, "image_measures": measures})
+        frame = {"t_ms": round(t_ms, 3), "landmarks": rows, "image_measures": measures}
+        if not analysed:
+            frame["analysed"] = False
+        self.frames.append(frame)
 
     def document(self) -> dict:
         return {**self.head, "frames": self.frames}

@@ -52,6 +52,25 @@ class Frame:
     index: int = -1
 
 
+class LazyFrame:
+    """A decoded frame whose RGB pixels are made when first asked for (``rgb``), so a frame
+    the analysis skips is never converted: on a 640x480 clip the colour conversion costs
+    about three times the decoding (0.5 against 0.18 ms a frame). Reads like ``Frame``."""
+
+    __slots__ = ("t_ms", "index", "_frame", "_convert", "_rotation", "_rgb")
+
+    def __init__(self, frame, convert, rotation_deg: int, t_ms: float, index: int) -> None:
+        self.t_ms, self.index = t_ms, index
+        self._frame, self._convert, self._rotation, self._rgb = frame, convert, rotation_deg, None
+
+    @property
+    def rgb(self) -> np.ndarray:
+        if self._rgb is None:
+            self._rgb = _apply_rotation(self._convert(self._frame), self._rotation)
+            self._frame = None  # the decoder's buffer is let go
+        return self._rgb
+
+
 @dataclass
 class VideoInfo:
     """What the container says. ``skipped_frames`` grows while reading."""
@@ -155,10 +174,12 @@ class VideoReader:
 
     def __init__(self, path: str | Path, max_side_px: int | None = None, threads: str = "AUTO") -> None:
         import av
+        from av.video.reformatter import VideoReformatter
 
         self.path = Path(path)
         self.max_side_px = max_side_px
         self._origin_s: float | None = None
+        self._reformatter = VideoReformatter()
         try:
             self._container = av.open(str(self.path))
         except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
@@ -194,11 +215,12 @@ class VideoReader:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def frames(self) -> Iterator[Frame]:
+    def frames(self, lazy: bool = False) -> Iterator[Frame]:
         """Yield decoded frames; at the end, frames the container lists but that could not be
-        decoded (a truncated tail) are added to ``info.skipped_frames``."""
+        decoded (a truncated tail) are added to ``info.skipped_frames``. ``lazy``: yield
+        ``LazyFrame``s, converted to RGB only when their pixels are used."""
         decoded_count = 0
-        for frame in self._decode():
+        for frame in self._decode(lazy=lazy):
             decoded_count += 1
             yield frame
         missing = self.info.frames_hint - decoded_count
@@ -212,11 +234,12 @@ class VideoReader:
             return self._origin_s
         return None
 
-    def frames_from(self, start_ms: float, origin_s: float, count_from_ms: float | None = None) -> Iterator[Frame]:
+    def frames_from(self, start_ms: float, origin_s: float, count_from_ms: float | None = None,
+                    lazy: bool = False) -> Iterator[Frame]:
         """Yield the frames from ``start_ms`` on, seeking to the key frame before it. ``origin_s``
         is ``first_time_s()``, so that times match ``frames()``; ``index`` is the frame's
         number from its time. Corrupt frames are counted from ``count_from_ms`` on (default
-        ``start_ms``)."""
+        ``start_ms``). ``lazy``: as for ``frames``."""
         import av
 
         if start_ms > 0 and self._gif_delays is None:  # a GIF's times count from its first frame: read from there
@@ -227,11 +250,16 @@ class VideoReader:
                 pass  # decode from where the reader is; the frames before start_ms are dropped
         fps = max(self.info.fps, 1.0)
         count_from = start_ms if count_from_ms is None else count_from_ms
-        for frame in self._decode(origin_s=origin_s, count_from_ms=count_from):
+        for frame in self._decode(origin_s=origin_s, count_from_ms=count_from, lazy=lazy):
             if frame.t_ms >= start_ms - 500.0 / fps:
-                yield Frame(frame.rgb, frame.t_ms, round(frame.t_ms * fps / 1000.0))
+                index = round(frame.t_ms * fps / 1000.0)
+                if lazy:
+                    frame.index = index
+                    yield frame
+                else:
+                    yield Frame(frame.rgb, frame.t_ms, index)
 
-    def _decode(self, origin_s: float | None = None, count_from_ms: float = 0.0) -> Iterator[Frame]:
+    def _decode(self, origin_s: float | None = None, count_from_ms: float = 0.0, lazy: bool = False) -> Iterator[Frame]:
         import av
 
         first_pts: float | None = origin_s
@@ -272,12 +300,15 @@ class VideoReader:
                 if t_ms < last_t + MIN_FRAME_GAP_MS:  # the same time, earlier, or a clock's tick after
                     t_ms = last_t + 1000.0 / max(self.info.fps, 1.0)
                 last_t = t_ms
-                rgb = _apply_rotation(self._rgb(frame), rotation)
                 if index == 0:
                     self.info.rotation_deg = rotation
                     turned = rotation in (90, 270)
                     self.info.width, self.info.height = (frame.height, frame.width) if turned else (frame.width, frame.height)
-                yield Frame(rgb, t_ms, index)
+                if lazy:
+                    check_pixels(self.path, frame.width, frame.height, "a frame of the video is")
+                    yield LazyFrame(frame, self._rgb, rotation, t_ms, index)
+                else:
+                    yield Frame(_apply_rotation(self._rgb(frame), rotation), t_ms, index)
                 index += 1
 
     def _rgb(self, frame) -> np.ndarray:
@@ -285,9 +316,12 @@ class VideoReader:
         (InputError for a frame over ``MAX_PIXELS``: the stream's size changed part-way)."""
         check_pixels(self.path, frame.width, frame.height, "a frame of the video is")
         w, h = scaled_size(frame.width, frame.height, self.max_side_px)
+        # One reformatter for the clip keeps FFmpeg's conversion context from frame to frame
+        # (``to_ndarray(format=...)`` makes one a frame): the same pixels, 0.7 against 1.0 ms
+        # a 640x480 frame, measured beside another job.
         if (w, h) == (frame.width, frame.height):
-            return frame.to_ndarray(format="rgb24")
-        return frame.to_ndarray(format="rgb24", width=w, height=h, interpolation="AREA")
+            return self._reformatter.reformat(frame, format="rgb24").to_ndarray()
+        return self._reformatter.reformat(frame, format="rgb24", width=w, height=h, interpolation="AREA").to_ndarray()
 
 
 def decode_ahead(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:

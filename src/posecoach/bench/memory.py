@@ -45,6 +45,76 @@ def rss_mb() -> tuple[float, float]:
     return now, peak
 
 
+def _children(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux's /proc)."""
+    import os
+
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        kids = parents.get(todo.pop(), [])
+        out += kids
+        todo += kids
+    return out
+
+
+def _status_kb(path: str, key: str) -> int:
+    """A ``key:  N kB`` line's N from a /proc file (0 when the process is gone)."""
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def tree_memory_mb(pid: int) -> tuple[float, float]:
+    """(proportional set size summed over ``pid`` and every process below it, the largest
+    resident size of one of them), MB. The proportional size counts a page shared by n
+    processes (the model's libraries in forked workers) as 1/n in each: together, the memory
+    the processes take."""
+    procs = [pid, *_children(pid)]
+    pss = sum(_status_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in procs) / 1024
+    rss = max((_status_kb(f"/proc/{p}/status", "VmRSS:") for p in procs), default=0) / 1024
+    return pss, rss
+
+
+class TreeMemory:
+    """Samples ``tree_memory_mb(pid)`` every ``every_s`` on a thread while in the ``with``;
+    ``peak_mb`` is the largest proportional sum, ``peak_rss_mb`` the largest single process."""
+
+    def __init__(self, pid: int, every_s: float = 0.25) -> None:
+        import threading
+
+        self.pid, self.every_s, self.peak_mb, self.peak_rss_mb = pid, every_s, 0.0, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="posecoach-memory", daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.every_s):
+            pss, rss = tree_memory_mb(self.pid)
+            self.peak_mb, self.peak_rss_mb = max(self.peak_mb, pss), max(self.peak_rss_mb, rss)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 @dataclass(frozen=True)
 class MemoryRun:
     frames: int  # handed to the worker
@@ -166,4 +236,29 @@ def run(minutes: float = 10.0, paced: bool = False) -> str:
         table(rows, ["measure", "result", "note"]), "",
         f"RSS MB by stream time: {trace}", "",
         f"reproduce: posecoach bench memory --minutes {minutes:g}{' --paced' if paced else ''}",
+    ])
+
+
+def run_review(minutes: float = 10.0, exact: bool = False) -> str:
+    """Peak memory of `posecoach analyze` (the default review, or ``exact``) on the bench
+    routine of ``minutes``: all its processes together, and the largest one."""
+    import tempfile
+
+    from posecoach.bench.clips import cached
+    from posecoach.bench.review import analyse_measured
+
+    load_before = load_line()
+    clip = cached("long", minutes * 60.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        wall, peak, largest = analyse_measured(clip, Path(tmp) / "r.json", ("--exact",) if exact else (), both=True)
+    mode = "--exact" if exact else "the default review"
+    rows = [["peak memory, all its processes (proportional set size: shared pages once)", f"{peak:.0f} MB",
+             "target < 600 MB"],
+            ["peak resident memory of its largest process", f"{largest:.0f} MB", ""],
+            ["wall time", f"{wall:.1f} s", f"{minutes * 60 / wall:.2f}x real time"]]
+    return "\n".join([
+        f"hardware: {hardware_line()}; {load_before} before, {load_line()} after",
+        f"`posecoach analyze` ({mode}) on the {minutes:g}-minute bench routine (640x480, 30 fps), sampled every 0.25 s",
+        "", table(rows, ["measure", "result", "note"]), "",
+        f"reproduce: posecoach bench memory --review --minutes {minutes:g}" + (" --exact" if exact else ""),
     ])

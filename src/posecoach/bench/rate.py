@@ -1,9 +1,11 @@
-"""`posecoach bench rate`: does the adaptive analysis rate keep the full rate's verdicts and holds?
+"""`posecoach bench rate`: does the default review keep the exact review's verdicts and holds?
 
-Every sample clip is analysed at the full rate and at the adaptive rate with several strides
-(while still), with the exercise recognised as `posecoach analyze` does by default. For each
-full-rate frame the adaptive run's verdict in force at that time (its latest analysed frame)
-is compared; hold times are compared per exercise and side.
+The sessions (a 10-minute routine made of the sample clips' holds and transitions, and the
+60 s clip of twelve sample clips back to back) are reviewed by `posecoach analyze`, once with
+``--exact`` and once by default, and compared (``Agreement``): the verdicts at every frame,
+hold times per exercise and side, rep counts, and whether every fault the exact review held
+for 1 s or more is found by the default. With ``--variants`` the sample clips are analysed
+in this process at the full rate and at other adaptive settings, and compared the same way.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ import bisect
 import os
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from posecoach.bench.common import hardware_line, load_line, table
-from posecoach.core.rate import RateParams
+from posecoach.core.rate import REVIEW_RATE, RateParams
 
 SAMPLES = Path(__file__).resolve().parents[3] / "sample_videos"
 
@@ -47,7 +49,8 @@ def report_of(path: Path, model_path: Path, rate_params: RateParams | None, exer
     rate = AdaptiveRate(rate_params) if rate_params else FixedRate(1)
     with PoseEstimator(model_path, mode="video", masks=needs_mask(catalogue, exercise)) as est, VideoReader(path) as reader:
         session = Session(catalogue, exercise, est)
-        analyse_frames(session, reader.frames(), rate, lambda f: report.add(f.result))
+        analyse_frames(session, reader.frames(lazy=True), rate, lambda f: report.add(f.result),
+                       on_skip=lambda f: report.add(session.carry(f.t_ms), analysed=False))
         report.fps = reader.info.fps
     return report.document(session.coach.holds.sets)
 
@@ -65,6 +68,92 @@ def compare(full: dict, other: dict) -> Comparison:
     return Comparison(len(full["frames"]), len(other["frames"]), checks, same, exercise_same, hold_difference_s(full, other))
 
 
+FAULT_MIN_MS = 1000.0  # a fault the exact review holds this long must be found by the default
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The default review of one clip against its exact review."""
+
+    frames: int  # frames of the exact review
+    analysed: int  # frames the default analysed
+    checks: int  # (frame, check) pairs compared
+    checks_same: int
+    hold_diff_max_s: float  # the largest |good-form seconds difference| of one hold (set)
+    reps_exact: int
+    reps_default: int
+    faults: int  # faults (check, stretch of fail) lasting FAULT_MIN_MS or more in the exact review
+    faults_found: int  # ... of which the default says fail for that check somewhere in the stretch
+    total_diff_max_s: float = 0.0  # the largest difference of the session's total per (exercise, side)
+
+    @property
+    def verdicts_same(self) -> float:
+        return self.checks_same / max(1, self.checks)
+
+
+def fault_runs(report: dict, min_ms: float = FAULT_MIN_MS) -> list[tuple[str, float, float]]:
+    """(check, start ms, end ms) of each stretch of consecutive frames failing a check, lasting
+    ``min_ms`` or more (the end is the last failing frame's time plus one frame)."""
+    frame_ms = 1000.0 / (report.get("fps") or 30.0)
+    runs: list[tuple[str, float, float]] = []
+    open_at: dict[str, float] = {}
+    last_t: dict[str, float] = {}
+    for f in report["frames"]:
+        for cid, verdict in f["checks"].items():
+            if verdict == "fail":
+                open_at.setdefault(cid, f["t_ms"])
+                last_t[cid] = f["t_ms"]
+        for cid in [c for c in open_at if f["checks"].get(c) != "fail"]:
+            runs.append((cid, open_at.pop(cid), last_t[cid] + frame_ms))
+    runs += [(cid, start, last_t[cid] + frame_ms) for cid, start in open_at.items()]
+    return sorted(r for r in runs if r[2] - r[1] >= min_ms)
+
+
+def agreement(exact: dict, default: dict) -> Agreement:
+    """``default``'s verdicts in force at each of ``exact``'s frames, holds, reps and faults."""
+    c = compare(exact, default)
+    fails: dict[str, list[float]] = defaultdict(list)
+    for f in default["frames"]:
+        for cid, verdict in f["checks"].items():
+            if verdict == "fail":
+                fails[cid].append(f["t_ms"])
+    runs = fault_runs(exact)
+    found = 0
+    for cid, start, end in runs:
+        times = fails.get(cid, [])
+        k = bisect.bisect_left(times, start)
+        found += k < len(times) and times[k] < end
+    reps = [sum(h.get("reps", 0) for h in rep["summary"]["holds"]) for rep in (exact, default)]
+    analysed = default.get("analysis", {}).get("frames_analysed", len(default["frames"]))
+    return Agreement(c.frames, analysed, c.checks, c.checks_same, hold_set_difference_max_s(exact, default),
+                     reps[0], reps[1], len(runs), found, hold_difference_max_s(exact, default))
+
+
+def hold_set_difference_max_s(exact: dict, other: dict) -> float:
+    """The largest difference in good-form seconds of one hold: each of ``exact``'s sets with
+    good-form time against ``other``'s sets of the same exercise and side that overlap it in
+    time (a set the other review cut in two is summed)."""
+    worst = 0.0
+    for h in exact["summary"]["holds"]:
+        if h["good_form_s"] <= 0:
+            continue
+        same = [g for g in other["summary"]["holds"] if (g["exercise"], g["side"]) == (h["exercise"], h["side"])
+                and g["start_ms"] < h["end_ms"] and h["start_ms"] < g["end_ms"]]
+        worst = max(worst, abs(h["good_form_s"] - sum(g["good_form_s"] for g in same)))
+    return worst
+
+
+def hold_difference_max_s(a: dict, b: dict) -> float:
+    """The largest difference in good-form seconds between two reports over (exercise, side)."""
+    totals: list[dict] = []
+    for rep in (a, b):
+        t: dict = defaultdict(float)
+        for h in rep["summary"]["holds"]:
+            t[(h["exercise"], h["side"])] += h["good_form_s"]
+        totals.append(t)
+    return max((abs(totals[0][k] - totals[1][k]) for k in set(totals[0]) | set(totals[1])), default=0.0)
+
+
 def hold_difference_s(a: dict, b: dict) -> float:
     """Sum over (exercise, side) of the difference in good-form seconds between two reports."""
     totals: list[dict] = []
@@ -76,9 +165,11 @@ def hold_difference_s(a: dict, b: dict) -> float:
     return sum(abs(totals[0][k] - totals[1][k]) for k in set(totals[0]) | set(totals[1]))
 
 
-# The settings compared by default: the default's, one step each way, and every other frame.
+# The settings compared with --variants and no list: the default review's at 30 fps, shorter
+# and longer gaps, and the earlier adaptive rate (every 3rd frame, following the recognition).
 VARIANTS: tuple[RateParams, ...] = (
-    RateParams(), RateParams(still_speed=0.5, settle_ms=500.0), RateParams(still_speed=2.0), RateParams(max_stride=2),
+    REVIEW_RATE.params(30.0), replace(REVIEW_RATE.params(30.0), max_stride=8), replace(REVIEW_RATE.params(30.0), max_stride=16),
+    RateParams(),
 )
 
 
@@ -88,15 +179,19 @@ def parse_variants(text: str) -> tuple[RateParams, ...]:
     out = []
     for item in text.split(","):
         stride, speed, settle, *free = item.split(":")
+        review = free == ["free"]  # as the default review: gaps growing, a second at every frame after a change
         out.append(RateParams(max_stride=int(stride), still_speed=float(speed), settle_ms=float(settle),
-                              follow_recognition=free != ["free"]))
+                              follow_recognition=not review, growth=REVIEW_RATE.growth if review else 1.0,
+                              label_settle_ms=REVIEW_RATE.label_settle_ms if review else 0.0))
     return tuple(out)
 
 
 def describe(p: RateParams) -> str:
-    default = " (the default)" if p == RateParams() else ""
+    default = " (the default review at 30 fps)" if replace(p, max_gap_ms=None) == replace(REVIEW_RATE.params(30.0),
+                                                                                         max_gap_ms=None) else ""
     free = "" if p.follow_recognition else ", recognition on those frames only"
-    return f"every {p.max_stride} while still < {p.still_speed:g} trunk lengths/s for {p.settle_ms:.0f} ms{free}{default}"
+    still = f"{p.still_speed:g} trunk lengths/s for {p.settle_ms:.0f} ms"
+    return f"at most {p.max_stride} frames apart while still < {still}{free}{default}"
 
 
 def _clip_job(args: tuple[str, str, tuple[RateParams, ...]]) -> list[Comparison]:
@@ -105,8 +200,9 @@ def _clip_job(args: tuple[str, str, tuple[RateParams, ...]]) -> list[Comparison]
     return [compare(full, report_of(Path(path), Path(model_path), v)) for v in variants]
 
 
-def run(samples: str | None = None, variants: tuple[RateParams, ...] = VARIANTS, limit: int | None = None,
-        workers: int | None = None) -> str:
+def run_variants(samples: str | None = None, variants: tuple[RateParams, ...] = VARIANTS, limit: int | None = None,
+                 workers: int | None = None) -> str:
+    """The sample clips at the full rate and at each of ``variants``, in this process's pool."""
     from posecoach.adapters.models import provision
 
     folder = Path(samples) if samples else SAMPLES
@@ -133,5 +229,83 @@ def run(samples: str | None = None, variants: tuple[RateParams, ...] = VARIANTS,
         "exercise recognised (as `posecoach analyze` by default), so, following the recognition, the stride is 3 at most", "",
         table(rows, ["adaptive rate", "frames analysed", "verdicts as at full rate", "exercise as at full rate",
                      "hold time difference s, mean / max per clip"]), "",
-        "reproduce: posecoach bench rate" + (f" --samples {samples}" if samples else ""),
+        "reproduce: posecoach bench rate --variants ..." + (f" --samples {samples}" if samples else ""),
+    ])
+
+
+# The sessions reviewed both ways: (label, clip kind for ``clips.cached``, seconds).
+SESSIONS: tuple[tuple[str, str, float], ...] = (
+    ("10-minute routine (sample holds and transitions)", "long", 600.0),
+    ("60 s clip (twelve sample clips back to back)", "session", 60.0),
+)
+
+
+@dataclass(frozen=True)
+class SessionRun:
+    """One session reviewed exactly and by default: wall seconds of each and their agreement."""
+
+    label: str
+    seconds: float
+    exact_s: float
+    default_s: float
+    agreement: Agreement
+    peak_mb: float = float("nan")  # the default review's peak memory, all its processes
+
+
+def review_sessions(sessions=SESSIONS, workdir: Path | None = None, minutes: float | None = None,
+                    keep: Path | None = None) -> list[SessionRun]:
+    """`posecoach analyze --exact` and `posecoach analyze` (the default) on each session, in
+    subprocesses (start-up and model loading included). ``minutes``: shorten the long session;
+    ``keep``: a folder to copy the reports to."""
+    import json
+    import tempfile
+
+    from posecoach.bench.clips import cached
+    from posecoach.bench.review import analyse, analyse_measured
+
+    out = []
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        for label, kind, seconds in sessions:
+            if minutes is not None and kind == "long":
+                seconds = minutes * 60.0
+                label = f"{minutes:g}-minute routine (sample holds and transitions)"
+            clip = cached(kind, seconds)
+            exact_s = analyse(clip, Path(tmp) / "exact.json", ("--exact",))
+            default_s, peak_mb = analyse_measured(clip, Path(tmp) / "default.json", ())
+            exact, default = (json.loads((Path(tmp) / f"{n}.json").read_text()) for n in ("exact", "default"))
+            if keep is not None:
+                keep.mkdir(parents=True, exist_ok=True)
+                for n in ("exact", "default"):
+                    (keep / f"{kind}-{seconds:g}s-{n}.json").write_bytes((Path(tmp) / f"{n}.json").read_bytes())
+            out.append(SessionRun(label, seconds, exact_s, default_s, agreement(exact, default), peak_mb))
+    return out
+
+
+def agreement_rows(runs: list[SessionRun]) -> list[list[str]]:
+    """One row per session: the criteria the default review is held to against the exact one."""
+    rows = []
+    for r in runs:
+        a = r.agreement
+        rows.append([r.label, f"{a.analysed / max(1, a.frames):.0%} ({a.analysed} of {a.frames})",
+                     f"{a.verdicts_same:.2%}", f"{a.hold_diff_max_s:.2f} / {a.total_diff_max_s:.2f}",
+                     f"{a.reps_default} / {a.reps_exact}", f"{a.faults_found} of {a.faults}"])
+    return rows
+
+
+AGREEMENT_HEADER = ["session", "frames analysed by default", "verdicts as exact (target 98%)",
+                    "hold time difference s, largest of one hold (target 0.5) / of a total per exercise and side",
+                    "reps default / exact",
+                    "faults of 1 s or more found"]
+
+
+def run(minutes: float | None = None, keep: str | None = None) -> str:
+    """The default review against the exact review on the sessions (reports copied to ``keep``)."""
+    load_before = load_line()
+    runs = review_sessions(minutes=minutes, keep=Path(keep) if keep else None)
+    return "\n".join([
+        f"hardware: {hardware_line()}; {load_before} before, {load_line()} after",
+        "each session reviewed by `posecoach analyze --exact` (every frame) and `posecoach analyze` (the default: "
+        "frames up to 400 ms apart through still holds, the rest carried from the frame before)", "",
+        table(agreement_rows(runs), AGREEMENT_HEADER), "",
+        "reproduce: posecoach bench rate" + (f" --minutes {minutes:g}" if minutes is not None else ""),
     ])

@@ -125,7 +125,7 @@ def landmarks_of(path: Path, cache: Path, model: str = "full") -> Path:
     out = cache / f"{path.stem}.{_sha(path)}.{model}.json"
     if not out.exists():
         tmp = out.with_suffix(".partial.json")
-        cmd = [sys.executable, "-m", "posecoach.cli", "analyze", str(path), "--model", model,
+        cmd = [sys.executable, "-m", "posecoach.cli", "analyze", str(path), "--exact", "--model", model,
                "--landmarks-out", str(tmp), "--json", str(cache / "last_report.json"), "--quiet"]
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode != 0:

@@ -18,13 +18,11 @@ from pathlib import Path
 from posecoach.bench.clips import make_session_clip
 from posecoach.bench.rate import compare
 
-# (label, options) of the modes compared; the first is the exact default.
+# (label, options) of the modes compared; the first is the exact review.
 MODES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("default: every frame (the model in a process of its own, fed a frame ahead)", ()),
-    ("--rate adaptive", ("--rate", "adaptive")),
-    ("--workers 2", ("--workers", "2")),
-    ("--fast (adaptive rate, one process per core, --max-side 960)", ("--fast",)),
-    ("--fast --max-side 480 (the model sees 480x360)", ("--fast", "--max-side", "480")),
+    ("--exact: every frame (the model in a process of its own, fed a frame ahead)", ("--exact",)),
+    ("default (frames up to 400 ms apart through still holds, one process per core, --max-side 960)", ()),
+    ("--workers 1 (the default's rate in one process)", ("--workers", "1")),
 )
 
 
@@ -43,15 +41,31 @@ class ReviewRun:
         return self.clip_s / self.wall_s
 
 
+def analysed_frames(report: dict) -> int:
+    """Frames the model saw (every frame is listed; those carried forward were not analysed)."""
+    return report.get("analysis", {}).get("frames_analysed", len(report["frames"]))
+
+
 def analyse(clip: Path, out: Path, options: tuple[str, ...]) -> float:
     """Wall seconds of one `posecoach analyze` run."""
+    return analyse_measured(clip, out, options)[0]
+
+
+def analyse_measured(clip: Path, out: Path, options: tuple[str, ...], both: bool = False) -> tuple[float, ...]:
+    """Wall seconds of one `posecoach analyze` run and its peak memory in MB: all its
+    processes' proportional set sizes summed (``bench.memory.TreeMemory``); ``both``: also
+    the largest single process's resident memory."""
+    from posecoach.bench.memory import TreeMemory
+
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "posecoach.cli", "analyze", str(clip), "--json", str(out), "--quiet",
-                           *options], capture_output=True, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "posecoach.cli", "analyze", str(clip), "--json", str(out), "--quiet",
+                             *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with TreeMemory(proc.pid) as memory:
+        _, err = proc.communicate()
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
-        raise RuntimeError(f"posecoach analyze {' '.join(options)} failed: {proc.stderr.strip()[-300:]}")
-    return wall
+        raise RuntimeError(f"posecoach analyze {' '.join(options)} failed: {err.strip()[-300:]}")
+    return (wall, memory.peak_mb, memory.peak_rss_mb) if both else (wall, memory.peak_mb)
 
 
 def review(clip: Path, clip_s: float, modes=MODES, workdir: Path | None = None) -> list[ReviewRun]:
@@ -65,28 +79,34 @@ def review(clip: Path, clip_s: float, modes=MODES, workdir: Path | None = None) 
             rep = json.loads(out.read_text())
             if base is None:
                 base = rep
-                runs.append(ReviewRun(label, wall, clip_s, len(rep["frames"]), None, None))
+                runs.append(ReviewRun(label, wall, clip_s, analysed_frames(rep), None, None))
                 continue
             c = compare(base, rep)
-            runs.append(ReviewRun(label, wall, clip_s, len(rep["frames"]), c.checks_same / max(1, c.checks), c.hold_diff_s))
+            runs.append(ReviewRun(label, wall, clip_s, analysed_frames(rep), c.checks_same / max(1, c.checks),
+                                  c.hold_diff_s))
     return runs
 
 
-# Large input: the same clip letterboxed into 1920x1080, analysed at full size and shrunk.
+# Large input: a clip letterboxed into 1920x1080, reviewed exactly and by default.
 LARGE_MODES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("every frame (the model in a process of its own)", ()),
-    ("--max-side 960", ("--max-side", "960")),
+    ("--exact: every frame, full size (the model in a process of its own)", ("--exact",)),
+    ("default (frames up to 400 ms apart through still holds, one process per core, shrunk to 960x540)", ()),
 )
 
 
 def review_rows(seconds: float, modes=MODES, size_px: tuple[int, int] | None = None,
-                workdir: Path | None = None) -> list[list[str]]:
-    """Table rows for a session clip of ``seconds`` (640x480 or ``size_px``), made in a
-    temporary folder."""
+                workdir: Path | None = None, kind: str = "session") -> list[list[str]]:
+    """Table rows for a clip of ``seconds`` (640x480 or ``size_px``): the 60 s kind of clip
+    (``session``) or the first ``seconds`` of the long routine (``long``)."""
+    from posecoach.bench.clips import cached
+
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        clip = make_session_clip(Path(tmp) / "session.mp4", seconds, size_px=size_px)
+        clip = cached(kind, seconds, size_px=size_px) if kind == "long" else \
+            make_session_clip(Path(tmp) / "session.mp4", seconds, size_px=size_px)
         runs = review(clip, seconds, modes, workdir=Path(tmp))
     size = f"{size_px[0]}x{size_px[1]} " if size_px else ""
+    if kind == "long":
+        size += "routine "
     rows = []
     for r in runs:
         same = "" if r.verdicts_same is None else (f"; verdicts {r.verdicts_same:.1%} as the first row's, "

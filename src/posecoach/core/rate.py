@@ -1,15 +1,21 @@
 """The adaptive analysis rate: every frame while the body moves or the verdicts change,
-every Nth frame while both stay still.
+fewer frames while both stay still.
 
 Decisions use only what the analysed frames showed (smoothed landmarks, verdicts, cue), so
 the same clip always gives the same frames analysed. A change shows up at the next analysed
 frame, at most ``max_stride - 1`` frames late, and the rate goes back to every frame at once.
+
+The default review (``REVIEW_RATE``) bounds the gap between analysed frames in time rather
+than in frames: a fault that appears in a still hold is seen at most ``max_gap_ms`` after it
+appears, whatever the clip's frame rate. A frame not analysed takes the verdicts, cue and
+exercise of the analysed frame before it (``carried``): the causal choice, what the coach
+knew at that moment.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -26,13 +32,62 @@ class RateParams:
     and the verdicts stay still this long before the rate drops. ``follow_recognition``: also
     analyse the frame on which the exercise recognition is due (every 100 ms while the exercise
     is not forced), so that it runs on the same frames as at the full rate; without it,
-    recognition runs on the frames analysed, at most every ``max_stride`` frames."""
+    recognition runs on the frames analysed, at most every ``max_stride`` frames. ``growth``:
+    how fast the stride grows once still (2: 2, 4, 8... frames apart), so that the first
+    moments of a hold, when a fault most often shows, are looked at more closely."""
 
     max_stride: int = 3
     still_speed: float = 1.0
     settle_ms: float = 300.0
     min_visibility: float = 0.5
     follow_recognition: bool = True
+    growth: float = 1.0  # once settled, the stride is multiplied by this at each analysed frame, up to max_stride (1: at once)
+    max_gap_ms: float | None = None  # also never further apart than this in time (a variable frame rate's gaps vary)
+    label_settle_ms: float = 0.0  # after the exercise (or the person) changes, every frame this long
+
+
+@dataclass(frozen=True)
+class ReviewRate:
+    """The default review's rate, as a bound in time (turned into frames for a clip's rate).
+
+    ``max_gap_ms``: the longest time between two analysed frames while still, so a fault that
+    appears in a hold is seen at most this late (400 ms: within half a second; `posecoach bench
+    rate` measures what it keeps of the exact review). ``still_speed`` 0.5 trunk lengths a
+    second (the rendered clips' breathing moves the joints about 0.02; at 1 the slow lowering
+    out of a bridge passed for still and its rep was lost), for ``settle_ms``.
+    ``label_settle_ms``: after the exercise or the person changes, every frame for a second
+    (the recognition's vote spans 0.6 s and runs on the frames analysed: sparser frames moved
+    the label's changes). Where frames come unevenly (a phone's variable frame rate) the bound
+    holds in time as well, but for a step between frames longer than the recent ones (the next
+    frame's time is not known ahead). ``growth`` 2: the gaps double from one frame up to the
+    bound."""
+
+    max_gap_ms: float = 400.0
+    still_speed: float = 0.5
+    settle_ms: float = 300.0
+    growth: float = 2.0
+    label_settle_ms: float = 1000.0
+
+    def params(self, fps_hz: float | None) -> RateParams:
+        """The rate for a clip of ``fps_hz`` frames a second (None or 0: 30)."""
+        fps = fps_hz if fps_hz and fps_hz > 0 else 30.0
+        stride = max(1, int(self.max_gap_ms * fps / 1000.0 + 0.05))  # 29.97 fps: 12 frames for 400 ms
+        return RateParams(max_stride=stride, still_speed=self.still_speed, settle_ms=self.settle_ms,
+                          follow_recognition=False, growth=self.growth, max_gap_ms=self.max_gap_ms,
+                          label_settle_ms=self.label_settle_ms)
+
+
+REVIEW_RATE = ReviewRate()
+STEP_MEMORY = 0.95  # a long step between frames is expected again for about 20 frames after it
+
+Obs = TypeVar("Obs")
+
+
+def carried(observation: Obs, t_ms: float) -> Obs:
+    """What a frame the rate skipped is taken to show: the last analysed frame's observation
+    (a frozen dataclass with a ``t_ms`` field), moved to the skipped frame's time ``t_ms``.
+    Only the past is used, as the live coach would: a change is seen at the next analysed frame."""
+    return replace(observation, t_ms=t_ms)
 
 
 def joint_speed(a_px: np.ndarray, b_px: np.ndarray, vis_a: np.ndarray, vis_b: np.ndarray, dt_s: float,
@@ -58,7 +113,7 @@ class Rate(Protocol):
     def wants(self, index: int, t_ms: float) -> bool: ...
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
-               state: tuple, due_ms: float | None = None) -> None: ...
+               state: tuple, due_ms: float | None = None, label: object = None) -> None: ...
 
 
 class FixedRate:
@@ -71,7 +126,7 @@ class FixedRate:
         return index % self.stride == 0
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
-               state: tuple, due_ms: float | None = None) -> None:
+               state: tuple, due_ms: float | None = None, label: object = None) -> None:
         pass
 
 
@@ -88,28 +143,40 @@ class AdaptiveRate:
         self._last_state: tuple | None = None
         self._still_since_ms: float | None = None
         self._due_ms: float | None = None
+        self._stride = 1
+        self._seen_ms: float | None = None  # the time of the frame asked about before this one
+        self._label: object = None
+        self._label_since_ms = 0.0
+        self._step_ms = 0.0  # the longest recent step between frames (decays by STEP_MEMORY a frame)
 
     @property
     def stride(self) -> int:
         """Frames between analysed frames now."""
-        if self._still_since_ms is None or self._last_t_ms - self._still_since_ms < self.params.settle_ms:
-            return 1
-        return self.params.max_stride
+        return self._stride
 
     def wants(self, index: int, t_ms: float) -> bool:
         """Whether frame ``index`` (0-based, in decoding order) at ``t_ms`` is to be analysed."""
+        step_ms = 0.0 if self._seen_ms is None else t_ms - self._seen_ms
+        self._seen_ms, self._step_ms = t_ms, max(step_ms, self._step_ms * STEP_MEMORY)
         if self._last_index is None or index - self._last_index >= self.stride:
             return True
+        gap = self.params.max_gap_ms
+        if gap is not None and t_ms - self._last_t_ms + self._step_ms > gap + 0.5:
+            return True  # the next frame, as far again, would be past the bound: this one is analysed
         return self.params.follow_recognition and self._due_ms is not None and t_ms >= self._due_ms
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
-               state: tuple, due_ms: float | None = None) -> None:
+               state: tuple, due_ms: float | None = None, label: object = None) -> None:
         """Record analysed frame ``index`` at ``t_ms``: its smoothed landmarks (33, 2) pixels or
         None, their visibility, ``state`` (anything that must not change unseen: the exercise,
         the verdicts, the cue), and ``due_ms``, when the engine next does periodic work (the
         exercise recognition): that frame is analysed too, so the work falls on the same
-        frames as at the full rate."""
+        frames as at the full rate. ``label``: the exercise (None: none, or nobody); after it
+        changes every frame is analysed for ``label_settle_ms``, while the recognition's vote
+        settles (it runs on the frames analysed)."""
         self._due_ms = due_ms
+        if label != self._label:
+            self._label, self._label_since_ms = label, t_ms
         p = self.params
         still = state == self._last_state
         if still and landmarks_px is not None:
@@ -123,3 +190,10 @@ class AdaptiveRate:
             self._still_since_ms = None if not still else t_ms
         self._last_index, self._last_t_ms, self._last_state = index, t_ms, state
         self._last_px, self._last_vis = landmarks_px, visibility
+        if self._still_since_ms is None or t_ms - self._still_since_ms < p.settle_ms \
+                or t_ms - self._label_since_ms < p.label_settle_ms:
+            self._stride = 1
+        elif p.growth <= 1.0 or self._stride >= p.max_stride:
+            self._stride = p.max_stride
+        else:
+            self._stride = min(p.max_stride, max(self._stride + 1, int(self._stride * p.growth)))
