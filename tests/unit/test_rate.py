@@ -150,3 +150,27 @@ def test_at_a_variable_frame_rate_the_gap_stays_within_the_bound_in_time():
     # the next frame's time is not known ahead: past the bound by one uneven step at most
     assert gaps.max() <= REVIEW_RATE.max_gap_ms + 100 and np.mean(gaps > REVIEW_RATE.max_gap_ms + 0.5) < 0.1
     assert len(analysed) < 0.4 * len(times)
+
+
+def test_the_frame_on_which_a_waiting_position_is_recognised_is_analysed():
+    """A rest is recognised once it has lasted 3 s: nothing moves then, so the review's gaps are
+    at their widest; the frame at which the wait ends is analysed, so the rest starts on time."""
+    from posecoach.core.recognize import ENTER_AFTER_MS, Recognition, RecognitionSmoother
+
+    smoother = RecognitionSmoother()
+    smoother.update(0.0, Recognition("constructive_rest", 0.7))
+    assert smoother.entry_due_ms == ENTER_AFTER_MS["constructive_rest"]
+    rate = AdaptiveRate(REVIEW_RATE.params(30.0))
+    entry_ms = 5000.0
+    analysed = []
+    for i in range(240):
+        t_ms = i * 1000 / 30
+        if rate.wants(i, t_ms):
+            analysed.append(i)
+            rate.update(i, t_ms, body(), VIS, STILL, None, "rest", entry_ms if t_ms < entry_ms else None)
+    first = next(i for i in analysed if i * 1000 / 30 >= entry_ms)
+    assert first == 150  # 5000 ms at 30 fps, though the still hold's gaps are 12 frames
+    assert any(b - a == 12 for a, b in zip(analysed, analysed[1:], strict=False))
+    for t in (100.0, 200.0, 3000.0):
+        smoother.update(t, Recognition("constructive_rest", 0.7))
+    assert smoother.entry_due_ms is None  # entered: nothing waits

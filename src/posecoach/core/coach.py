@@ -311,6 +311,11 @@ class Observer:
             return None
         return self._last_recognised[0] + self.params.recognise_every_ms
 
+    @property
+    def entry_due_ms(self) -> float | None:
+        """When a position now waiting to have lasted will be recognised (None: none waiting)."""
+        return None if self.forced is not None else self._recognition.entry_due_ms
+
     def _recognise(self, t_ms: float, body: Body) -> Recognition:
         last = self._last_recognised
         if last is not None and 0 <= t_ms - last[0] < self.params.recognise_every_ms:

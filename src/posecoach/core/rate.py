@@ -113,7 +113,7 @@ class Rate(Protocol):
     def wants(self, index: int, t_ms: float) -> bool: ...
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
-               state: tuple, due_ms: float | None = None, label: object = None) -> None: ...
+               state: tuple, due_ms: float | None = None, label: object = None, entry_ms: float | None = None) -> None: ...
 
 
 class FixedRate:
@@ -126,7 +126,7 @@ class FixedRate:
         return index % self.stride == 0
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
-               state: tuple, due_ms: float | None = None, label: object = None) -> None:
+               state: tuple, due_ms: float | None = None, label: object = None, entry_ms: float | None = None) -> None:
         pass
 
 
@@ -143,6 +143,7 @@ class AdaptiveRate:
         self._last_state: tuple | None = None
         self._still_since_ms: float | None = None
         self._due_ms: float | None = None
+        self._entry_ms: float | None = None  # when a position waiting to have lasted is recognised
         self._stride = 1
         self._seen_ms: float | None = None  # the time of the frame asked about before this one
         self._label: object = None
@@ -163,10 +164,12 @@ class AdaptiveRate:
         gap = self.params.max_gap_ms
         if gap is not None and t_ms - self._last_t_ms + self._step_ms > gap + 0.5:
             return True  # the next frame, as far again, would be past the bound: this one is analysed
+        if self._entry_ms is not None and t_ms >= self._entry_ms:
+            return True  # a position waiting to have lasted is recognised on this frame
         return self.params.follow_recognition and self._due_ms is not None and t_ms >= self._due_ms
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
-               state: tuple, due_ms: float | None = None, label: object = None) -> None:
+               state: tuple, due_ms: float | None = None, label: object = None, entry_ms: float | None = None) -> None:
         """Record analysed frame ``index`` at ``t_ms``: its smoothed landmarks (33, 2) pixels or
         None, their visibility, ``state`` (anything that must not change unseen: the exercise,
         the verdicts, the cue), and ``due_ms``, when the engine next does periodic work (the
@@ -175,6 +178,7 @@ class AdaptiveRate:
         changes every frame is analysed for ``label_settle_ms``, while the recognition's vote
         settles (it runs on the frames analysed)."""
         self._due_ms = due_ms
+        self._entry_ms = entry_ms
         if label != self._label:
             self._label, self._label_since_ms = label, t_ms
         p = self.params

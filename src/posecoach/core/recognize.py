@@ -368,6 +368,18 @@ class RecognitionSmoother:
         self._away_since: float | None = None
         self._candidate: tuple[str | None, float] | None = None  # (exercise, since ms)
 
+    @property
+    def entry_due_ms(self) -> float | None:
+        """When a position waiting to have lasted (ENTER_AFTER_MS) will be recognised, if one is
+        waiting: a review that skips frames analyses that frame, so the change is not seen late."""
+        if self._candidate is None or self._candidate[0] is None:
+            return None
+        name, since = self._candidate
+        wait = 0.0 if self.still_image and name in AT_ONCE_IN_PHOTO else ENTER_AFTER_MS.get(name, 0.0)
+        if not wait or (self._current is not None and self._current.exercise == name):
+            return None
+        return since + wait
+
     def update(self, t_ms: float, rec: Recognition) -> Recognition:
         self._votes.append((t_ms, rec))
         while self._votes and t_ms - self._votes[0][0] > self.window_ms:
