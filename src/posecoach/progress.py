@@ -24,9 +24,6 @@ from posecoach.history import local_time
 # error of about 4 degrees (8 for two sides), its knee about 2 (4). A measurement's own spread
 # over repeated readings is added when it is larger.
 DIFFERENCE_FLOOR_DEG = {"stretch_depth_deg": 6.0, "thomas_hip_deg": 8.0, "thomas_knee_deg": 4.0}
-# Which target of a plan each measurement is drawn against.
-TARGET_OF = {"stretch_depth_deg": "stretch_depth_deg", "thomas_hip_deg": "thomas_hip_deg",
-             "thomas_knee_deg": "thomas_knee_deg"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +86,8 @@ def trends(measurements: list[StoredMeasurement], plan: Plan | None = None) -> t
     for m in measurements:
         series[(m.kind, m.side)].append(TrendPoint(m.session, local_time(m.started), m.value, m.spread))
     targets = plan.targets if plan else {}
-    return tuple(Trend(kind, side, tuple(points), targets.get(TARGET_OF.get(kind, ""), None))
+    # a plan's target has the name of the measurement it is drawn against
+    return tuple(Trend(kind, side, tuple(points), targets.get(kind))
                  for (kind, side), points in series.items())
 
 

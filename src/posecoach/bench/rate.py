@@ -143,26 +143,25 @@ def hold_set_difference_max_s(exact: dict, other: dict) -> float:
     return worst
 
 
-def hold_difference_max_s(a: dict, b: dict) -> float:
-    """The largest difference in good-form seconds between two reports over (exercise, side)."""
+def _total_differences(a: dict, b: dict) -> list[float]:
+    """Per (exercise, side) in either report, the difference in summed good-form seconds."""
     totals: list[dict] = []
     for rep in (a, b):
         t: dict = defaultdict(float)
         for h in rep["summary"]["holds"]:
             t[(h["exercise"], h["side"])] += h["good_form_s"]
         totals.append(t)
-    return max((abs(totals[0][k] - totals[1][k]) for k in set(totals[0]) | set(totals[1])), default=0.0)
+    return [abs(totals[0][k] - totals[1][k]) for k in set(totals[0]) | set(totals[1])]
+
+
+def hold_difference_max_s(a: dict, b: dict) -> float:
+    """The largest difference in good-form seconds between two reports over (exercise, side)."""
+    return max(_total_differences(a, b), default=0.0)
 
 
 def hold_difference_s(a: dict, b: dict) -> float:
     """Sum over (exercise, side) of the difference in good-form seconds between two reports."""
-    totals: list[dict] = []
-    for rep in (a, b):
-        t: dict = defaultdict(float)
-        for h in rep["summary"]["holds"]:
-            t[(h["exercise"], h["side"])] += h["good_form_s"]
-        totals.append(t)
-    return sum(abs(totals[0][k] - totals[1][k]) for k in set(totals[0]) | set(totals[1]))
+    return sum(_total_differences(a, b))
 
 
 # The settings compared with --variants and no list: the default review's at 30 fps, shorter

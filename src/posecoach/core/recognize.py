@@ -368,6 +368,12 @@ class RecognitionSmoother:
         self._away_since: float | None = None
         self._candidate: tuple[str | None, float] | None = None  # (exercise, since ms)
 
+    def _wait_ms(self, exercise: str | None) -> float:
+        """How long ``exercise`` must last before it is recognised (0: at once)."""
+        if exercise is None or (self.still_image and exercise in AT_ONCE_IN_PHOTO):
+            return 0.0
+        return ENTER_AFTER_MS.get(exercise, 0.0)
+
     @property
     def entry_due_ms(self) -> float | None:
         """When a position waiting to have lasted (ENTER_AFTER_MS) will be recognised, if one is
@@ -375,7 +381,7 @@ class RecognitionSmoother:
         if self._candidate is None or self._candidate[0] is None:
             return None
         name, since = self._candidate
-        wait = 0.0 if self.still_image and name in AT_ONCE_IN_PHOTO else ENTER_AFTER_MS.get(name, 0.0)
+        wait = self._wait_ms(name)
         if not wait or (self._current is not None and self._current.exercise == name):
             return None
         return since + wait
@@ -410,7 +416,7 @@ class RecognitionSmoother:
         self._away_since = None
         if self._candidate is None or self._candidate[0] != best:
             self._candidate = (best, t_ms)
-        wait = 0.0 if self.still_image and best in AT_ONCE_IN_PHOTO else ENTER_AFTER_MS.get(best or "", 0.0)
+        wait = self._wait_ms(best)
         if wait and (cur is None or cur.exercise != best) and t_ms - self._candidate[1] < wait:
             return Recognition(None, round(conf, 2))
         self._current = voted
