@@ -14,6 +14,7 @@ def one_line_error(result, name: str, words: str) -> None:
     lines = [line for line in result.err.strip().splitlines() if line]
     assert len(lines) == 1, result.err
     assert "Traceback" not in result.err
+    assert "Errno" not in result.err, result.err  # a raw error number means nothing to a person
     assert name in lines[0] and words in lines[0], lines[0]
 
 

@@ -17,6 +17,7 @@ still image (``is_still_gif``). WebM (VP8, VP9) decodes like any other video.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -386,11 +387,14 @@ def _frames_hint(stream) -> int:
 
 
 def _short(exc: BaseException) -> str:
+    """The reason in a decoder's error, in words: FFmpeg's "[Errno 1094995529] Invalid data
+    found when processing input: 'path'" becomes "invalid data found when processing input"."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     # FFmpeg messages repeat the path; keep the reason only.
     if ":" in text and "Errno" in text:
         text = text.split(":")[0]
-    return text[:120]
+    text = re.sub(r"\[Errno -?\d+\]\s*", "", text).strip() or "the decoder gave no reason"
+    return (text[:1].lower() + text[1:])[:120]
 
 
 def _even(side: int) -> int:
