@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
+from posecoach.adapters.console import EXIT_ENV, EXIT_INPUT, EXIT_OK, say
 from posecoach.adapters.model_process import ModelProcessError
 from posecoach.adapters.video import InputError
-from posecoach.cli import EXIT_ENV, EXIT_INPUT, EXIT_OK, _err
 from posecoach.outputs import OutputError, OutputRefused, check_output, is_stream, same_file, target_of, write_json, write_stdout
 
 SUPPORTED = "mp4, mov, avi, webm, mkv, gif, jpg, png, webp, or a landmarks .json"
-
-
-class Progress:
-    """Progress on standard error, at most every ``every_s`` seconds."""
-
-    def __init__(self, name: str, total: int, quiet: bool, every_s: float = 2.0) -> None:
-        self.name, self.total, self.quiet, self.every_s = name, total, quiet, every_s
-        self._last = time.monotonic()
-
-    def tick(self, done: int) -> None:
-        if self.quiet or time.monotonic() - self._last < self.every_s:
-            return
-        self._last = time.monotonic()
-        of = f"/{self.total}" if self.total else ""
-        _err(f"{self.name}: {done}{of} frames analysed")
 
 
 def _check_input(path: Path) -> str:
@@ -114,20 +98,20 @@ def analyze_command(args) -> int:
     try:
         return _analyze(args)
     except (InputError, OutputRefused) as exc:
-        _err(str(exc))
+        say(str(exc))
         return EXIT_INPUT
     except OutputError as exc:
-        _err(str(exc))
+        say(str(exc))
         return EXIT_ENV
     except ModelProcessError as exc:
-        _err(f"{args.input}: {exc}")
+        say(f"{args.input}: {exc}")
         return EXIT_ENV
     except OSError as exc:  # a full disk, a file grown past a limit, an I/O error: the environment's fault
         target = target_of(exc.filename)
         if target is not None:
-            _err(f"{target}: cannot write ({exc.strerror or exc}); nothing was left behind")
+            say(f"{target}: cannot write ({exc.strerror or exc}); nothing was left behind")
         else:
-            _err(f"{exc.filename or args.input}: {exc.strerror or exc}")
+            say(f"{exc.filename or args.input}: {exc.strerror or exc}")
         return EXIT_ENV
 
 
@@ -170,7 +154,7 @@ def _analyze(args) -> int:
         try:
             info = models.provision(args.model, say=(lambda m: None) if args.quiet else models._say)
         except models.ModelError as exc:
-            _err(str(exc))
+            say(str(exc))
             return EXIT_ENV
         model_name, model_sha = args.model, info.sha256
     from posecoach.runner import Runner

@@ -37,19 +37,13 @@ from pathlib import Path
 
 from posecoach.adapters.video import IMAGE_EXTS, VIDEO_EXTS
 from posecoach.outputs import discard, temp_beside, write_json
+from posecoach.services.errors import BatchError
 
 MEDIA = VIDEO_EXTS | IMAGE_EXTS
 MAX_NAME_BYTES = 200  # under NAME_MAX (255), with room for the temporary name written first
 RAY_REACH_TIMEOUT_S = 5.0  # before Ray's own retries, which go on for minutes
 RAY_CLIENT_PORT = 10001  # Ray's default for ray://host
 
-
-class BatchError(Exception):
-    """The batch cannot start or go on: one line, and the exit status (2 the user's input, 3 the environment)."""
-
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass
@@ -316,33 +310,33 @@ def _connect_ray(address: str):
 
 def run_batch(args) -> int:
     """The ``batch`` command: its exit status (0 all analysed, 1 some failed, 2 bad input, 3 environment)."""
+    from posecoach.adapters.console import EXIT_ENV, EXIT_INPUT, say
     from posecoach.adapters.video import InputError
-    from posecoach.cli import EXIT_ENV, EXIT_INPUT, _err
     from posecoach.outputs import OutputError
 
     try:
         return _run(args)
     except BatchError as exc:
-        _err(str(exc))
+        say(str(exc))
         return exc.code
     except InputError as exc:
-        _err(str(exc))
+        say(str(exc))
         return EXIT_INPUT
     except OutputError as exc:
-        _err(str(exc))
+        say(str(exc))
         return EXIT_ENV
 
 
 def _run(args) -> int:
+    from posecoach.adapters.console import say
     from posecoach.analyze import analysis_plan
-    from posecoach.cli import _err
 
     analysis_plan(argparse.Namespace(**{**_options(args), "workers": 1}))
     inputs = find_inputs(args.inputs)
     if str(inputs.root) in inputs.unreadable:
         raise BatchError(f"{args.inputs}: cannot be read ({inputs.unreadable[str(inputs.root)]})", 2)
     for folder, why in inputs.unreadable.items():
-        _err(f"{folder}: cannot be read ({why}); the recordings in it are not analysed")
+        say(f"{folder}: cannot be read ({why}); the recordings in it are not analysed")
     if not inputs.files:
         raise BatchError(f"{args.inputs}: no videos or images found", 2)
     if args.ray:
@@ -356,7 +350,7 @@ def _run(args) -> int:
     index["unreadable_folders"] = inputs.unreadable
     discard(temp_beside(index_path, ".json"))  # an index that cannot be written stops the run before it starts
     if not args.quiet:
-        _err(f"{len(inputs.files)} recordings, {len(done)} already done, {len(todo)} to analyse")
+        say(f"{len(inputs.files)} recordings, {len(done)} already done, {len(todo)} to analyse")
     progress = Progress(len(todo), args.quiet)
 
     def record(entry: dict) -> None:

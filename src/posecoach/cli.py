@@ -10,19 +10,10 @@ import sys
 import threading
 from collections.abc import Iterator
 
-EXIT_OK, EXIT_INPUT, EXIT_ENV = 0, 2, 3
+from posecoach.adapters.console import EXIT_ENV, EXIT_INPUT, EXIT_OK, say
+
 # Signals that end a run as Ctrl-C does: the partial outputs removed, exit status 128 + the signal.
 TERMINATION_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
-
-
-def _err(msg: str) -> None:
-    """One line on standard error; nothing when it is closed or gone (a hung-up terminal)."""
-    if sys.stderr is None:
-        return
-    try:
-        print(f"posecoach: {msg}", file=sys.stderr, flush=True)
-    except (OSError, ValueError):
-        pass
 
 
 class Terminated(KeyboardInterrupt):
@@ -194,10 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         with _termination_as_interrupt():
             return _command(args)
     except Terminated as exc:
-        _err(f"terminated ({signal.Signals(exc.signum).name})")
+        say(f"terminated ({signal.Signals(exc.signum).name})")
         return 128 + exc.signum
     except KeyboardInterrupt:
-        _err("interrupted")
+        say("interrupted")
         return 130
 
 
@@ -238,7 +229,7 @@ def _plan_command(args) -> int:
             plan = plans.import_plan(Store(args.store), args.person, args.file)
             print(f"imported for {args.person}:\n{plans.describe(plan)}")
     except (plans.ConfigError, StoreError) as exc:
-        _err(str(exc))
+        say(str(exc))
         return EXIT_INPUT
     return EXIT_OK
 
@@ -251,7 +242,7 @@ def _models_command(args) -> int:
             try:
                 models.provision(v, force=args.force)
             except models.ModelError as exc:
-                _err(str(exc))
+                say(str(exc))
                 return EXIT_ENV
     have = models.installed()
     manifest = models.read_manifest()
@@ -283,14 +274,14 @@ def _bench_command(args) -> int:
         from posecoach.bench.batch import run as run_batch_bench
 
         if args.files < 1:
-            _err(f"--files must be 1 or more, not {args.files}")
+            say(f"--files must be 1 or more, not {args.files}")
             return EXIT_INPUT
         print(run_batch_bench(args.files))
     elif args.bench == "memory":
         from posecoach.bench.memory import run as run_memory
 
         if not args.minutes > 0:
-            _err(f"--minutes must be more than 0, not {args.minutes}")
+            say(f"--minutes must be more than 0, not {args.minutes}")
             return EXIT_INPUT
         if args.review:
             from posecoach.bench.memory import run_review
@@ -302,7 +293,7 @@ def _bench_command(args) -> int:
         from posecoach.bench.live import run as run_live
 
         if not args.seconds > 0:
-            _err(f"--seconds must be more than 0, not {args.seconds}")
+            say(f"--seconds must be more than 0, not {args.seconds}")
             return EXIT_INPUT
         print(run_live(args.seconds))
     elif args.bench == "rate":
@@ -310,14 +301,14 @@ def _bench_command(args) -> int:
 
         if args.variants is None:
             if args.minutes is not None and not args.minutes > 0:
-                _err(f"--minutes must be more than 0, not {args.minutes}")
+                say(f"--minutes must be more than 0, not {args.minutes}")
                 return EXIT_INPUT
             print(rate.run(args.minutes, args.keep))
             return EXIT_OK
         try:
             variants = rate.VARIANTS if args.variants == "default" else rate.parse_variants(args.variants)
         except ValueError:
-            _err(f"--variants: {args.variants!r} is not a list like 3:1.0:300,12:1.0:300:free (stride:still speed:settle ms)")
+            say(f"--variants: {args.variants!r} is not a list like 3:1.0:300,12:1.0:300:free (stride:still speed:settle ms)")
             return EXIT_INPUT
         print(rate.run_variants(args.samples, variants, args.limit))
     elif args.bench == "accuracy":
@@ -330,7 +321,7 @@ def _bench_command(args) -> int:
         try:
             print(run_real(args.data, args.out, args.model, args.labels, args.cache, classifier=args.classifier))
         except FileNotFoundError as exc:
-            _err(str(exc))
+            say(str(exc))
             return EXIT_INPUT
     return EXIT_OK
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from posecoach.adapters.console import say
 from posecoach.adapters.estimator import PoseEstimator
 from posecoach.adapters.landmarks_file import LandmarksDoc, LandmarksRecorder
 from posecoach.adapters.video import Frame, InputError, VideoReader, decode_ahead, read_image, scaled_size
-from posecoach.analyze import Progress
-from posecoach.cli import _err
 from posecoach.core.coach import CoachParams
 from posecoach.core.rate import AdaptiveRate, FixedRate, Rate, RateParams, ReviewRate
 from posecoach.core.routine import RoutineTracker
@@ -20,6 +20,21 @@ from posecoach.exercises.catalogue import Catalogue
 from posecoach.outputs import OutputError, commit, discard, temp_beside, write_json
 from posecoach.pipeline import AnalysedFrame, Session, analyse_frames, replay_landmarks, run_frames
 from posecoach.report import ReportBuilder
+
+
+class Progress:
+    """Progress on standard error, at most every ``every_s`` seconds."""
+
+    def __init__(self, name: str, total: int, quiet: bool, every_s: float = 2.0) -> None:
+        self.name, self.total, self.quiet, self.every_s = name, total, quiet, every_s
+        self._last = time.monotonic()
+
+    def tick(self, done: int) -> None:
+        if self.quiet or time.monotonic() - self._last < self.every_s:
+            return
+        self._last = time.monotonic()
+        of = f"/{self.total}" if self.total else ""
+        say(f"{self.name}: {done}{of} frames analysed")
 
 
 @dataclass(frozen=True)
@@ -130,7 +145,7 @@ class Runner:
                 self._annotate(f)
         self._count += 1
         if self._count == 1 and getattr(self.args, "progress_first", False):
-            _err("first frame analysed")
+            say("first frame analysed")
         if self._progress:
             self._progress.tick(self._count)
 

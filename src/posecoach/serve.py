@@ -16,10 +16,12 @@ import socket
 import sys
 from pathlib import Path
 
+from posecoach.adapters.console import EXIT_ENV, EXIT_INPUT
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8501
 APP = Path(__file__).resolve().parents[2] / "app.py"
-EXIT_INPUT, EXIT_ENV = 2, 3
+
 _HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
 _EXAMPLES = "such as 127.0.0.1 for this computer only, or 0.0.0.0 for every address"
 

@@ -35,15 +35,11 @@ OUTSIDE = ("posecoach.bench",)
 # Today's violations, as (importer, imported). Each step of the restructuring deletes the
 # lines it fixes; the list is empty at its end. A new violation fails the test.
 ALLOWED: set[tuple[str, str]] = {
-    ("posecoach.analyze", "posecoach.cli"),
-    ("posecoach.batch", "posecoach.cli"),
-    ("posecoach.runner", "posecoach.cli"),
     ("posecoach.summary", "posecoach.ui.words"),
     ("posecoach.ui.common", "posecoach.serve"),
     ("posecoach.cli", "posecoach.bench"),
 }
 ALLOWED_CYCLES: set[frozenset[str]] = {
-    frozenset({"posecoach.analyze", "posecoach.batch", "posecoach.cli", "posecoach.runner"}),
     frozenset({"posecoach.pipeline", "posecoach.stages"}),
     frozenset({"posecoach.bench.memory", "posecoach.bench.rate", "posecoach.bench.review"}),
 }
@@ -189,8 +185,7 @@ def _cycles() -> set[frozenset[str]]:
             if len(group) > 1:
                 groups.add(frozenset(group))
 
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
-    for v in GRAPH:
+    for v in GRAPH:  # the graph is shallow (tens of modules deep): the default recursion limit holds
         if v not in index:
             visit(v)
     return groups

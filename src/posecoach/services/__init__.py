@@ -1,0 +1,1 @@
+"""Use cases with typed requests and typed errors, under the command line and the pages."""
