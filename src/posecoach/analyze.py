@@ -14,7 +14,7 @@ SUPPORTED = "mp4, mov, avi, webm, mkv, gif, jpg, png, webp, or a landmarks .json
 
 
 def _check_input(path: Path) -> str:
-    from posecoach.pipeline import input_kind
+    from posecoach.adapters.video import input_kind
 
     if not path.exists():
         raise InputError(f"{path}: no such file")
@@ -165,7 +165,7 @@ def _analyze(args) -> int:
             runner.run_landmarks(doc)
         else:
             from posecoach.adapters.people import PeopleAwareEstimator
-            from posecoach.pipeline import needs_mask
+            from posecoach.engine.session import needs_mask
 
             masks = needs_mask(catalogue, exercise)
             if not (kind == "video" and plan.workers > 1 and runner.run_parallel(info.path, masks)):

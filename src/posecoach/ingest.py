@@ -12,8 +12,8 @@ from posecoach.adapters.estimator import PoseEstimator
 from posecoach.adapters.models import ModelInfo
 from posecoach.adapters.store import Store
 from posecoach.adapters.video import VideoReader
+from posecoach.engine.session import Session, needs_mask
 from posecoach.exercises.catalogue import Catalogue
-from posecoach.pipeline import Session, needs_mask
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or 0)
 

@@ -16,9 +16,10 @@ from posecoach.adapters.video import Frame, InputError, VideoReader, decode_ahea
 from posecoach.core.coach import CoachParams
 from posecoach.core.rate import AdaptiveRate, FixedRate, Rate, RateParams, ReviewRate
 from posecoach.core.routine import RoutineTracker
+from posecoach.engine.loop import analyse_frames, replay_landmarks, run_frames
+from posecoach.engine.session import AnalysedFrame, Session
 from posecoach.exercises.catalogue import Catalogue
 from posecoach.outputs import OutputError, commit, discard, temp_beside, write_json
-from posecoach.pipeline import AnalysedFrame, Session, analyse_frames, replay_landmarks, run_frames
 from posecoach.report import ReportBuilder
 
 
@@ -228,8 +229,8 @@ class Runner:
     def run_parallel(self, model_path: Path, masks: bool) -> bool:
         """Analyse a video in segments, one process each (``--workers``), and judge them in one
         pass. Returns False, having done nothing, when the clip is too short to split."""
-        from posecoach import segments
         from posecoach.adapters.estimator import Detection
+        from posecoach.engine import segments
 
         with VideoReader(self.path) as probe:
             origin_s = probe.first_time_s()

@@ -13,12 +13,11 @@ import pytest
 from PIL import Image
 
 from posecoach.adapters.light import light_measures
-from posecoach.adapters.video import VideoReader, gif_delay_ms, is_still_gif, read_image
+from posecoach.adapters.video import VideoReader, gif_delay_ms, input_kind, is_still_gif, read_image
 from posecoach.core.coach import CUE_NO_PERSON, Coach
 from posecoach.core.framing import CUE_POOR_LIGHT, light_is_poor
 from posecoach.core.smoothing import OneEuroFilter
 from posecoach.exercises.catalogue import load_catalogue
-from posecoach.pipeline import input_kind
 from posecoach.ui.uploads import check_upload, save_upload
 from tests.e2e.media import darkened, sample_frames
 from tests.poses import kneeling_lunge_facing_right, make_landmarks

@@ -24,7 +24,6 @@ LAYER_OF_ROOT_MODULE = {
     "posecoach": 0,
     "outputs": 1,
     "tuning": 2,
-    "pipeline": 3, "stages": 3, "segments": 3,
     "report": 4, "review": 4, "summary": 4, "playback": 4, "notices": 4,
     "analyze": 5, "runner": 5, "batch": 5, "ingest": 5, "history": 5, "plans": 5, "progress": 5,
     "cli": 6, "serve": 6,
@@ -40,7 +39,6 @@ ALLOWED: set[tuple[str, str]] = {
     ("posecoach.cli", "posecoach.bench"),
 }
 ALLOWED_CYCLES: set[frozenset[str]] = {
-    frozenset({"posecoach.pipeline", "posecoach.stages"}),
     frozenset({"posecoach.bench.memory", "posecoach.bench.rate", "posecoach.bench.review"}),
 }
 

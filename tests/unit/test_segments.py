@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from posecoach.segments import plan
+from posecoach.engine.segments import plan
 
 
 def test_segments_cover_the_clip_once_with_a_lead_in_before_each_cut():

@@ -537,3 +537,15 @@ class VideoWriter:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def input_kind(path: Path) -> str:
+    """"video", "image" or "landmarks", from the file's name (content is checked on reading)."""
+    ext = path.suffix.lower()
+    if ext == ".json":
+        return "landmarks"
+    if ext in IMAGE_EXTS:
+        return "image"
+    if ext in VIDEO_EXTS:
+        return "video"
+    return "unknown"

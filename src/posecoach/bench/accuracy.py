@@ -25,8 +25,8 @@ from posecoach.bench.common import hardware_line, table
 from posecoach.core.coach import Coach
 from posecoach.core.depth import DepthTracker
 from posecoach.core.thomas import ThomasTest, thomas_angles
+from posecoach.engine.session import Session, image_measures, needs_mask
 from posecoach.exercises.catalogue import load_catalogue
-from posecoach.pipeline import Session, image_measures, needs_mask
 
 SAMPLES = Path(__file__).resolve().parents[3] / "sample_videos"
 # Measures whose definition the truth files share with the coach (report contract names).

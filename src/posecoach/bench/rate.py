@@ -40,8 +40,9 @@ def report_of(path: Path, model_path: Path, rate_params: RateParams | None, exer
     from posecoach.adapters.estimator import PoseEstimator
     from posecoach.adapters.video import VideoReader
     from posecoach.core.rate import AdaptiveRate, FixedRate
+    from posecoach.engine.loop import analyse_frames
+    from posecoach.engine.session import Session, needs_mask
     from posecoach.exercises.catalogue import load_catalogue
-    from posecoach.pipeline import Session, analyse_frames, needs_mask
     from posecoach.report import ReportBuilder
 
     catalogue = load_catalogue()

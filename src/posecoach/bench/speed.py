@@ -35,8 +35,8 @@ from posecoach.adapters.models import provision
 from posecoach.adapters.overlay import draw
 from posecoach.adapters.video import VideoReader, decode_ahead
 from posecoach.bench.common import hardware_line, load_line, process_cpu_s, table
+from posecoach.engine.session import Session, needs_mask
 from posecoach.exercises.catalogue import load_catalogue
-from posecoach.pipeline import Session, needs_mask
 
 DEFAULT_CLIP = Path(__file__).resolve().parents[3] / "sample_videos" / "lunge_kneeling_ok_a.mp4"
 
@@ -149,7 +149,7 @@ def pipeline_vs_raw(path: Path, exercise: str | None = "lunge", limit: int | Non
     thread, and the overlay drawn on every frame."""
     from posecoach.adapters.model_process import ModelProcess
     from posecoach.core.rate import FixedRate
-    from posecoach.pipeline import analyse_frames
+    from posecoach.engine.loop import analyse_frames
 
     catalogue = load_catalogue()
     info = provision("full")
@@ -263,8 +263,8 @@ def pieces(path: Path, limit_s: float | None = None) -> Pieces:
 
     from posecoach.adapters.people import PeopleAwareEstimator
     from posecoach.core.rate import REVIEW_RATE, AdaptiveRate
+    from posecoach.engine.loop import analyse_frames
     from posecoach.outputs import write_json
-    from posecoach.pipeline import analyse_frames
     from posecoach.report import ReportBuilder
 
     catalogue = load_catalogue()

@@ -39,8 +39,8 @@ from posecoach.adapters.store import SessionWriter, Store
 from posecoach.core.coach import Coach, FrameResult
 from posecoach.core.routine import Routine, RoutineStatus, RoutineTracker
 from posecoach.core.setup import SetupGate, SetupStatus, setup_status
+from posecoach.engine.session import Session, needs_mask
 from posecoach.exercises.catalogue import Catalogue, ExerciseSpec, load_routine
-from posecoach.pipeline import Session, needs_mask
 from posecoach.ui.coach_state import CoachView, FaultTally, SessionSummary, coach_view, hold_lines
 from posecoach.ui.meters import FreezeWatch, LatestBox, RateMeter, Window
 

@@ -30,7 +30,7 @@ _END = object()
 def analyse_overlapped(session, frames: Iterable, rate: FixedRate, on_frame: Callable | None = None,
                        keep_from_ms: float = -math.inf, size_px: tuple[int, int] | None = None) -> int:
     """``analyse_frames`` with the judging on a second thread; returns the frames kept."""
-    from posecoach.pipeline import AnalysedFrame
+    from posecoach.engine.session import AnalysedFrame
 
     box: queue.Queue = queue.Queue(maxsize=DEPTH)
     failed: list[BaseException] = []

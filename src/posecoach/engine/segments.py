@@ -85,7 +85,8 @@ def observe_segment(job: SegmentJob) -> SegmentResult:
     """Run in a worker: the landmarker and the coach over one segment's frames."""
     from posecoach.adapters.people import PeopleAwareEstimator
     from posecoach.adapters.video import VideoReader, decode_ahead
-    from posecoach.pipeline import AnalysedFrame, Session, analyse_frames
+    from posecoach.engine.loop import analyse_frames
+    from posecoach.engine.session import AnalysedFrame, Session
 
     seg = job.segment
     out = SegmentResult()
