@@ -21,9 +21,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from posecoach.adapters.estimator import PoseEstimator  # noqa: E402
+from posecoach.adapters.estimators.landmarker import PoseEstimator  # noqa: E402
+from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator  # noqa: E402
 from posecoach.adapters.models import provision  # noqa: E402
-from posecoach.adapters.people import PeopleAwareEstimator  # noqa: E402
 from tests.e2e.media import empty_room, sample_frames  # noqa: E402
 
 

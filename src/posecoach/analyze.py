@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from posecoach.adapters.console import EXIT_ENV, EXIT_INPUT, EXIT_OK, say
-from posecoach.adapters.model_process import ModelProcessError
+from posecoach.adapters.estimators.model_process import ModelProcessError
 from posecoach.adapters.video import InputError
 from posecoach.outputs import OutputError, OutputRefused, check_output, is_stream, same_file, target_of, write_json, write_stdout
 
@@ -164,14 +164,14 @@ def _analyze(args) -> int:
         if kind == "landmarks":
             runner.run_landmarks(doc)
         else:
-            from posecoach.adapters.people import PeopleAwareEstimator
+            from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator
             from posecoach.engine.session import needs_mask
 
             masks = needs_mask(catalogue, exercise)
             if not (kind == "video" and plan.workers > 1 and runner.run_parallel(info.path, masks)):
                 if kind == "video" and not plan.adaptive:
                     # Every frame or every Nth: the model in a process of its own, fed ahead.
-                    from posecoach.adapters.model_process import ModelProcess
+                    from posecoach.adapters.estimators.model_process import ModelProcess
 
                     estimator = ModelProcess(info.path, masks=masks, shape=runner.model_frame_shape())
                 else:

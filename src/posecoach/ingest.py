@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from posecoach.adapters.estimator import PoseEstimator
+from posecoach.adapters.estimators.landmarker import PoseEstimator
 from posecoach.adapters.models import ModelInfo
 from posecoach.adapters.store import Store
 from posecoach.adapters.video import VideoReader

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from posecoach.adapters.console import say
-from posecoach.adapters.estimator import PoseEstimator
+from posecoach.adapters.estimators.landmarker import PoseEstimator
 from posecoach.adapters.landmarks_file import LandmarksDoc, LandmarksRecorder
 from posecoach.adapters.video import Frame, InputError, VideoReader, decode_ahead, read_image, scaled_size
 from posecoach.core.coach import CoachParams
@@ -229,7 +229,7 @@ class Runner:
     def run_parallel(self, model_path: Path, masks: bool) -> bool:
         """Analyse a video in segments, one process each (``--workers``), and judge them in one
         pass. Returns False, having done nothing, when the clip is too short to split."""
-        from posecoach.adapters.estimator import Detection
+        from posecoach.adapters.estimators.base import Detection
         from posecoach.engine import segments
 
         with VideoReader(self.path) as probe:

@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import pytest
 
-from posecoach.adapters.estimator import load_verify_frame
+from posecoach.adapters.estimators.landmarker import load_verify_frame
 from tests.e2e.media import write_video
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -182,8 +182,8 @@ def test_the_overlay_after_a_size_change_is_drawn_on_the_person(tmp_path, poseco
 
 
 def test_the_people_aware_estimator_follows_the_frame_size(full_model):
-    from posecoach.adapters.estimator import PoseEstimator
-    from posecoach.adapters.people import PeopleAwareEstimator
+    from posecoach.adapters.estimators.landmarker import PoseEstimator
+    from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator
 
     frames = sample_frames(COBRA, 40)
     images = [f.rgb for f in frames[:20]] + [cv2.resize(f.rgb, (320, 240)) for f in frames[20:]]

@@ -64,7 +64,7 @@ def test_a_huge_clip_is_downscaled_before_inference_and_reported_at_its_own_size
 
 
 def test_the_estimator_sees_at_most_1280_pixels_a_side(full_model):
-    from posecoach.adapters.estimator import PoseEstimator
+    from posecoach.adapters.estimators.landmarker import PoseEstimator
 
     rgb = cv2.resize(sample_frames(LUNGE, 100)[-1].rgb, (4000, 3000), interpolation=cv2.INTER_CUBIC)
     with PoseEstimator(full_model.path, mode="image", masks=True) as est:
@@ -280,7 +280,7 @@ def test_one_person_back_in_another_place_is_searched_for_twice_a_second_not_eve
     """Kneeling, out of the picture for half a second, then lying down elsewhere: the tracker
     finds them away from the locked place; the two-person search runs at once and then every
     0.5 s (not on each of the 150 frames) until the lock moves to them."""
-    from posecoach.adapters.people import PeopleAwareEstimator
+    from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator
 
     lunge, cobra = sample_frames(LUNGE, 60), sample_frames("cobra_beginner_ok")
     images = [f.rgb for f in lunge] + [empty_room(lunge[0].rgb)] * 15 + [shifted(f.rgb, -120) for f in cobra]

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from posecoach.adapters.estimator import PoseEstimator
+from posecoach.adapters.estimators.landmarker import PoseEstimator
 from posecoach.adapters.video import VideoReader
 from posecoach.core.landmarks import INDEX
 from tests.conftest import SAMPLES
@@ -62,7 +62,7 @@ def test_mediapipe_loads_without_its_plotting_module_which_still_works_when_used
 
     code = """
 import sys
-from posecoach.adapters.estimator import import_mediapipe
+from posecoach.adapters.estimators.landmarker import import_mediapipe
 import_mediapipe()
 assert 'matplotlib.figure' not in sys.modules, 'pyplot was loaded at start-up'
 from mediapipe.tasks.python.vision import drawing_utils

@@ -8,8 +8,8 @@ import signal
 import numpy as np
 import pytest
 
-from posecoach.adapters.model_process import ModelProcess, ModelProcessError
-from posecoach.adapters.people import PeopleAwareEstimator
+from posecoach.adapters.estimators.model_process import ModelProcess, ModelProcessError
+from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator
 from posecoach.adapters.video import VideoReader
 from tests.conftest import SAMPLES
 
@@ -97,7 +97,7 @@ def test_closed_with_large_detections_in_flight_it_ends_when_asked_not_killed(fu
 def test_frames_larger_than_the_model_sees_get_their_masks_back_through_shared_memory(full_model):
     import cv2
 
-    from posecoach.adapters.estimator import MAX_SIDE_PX
+    from posecoach.adapters.estimators.landmarker import MAX_SIDE_PX
     from posecoach.adapters.video import scaled_size
 
     big = [np.ascontiguousarray(cv2.resize(f.rgb, (1920, 1440), interpolation=cv2.INTER_CUBIC)) for f in _frames(3)]

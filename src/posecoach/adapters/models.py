@@ -273,7 +273,7 @@ def _build_from_registries(variant: str, dest: Path, cache: Path, say: Progress)
 
 def verify_bundle(path: Path) -> None:
     """Load the bundle and require a pose on the known frame; raise ModelError if not."""
-    from posecoach.adapters.estimator import PoseEstimator, load_verify_frame
+    from posecoach.adapters.estimators.landmarker import PoseEstimator, load_verify_frame
 
     frame = load_verify_frame()
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from posecoach.adapters.estimator import PoseEstimator
+from posecoach.adapters.estimators.landmarker import PoseEstimator
 from posecoach.adapters.models import provision
 from posecoach.adapters.video import IMAGE_EXTS, VideoReader, read_image
 from posecoach.bench.common import hardware_line, table

@@ -37,7 +37,7 @@ class Comparison:
 
 def report_of(path: Path, model_path: Path, rate_params: RateParams | None, exercise: str | None = None) -> dict:
     """The report of one clip analysed in this process (no sinks)."""
-    from posecoach.adapters.estimator import PoseEstimator
+    from posecoach.adapters.estimators.landmarker import PoseEstimator
     from posecoach.adapters.video import VideoReader
     from posecoach.core.rate import AdaptiveRate, FixedRate
     from posecoach.engine.loop import analyse_frames

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from posecoach.adapters.estimator import PoseEstimator
+from posecoach.adapters.estimators.landmarker import PoseEstimator
 from posecoach.adapters.models import provision
 from posecoach.adapters.overlay import draw
 from posecoach.adapters.video import VideoReader, decode_ahead
@@ -147,7 +147,7 @@ def pipeline_vs_raw(path: Path, exercise: str | None = "lunge", limit: int | Non
     person: decoding a few frames ahead in a thread, the model with the mask in a process of
     its own, fed a frame ahead, image measures and the engine judging each frame on a second
     thread, and the overlay drawn on every frame."""
-    from posecoach.adapters.model_process import ModelProcess
+    from posecoach.adapters.estimators.model_process import ModelProcess
     from posecoach.core.rate import FixedRate
     from posecoach.engine.loop import analyse_frames
 
@@ -261,7 +261,7 @@ def pieces(path: Path, limit_s: float | None = None) -> Pieces:
     model is loaded beforehand, so start-up is not counted."""
     import tempfile
 
-    from posecoach.adapters.people import PeopleAwareEstimator
+    from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator
     from posecoach.core.rate import REVIEW_RATE, AdaptiveRate
     from posecoach.engine.loop import analyse_frames
     from posecoach.outputs import write_json

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
-from posecoach.adapters.estimator import Detection
+from posecoach.adapters.estimators.base import Detection
 from posecoach.adapters.landmarks_file import LandmarksDoc
 from posecoach.core.coach import FrameResult
 from posecoach.core.rate import FixedRate, Rate

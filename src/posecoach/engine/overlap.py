@@ -2,7 +2,7 @@
 
 The judging thread computes the image measures, the coach and the sinks (report, overlay,
 landmarks file) of the frames the model has done. With the model in a process of its own
-(``posecoach.adapters.model_process``, as `posecoach analyze` runs it at a fixed rate), frames
+(``posecoach.adapters.estimators.model_process``, as `posecoach analyze` runs it at a fixed rate), frames
 are handed to it one ahead, so it never waits for this process. With the model in this
 process, its call runs on this thread beside the judging one; MediaPipe's binding takes the
 GIL a few times per call, so the two wait on each other now and then (`posecoach bench speed`

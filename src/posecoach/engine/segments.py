@@ -83,7 +83,7 @@ def plan(duration_ms: float, workers: int, lead_in_ms: float = LEAD_IN_MS,
 
 def observe_segment(job: SegmentJob) -> SegmentResult:
     """Run in a worker: the landmarker and the coach over one segment's frames."""
-    from posecoach.adapters.people import PeopleAwareEstimator
+    from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator
     from posecoach.adapters.video import VideoReader, decode_ahead
     from posecoach.engine.loop import analyse_frames
     from posecoach.engine.session import AnalysedFrame, Session
@@ -134,7 +134,7 @@ def observe_parallel(jobs: list[SegmentJob], workers: int) -> Iterator[SegmentRe
     if len(jobs) == 1 or workers < 2:
         yield from map(observe_segment, jobs)
         return
-    from posecoach.adapters.estimator import import_mediapipe
+    from posecoach.adapters.estimators.landmarker import import_mediapipe
 
     import_mediapipe()  # once, before the workers fork, rather than in each
     with ProcessPoolExecutor(max_workers=min(workers - 1, len(jobs) - 1)) as pool:

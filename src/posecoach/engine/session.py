@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from posecoach.adapters.estimator import Detection, PoseEstimator
+from posecoach.adapters.estimators.base import Detection
+from posecoach.adapters.estimators.landmarker import PoseEstimator
 from posecoach.adapters.light import light_measures
 from posecoach.core.body import analyse_trunk
 from posecoach.core.coach import Coach, CoachParams, FrameResult, Observation

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
+from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator
 from posecoach.adapters.models import ModelInfo, provision
-from posecoach.adapters.people import PeopleAwareEstimator
 from posecoach.adapters.store import SessionWriter, Store
 from posecoach.core.coach import Coach, FrameResult
 from posecoach.core.routine import Routine, RoutineStatus, RoutineTracker

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from posecoach.adapters.estimator import Detection, PoseEstimator
+from posecoach.adapters.estimators.base import Detection
+from posecoach.adapters.estimators.landmarker import PoseEstimator
 from posecoach.core.people import LockParams, PersonLock
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from posecoach.adapters.estimator import Detection
+from posecoach.adapters.estimators.base import Detection
 
 DEPTH = 2  # frames in flight: the child works on one while the next waits in its slot
 
@@ -47,7 +47,7 @@ class _Slots:
 
     @classmethod
     def create(cls, ctx, shape: tuple[int, int, int], depth: int) -> _Slots:
-        from posecoach.adapters.estimator import MAX_SIDE_PX
+        from posecoach.adapters.estimators.landmarker import MAX_SIDE_PX
         from posecoach.adapters.video import scaled_size  # as the estimator shrinks the frame
 
         h, w, c = shape
@@ -73,8 +73,8 @@ def _serve(conn, model_path: str, masks: bool, slots: _Slots | None, people: boo
 
 
 def _answer(conn, model_path: str, masks: bool, slots: _Slots | None, people: bool) -> None:
-    from posecoach.adapters.estimator import PoseEstimator
-    from posecoach.adapters.people import PeopleAwareEstimator
+    from posecoach.adapters.estimators.landmarker import PoseEstimator
+    from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator
 
     try:
         kind = PeopleAwareEstimator if people else PoseEstimator

@@ -14,12 +14,12 @@ import importlib
 import os
 import sys
 import types
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from posecoach.adapters.estimators.base import Detection
 from posecoach.adapters.native_log import quiet_native_stderr
 from posecoach.adapters.video import scaled_size
 
@@ -69,23 +69,11 @@ def downscaled(rgb: np.ndarray, max_side_px: int | None) -> np.ndarray:
     return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
 
 
-@dataclass(frozen=True)
-class Detection:
-    """One frame's estimate: ``landmarks`` (33, 4) normalised x, y, z, visibility or None;
-    ``mask`` the person's segmentation mask (H, W) float 0..1 when asked for (at the size the
-    model saw); ``n_people`` how many people the model found in the frame."""
-
-    landmarks: np.ndarray | None
-    mask: np.ndarray | None = None
-    n_people: int = 0
-    light: dict[str, float] | None = None  # the frame's light measures (``posecoach.adapters.light``)
-
-
 class PoseEstimator:
     """MediaPipe PoseLandmarker for one stream.
 
     ``mode``: "video" (timestamps must increase) or "image". ``num_poses``: people to
-    detect (``posecoach.adapters.people`` chooses whom to coach). ``masks``: also return
+    detect (``posecoach.adapters.estimators.people_aware`` chooses whom to coach). ``masks``: also return
     segmentation masks. ``max_side_px``: larger frames are downscaled first (None: never).
     """
 
