@@ -49,6 +49,29 @@ def catalogue_for(name: str, toml: str | None) -> Catalogue:
     return Catalogue(catalogue.exercises, name)
 
 
+GENERATED_NOTES = ("Thresholds tuned in posecoach.", "Made in posecoach.")  # comments posecoach writes itself
+
+
+def profile_note(toml: str | None) -> str:
+    """The person's note kept at the head of a saved profile (its leading comment lines), "" if none."""
+    lines = []
+    for line in (toml or "").splitlines():
+        if not line.startswith("#"):
+            break
+        text = line[1:].strip()
+        if text and text not in GENERATED_NOTES and not text.startswith("Tuned from "):
+            lines.append(text)
+    return "\n".join(lines)
+
+
+def note_comment(note: str, made_from: str = "") -> str:
+    """A note as the profile file's leading comment (``profile_toml``'s ``note``): one comment line per
+    line, after a line saying where the profile came from."""
+    lines = [made_from] if made_from else []
+    lines += [line.strip() for line in note.splitlines() if line.strip()]
+    return "\n# ".join(lines or GENERATED_NOTES[:1])
+
+
 def profile_choices(store: Store | None, person: int) -> list[ProfileChoice]:
     """The built-in profiles, then the person's own (none while coaching without storing)."""
     saved = store.profiles(person) if store is not None else {}
