@@ -18,7 +18,14 @@ from posecoach.ui import coach_panel, review_page, sound
 from posecoach.ui.coach_state import INFO, step_name
 from posecoach.ui.common import current_store, privacy_footer, safety_notes, storing
 from posecoach.ui.live import LiveConfig, LiveHub, LiveUpdate, frame_callback
-from posecoach.ui.profiles import ProfileChoice, catalogue_for, profile_choices, profile_editor
+from posecoach.ui.profiles import (
+    ProfileChoice,
+    catalogue_for,
+    pick_for_person,
+    profile_choices,
+    profile_editor,
+    remember_profile,
+)
 from posecoach.ui.sources import (
     CLIP,
     SOURCE_KINDS,
@@ -92,7 +99,9 @@ def _exercise_picker(base: Catalogue) -> tuple[str | None, str | None]:
 def _profile_picker(store: Store | None, person: int) -> ProfileChoice:
     choices = profile_choices(store, person)
     labels = [c.label for c in choices]
-    label = st.selectbox("Profile", labels, key="profile", help="beginner and advanced are built in; add your own below")
+    pick_for_person(store, person, choices, "profile")
+    label = st.selectbox("Profile", labels, key="profile", help="beginner and advanced are built in; add your own below",
+                         on_change=lambda: remember_profile(person, st.session_state["profile"]))
     return choices[labels.index(label)] if label in labels else choices[0]
 
 

@@ -20,7 +20,7 @@ from posecoach.playback import BACKGROUND
 from posecoach.review import Review, review
 from posecoach.tuning import Threshold, differences, problems, profile_toml, thresholds, with_values
 from posecoach.ui.common import get_store, privacy_footer, store_callback
-from posecoach.ui.profiles import ProfileChoice, check_profile, note_comment, profile_note
+from posecoach.ui.profiles import ProfileChoice, check_profile, note_comment, profile_note, remember_profile
 from posecoach.ui.review_page import hold_table, timelines
 from posecoach.ui.review_state import (
     TUNED_KEY,
@@ -158,6 +158,7 @@ def _save(store, person: int, choice: ProfileChoice, base: Catalogue, tuned: Cat
         store.save_profile(person, name, text)
         _reset(choice)
         st.session_state["tune_profile"] = f"{name} (yours)"
+        remember_profile(person, f"{name} (yours)")
     st.session_state["tune_message"] = ("error", problem) if problem else ("success", f"Saved profile {name!r}: "
                                                                              "choose it on the Coach and Review pages.")
 
