@@ -34,7 +34,9 @@ def source_words(info: SessionInfo) -> str:
 
 
 def session_label(info: SessionInfo) -> str:
-    exercise = info.exercise_arg if info.exercise_arg not in (None, "auto") else "recognised"
+    names = catalogue_for("beginner", None).exercises  # the names are the same in every profile
+    arg = info.exercise_arg
+    exercise = names[arg].name if arg in names else ("recognised" if arg in (None, "auto") else str(arg))
     ended = "" if info.ended else " · interrupted"
     return f"{when_words(info.started)} · {exercise} · {clock_s(info.duration_s)} · {source_words(info)}{ended}"
 
