@@ -32,13 +32,6 @@ CLOCK_LABEL = "floor(datum.value / 60) + ':' + (floor(datum.value % 60) < 10 ? '
 HEIGHT_PX = 230  # tall enough to read a band and its edges on a laptop
 
 
-def timeline_title(tl: Timeline) -> str:
-    """The chart's title: the measure's name, its unit and the good band of each check, e.g.
-    "Front knee angle (degrees) · Front knee at 90 degrees: 80° to 100°"."""
-    bands = "; ".join(f"{check_name(tl.exercise, b.check)}: {band_words(b.low, b.high, tl.unit)}" for b in tl.bands)
-    return f"{measure_name(tl.measure)} ({unit_words(tl.unit)})" + (f" · good: {bands}" if bands else "")
-
-
 def timeline_chart(tl: Timeline, marker_s: float | None = None, height_px: int = HEIGHT_PX) -> alt.LayerChart:
     """One measure's chart; ``marker_s`` draws the playback position (s)."""
     lo, hi = _domain(tl)
@@ -46,7 +39,7 @@ def timeline_chart(tl: Timeline, marker_s: float | None = None, height_px: int =
     scale = alt.Scale(domain=[lo, hi], nice=False)
     y = alt.Y("value:Q", title=unit, scale=scale, axis=alt.Axis(tickCount=5, titleFontSize=12, labelFontSize=11))
     x = alt.X("t_s:Q", title="time into the session (m:ss)",
-              axis=alt.Axis(labelExpr=CLOCK_LABEL, titleFontSize=12, labelFontSize=11))
+              axis=alt.Axis(labelExpr=CLOCK_LABEL, tickMinStep=1, titleFontSize=12, labelFontSize=11))
     t_end = float(tl.t_s[-1]) if len(tl.t_s) else 1.0
     bands = pd.DataFrame([{"check": check_name(tl.exercise, b.check), "y0": lo if b.low is None else b.low,
                            "y1": hi if b.high is None else b.high, "t0": 0.0, "t1": t_end} for b in tl.bands],
@@ -71,5 +64,7 @@ def timeline_chart(tl: Timeline, marker_s: float | None = None, height_px: int =
     ]
     if marker_s is not None:
         layers.append(alt.Chart(pd.DataFrame({"t_s": [marker_s]})).mark_rule(color="#333", strokeDash=[4, 3]).encode(x="t_s:Q"))
-    title = alt.TitleParams(timeline_title(tl), anchor="start", fontSize=13, fontWeight="normal", limit=0)
+    bands_said = [f"good for {check_name(tl.exercise, b.check)}: {band_words(b.low, b.high, tl.unit)}" for b in tl.bands]
+    title = alt.TitleParams(f"{measure_name(tl.measure)} ({unit})", subtitle=bands_said or "", anchor="start", fontSize=13,
+                            fontWeight="bold", subtitleFontSize=12, subtitleColor="#11612a")
     return alt.layer(*layers).properties(height=height_px, title=title)

@@ -37,7 +37,7 @@ from posecoach.ui.sources import (
     sample_clips,
 )
 from posecoach.ui.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, UploadError, save_upload
-from posecoach.ui.words import fps_words
+from posecoach.ui.words import fps_words, plain_error
 
 AUTO = "auto"
 RTC_CONFIGURATION = {"iceServers": []}  # loopback needs no STUN server: none is contacted
@@ -146,7 +146,7 @@ def _uploaded_video() -> Path | None:
     try:
         path = save_upload(_uploads_dir(), upload.file_id, upload.name, upload.getbuffer())
     except UploadError as exc:
-        st.error(str(exc))
+        st.error(plain_error(str(exc)))
         return None
     previous = st.session_state.get("upload_path")
     if previous and previous != str(path):
@@ -238,7 +238,7 @@ def _go_review(session_id: int, seek_s: float) -> None:
 def _show_ended(update: LiveUpdate) -> None:
     """After Stop: the session's summary, never the last live cue."""
     if update.error:
-        coach_panel.show_head(INFO, "The coach stopped", update.error)
+        coach_panel.show_head(INFO, "The coach stopped", plain_error(update.error))
     elif update.notice:
         coach_panel.show_head(INFO, "The camera stopped", update.notice)
     if update.summary is not None:
@@ -258,7 +258,7 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue, playing: bool) -> Non
         coach_panel.show_head(INFO, "Stopped", "Saving the session…")
         return
     if update.error:
-        coach_panel.show_head(INFO, "The coach stopped", update.error)
+        coach_panel.show_head(INFO, "The coach stopped", plain_error(update.error))
         return
     if update.notice:
         coach_panel.show_head(INFO, "Check the camera", update.notice)

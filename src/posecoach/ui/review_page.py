@@ -46,6 +46,11 @@ RECORDED, ANALYSE = "A recorded session", "Analyse a video"
 AUTO_RENDER_S = 180.0  # longer sessions draw their annotated video only when asked (about 5 ms a frame)
 MAX_FAULTS_LISTED = 40
 SEEK_KEY = "review_seek"
+# A fault's words are wrapped on its button, never cut off.
+FAULT_CSS = """<style>
+[class*="st-key-fault-"] button{height:auto;text-align:left;justify-content:flex-start;padding-top:0.35rem;padding-bottom:0.35rem}
+[class*="st-key-fault-"] button *{white-space:normal !important;overflow:visible !important;text-overflow:clip !important}
+</style>"""
 
 
 def _person() -> int:
@@ -77,7 +82,7 @@ def _analyse_upload(store: Store, person: int) -> None:
     try:  # checked and kept inside the data folder under a safe name, then moved to the session
         path = save_upload(Path(store.path).parent / "uploads", upload.file_id, upload.name, upload.getbuffer())
     except UploadError as exc:
-        st.error(str(exc))
+        st.error(plain_error(str(exc)))
         return
     bar = st.progress(0.0, text=f"Analysing {name}…")
 
@@ -156,6 +161,7 @@ def _faults(info: SessionInfo, rv: Review) -> None:
         st.success("No form fault lasted half a second or more.")
         return
     st.caption("Each one jumps the video to that moment.")
+    st.markdown(FAULT_CSS, unsafe_allow_html=True)
     for i, f in enumerate(faults[:MAX_FAULTS_LISTED]):
         st.button(fault_words(f), key=f"fault-{i}", on_click=_jump, args=(info, f.start_s), width="stretch")
     if len(faults) > MAX_FAULTS_LISTED:

@@ -20,7 +20,7 @@ from posecoach.review import Review, forced_exercise, observe, review
 from posecoach.tuning import with_values
 from posecoach.ui.common import privacy_footer
 from posecoach.ui.profiles import ProfileChoice, catalogue_for, pick_for_person, profile_choices, remember_profile
-from posecoach.ui.words import clock_s, when_words
+from posecoach.ui.words import clock_s, plain_error, when_words
 
 SESSION_KEY = "review_session"
 TUNED_KEY = "tune_values"  # {"profile": label, "values": {threshold key: value}}
@@ -97,7 +97,7 @@ def load(store: Store, info: SessionInfo) -> Loaded | None:
     except StoreUnusable:  # the file itself: the app says so and offers to coach without it
         raise
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(plain_error(str(exc)))
         return None
 
 
