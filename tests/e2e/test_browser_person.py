@@ -281,6 +281,8 @@ def test_history_has_dates_and_times_opens_a_session_on_review_and_leaves_out_de
     assert "Cobra" not in text.split("Delete")[0], "the demo (a cobra) is not in Sam's history"
     charts = d.find_elements(By.CSS_SELECTOR, '[data-testid="stVegaLiteChart"]')
     svg_text = " ".join(t.get_attribute("textContent") or "" for c in charts for t in c.find_elements(By.CSS_SELECTOR, "text"))
+    for check in ("no_lumbar_arch", "trunk_upright", "front_knee_90"):  # every fault's bar is labelled
+        assert f"{check_name('lunge', check)} ({LUNGE})" in svg_text, check
     assert "date and time of the session" in svg_text and re.search(r"\b\d\d:\d\d\b", svg_text), svg_text[:300]
     _full_shot(d, artifacts, "history")
 

@@ -28,6 +28,7 @@ from posecoach.ui.words import check_name, clock_s, side_short, side_words
 SIDE_LABELS = {"left": "left", "right": "right", None: "one hold"}
 SIDE_COLOURS = {"left": "#1f77b4", "right": "#ff7f0e", "one hold": "#2a9d3a"}
 TOP_FAULTS = 10
+FAULT_ROW_PX = 30  # each fault's bar and label get this much height
 CHART_HEIGHT_PX = 260
 
 
@@ -181,9 +182,9 @@ def _faults(history: History, catalogue: Catalogue) -> None:
     data["fault"] = data["check"] + " (" + data["exercise"] + ")"
     bars = alt.Chart(data).mark_bar(color="#e63946").encode(
         x=alt.X("failed (s):Q", title="seconds failed, all sessions"),
-        y=alt.Y("fault:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360)),
+        y=alt.Y("fault:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420, labelOverlap=False, labelFontSize=12)),
         tooltip=["exercise", "check", "failed (s)", "sessions", "what to do"])
-    st.altair_chart(bars.properties(height=28 * len(data) + 40), width="stretch")
+    st.altair_chart(bars.properties(height=alt.Step(FAULT_ROW_PX)), width="stretch")
     st.table(data.drop(columns="fault").style.format(precision=1), hide_index=True)
 
 
