@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from posecoach.adapters.overlay import draw
+from posecoach.adapters.overlay import HoldLabel, MeasureLabel, draw
 from posecoach.adapters.video import InputError, VideoReader, VideoWriter
 from posecoach.core.coach import FrameResult
 from posecoach.outputs import commit, discard, temp_beside
@@ -28,9 +28,11 @@ def _nearest(times_ms: np.ndarray, t_ms: float) -> int:
 
 
 def render(results: Sequence[FrameResult], catalogue, width: int, height: int, fps: float | None, target: Path,
-           video: Path | None = None, on_progress: Progress | None = None) -> Path:
+           video: Path | None = None, on_progress: Progress | None = None, label_of: MeasureLabel | None = None,
+           hold_label: HoldLabel | None = None) -> Path:
     """Write ``target``: each frame of ``video`` (or a plain background per stored frame) with
-    the overlay of the result nearest in time. Returns ``target``."""
+    the overlay of the result nearest in time (``label_of`` and ``hold_label`` word its labels, as
+    ``overlay.draw`` takes them). Returns ``target``."""
     if not results:
         raise ValueError("the session has no frames to play back")
     times_ms = np.array([r.t_ms for r in results], float)
@@ -42,7 +44,8 @@ def render(results: Sequence[FrameResult], catalogue, width: int, height: int, f
                 total = reader.info.frames_hint
                 for n, frame in enumerate(reader.frames(), start=1):
                     r = results[_nearest(times_ms, frame.t_ms)]
-                    img = draw(frame.rgb, r, spec=catalogue.exercises.get(r.exercise) if r.exercise else None)
+                    img = draw(frame.rgb, r, spec=catalogue.exercises.get(r.exercise) if r.exercise else None, label_of=label_of,
+                           hold_label=hold_label)
                     if writer is None:
                         writer = VideoWriter(tmp, img.shape[1], img.shape[0], fps or reader.info.fps)
                     writer.write(img, frame.t_ms)
@@ -52,7 +55,8 @@ def render(results: Sequence[FrameResult], catalogue, width: int, height: int, f
             canvas = np.full((max(1, height), max(1, width), 3), BACKGROUND, np.uint8)  # the writer makes it even
             writer = VideoWriter(tmp, canvas.shape[1], canvas.shape[0], fps or 30.0)
             for n, r in enumerate(results, start=1):
-                img = draw(canvas, r, spec=catalogue.exercises.get(r.exercise) if r.exercise else None)
+                img = draw(canvas, r, spec=catalogue.exercises.get(r.exercise) if r.exercise else None, label_of=label_of,
+                           hold_label=hold_label)
                 writer.write(img, r.t_ms - results[0].t_ms)
                 if on_progress:
                     on_progress(n, len(results))

@@ -26,7 +26,9 @@ from posecoach.exercises.catalogue import load_catalogue
 from posecoach.ui.coach_panel import demo_for
 from posecoach.ui.instructions import instructions
 from tests.e2e.app_server import serve_app
-from tests.e2e.test_browser_live import CHROMEDRIVER, CHROMIUM, SAMPLES, Page, Server, _frame_checks, _sessions, _until
+from tests.e2e.browser import CHROMEDRIVER, CHROMIUM
+from tests.e2e.browser import until as _until
+from tests.e2e.test_browser_live import SAMPLES, Page, Server, _frame_checks, _sessions
 from tests.e2e.y4m import to_y4m
 
 pytestmark = pytest.mark.slow

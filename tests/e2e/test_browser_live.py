@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import tempfile
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,35 +23,15 @@ from posecoach.exercises.catalogue import load_catalogue
 from posecoach.ui.coach_state import split_cue
 from posecoach.ui.words import side_words
 from tests.e2e.app_server import serve_app
+from tests.e2e.browser import browser as _browser
+from tests.e2e.browser import until as _until
 from tests.e2e.y4m import to_y4m
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_videos"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 EXERCISE_NAME = "Kneeling hip-flexor stretch"
-
-
-def _until(what: str, check: Callable[[], object], timeout_s: float, every_s: float = 0.5):
-    """Poll ``check`` until it returns something truthy; fail naming ``what`` after ``timeout_s``.
-
-    An element that Streamlit re-rendered while ``check`` looked at it counts as "not yet".
-    """
-    from selenium.common.exceptions import StaleElementReferenceException
-
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            value = check()
-        except StaleElementReferenceException:
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}")
-        time.sleep(every_s)
 
 
 @dataclass
@@ -68,26 +46,6 @@ def server(tmp_path_factory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("posecoach-data")
     with serve_app(data) as url:
         yield Server(url, data / "posecoach.db", data / "streamlit.log")
-
-
-def _browser(fake_camera: Path | None):
-    """Headless Chromium; ``fake_camera`` is a .y4m it plays as its webcam, None for no camera at all."""
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("Chromium is not installed (/usr/bin/chromium, /usr/bin/chromedriver): run tools/install_browser.sh")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = str(CHROMIUM)
-    flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run",
-             f"--user-data-dir={tempfile.mkdtemp(prefix='posecoach-chromium-')}", "--window-size=1400,1400"]
-    if fake_camera is not None:
-        flags += ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                  f"--use-file-for-fake-video-capture={fake_camera}"]
-    for flag in flags:
-        opts.add_argument(flag)
-    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
 
 
 def _truth(clip: str) -> dict:

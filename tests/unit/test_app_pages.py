@@ -90,23 +90,24 @@ def test_the_chosen_exercise_and_profile_are_what_the_live_coach_uses(app):
     assert catalogue["cobra"].check("elbow_bend").conditions[0].low == 160  # the advanced threshold
 
 
-def test_a_saved_profile_becomes_a_choice_and_its_thresholds_are_used(app, data_dir):
+def test_a_profile_made_in_the_form_becomes_the_persons_default_and_its_thresholds_are_used(app, data_dir):
     app.text_input(key="profile_name_new").input("slow")
-    app.text_area(key="profile_toml_new").input('base = "beginner"\n[lunge]\nhold_s = 45\n')
+    app.number_input(key="profile_form_hold:lunge").set_value(45.0)
+    app.text_area(key="profile_form_note").input("From my physiotherapist: 45 s.")
     app.button(key="profile_save").click()
     app.run()
-    assert "slow (yours)" in app.selectbox(key="profile").options
-    app.selectbox(key="profile").set_value("slow (yours)")
-    app.run()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="profile").value == "slow (yours)"  # the person's own profile is chosen for them
     config, catalogue, _ = app.session_state["live_hub"]._plan
     assert config.profile_name == "slow" and "hold_s = 45" in config.profile_toml
+    assert "# From my physiotherapist: 45 s." in config.profile_toml
     assert catalogue["lunge"].hold_s == 45
 
 
 def test_a_broken_profile_is_refused_with_the_line_that_is_wrong(app, data_dir):
     app.text_input(key="profile_name_new").input("broken")
     app.text_area(key="profile_toml_new").input('[lunge]\nhold_s = "long"\n')
-    app.button(key="profile_save").click()
+    app.button(key="profile_import").click()
     app.run()
     errors = " ".join(e.value for e in app.error)
     assert "hold_s" in errors and "line 2" in errors

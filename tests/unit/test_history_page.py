@@ -89,11 +89,11 @@ def test_the_page_shows_progress_sessions_faults_and_the_lagging_side(page):
     assert len(page.get("vega_lite_chart")) == 2  # the lunge's progress and the faults' bars
     table = _sessions_table(page)
     assert list(table["started"]) == sorted(table["started"], reverse=True) and len(table) == 3
-    assert list(table[GOOD_FORM_COLUMN]) == ["Kneeling hip-flexor stretch: left 0:31 ✓",
-                                             "Kneeling hip-flexor stretch: left 0:28, right 0:15",
-                                             "Kneeling hip-flexor stretch: left 0:30 ✓, right 0:12"]
+    assert list(table[GOOD_FORM_COLUMN]) == ["Kneeling hip-flexor stretch: left leg forward 0:31 ✓",
+                                             "Kneeling hip-flexor stretch: left leg forward 0:28, right leg forward 0:15",
+                                             "Kneeling hip-flexor stretch: left leg forward 0:30 ✓, right leg forward 0:12"]
     faults = next(t.value for t in page.table if "what to do" in t.value.columns)
-    assert faults.iloc[0]["check"] == "Front knee 90" and faults.iloc[0]["failed (s)"] == pytest.approx(3.5)
+    assert faults.iloc[0]["check"] == "Front knee at 90 degrees" and faults.iloc[0]["failed (s)"] == pytest.approx(3.5)
     assert faults.iloc[0]["what to do"] == KNEE_CUE_LOW and faults.iloc[0]["sessions"] == 3
     lag = " ".join(w.value for w in page.warning)
     assert "the right side lags" in lag and "27 s of good form against 89 s" in lag
@@ -101,7 +101,8 @@ def test_the_page_shows_progress_sessions_faults_and_the_lagging_side(page):
 
 
 def test_progress_can_be_shown_per_day(page):
-    assert '"title": "session"' in page.get("vega_lite_chart")[0].proto.spec
+    spec = page.get("vega_lite_chart")[0].proto.spec
+    assert '"title": "date and time of the session"' in spec and "%d %b %H:%M" in spec  # dates and times on the axis
     page.radio(key="history_progress_per").set_value("Per day")
     _run(page)
     spec = page.get("vega_lite_chart")[0].proto.spec

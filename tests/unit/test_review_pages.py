@@ -13,9 +13,11 @@ from posecoach.core.coach import Coach
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.review import observe, review
 from posecoach.tuning import with_values
+from posecoach.ui.words import check_name
 from tests.unit.test_review import BAD, lunge_frames
 
 CAT = load_catalogue()
+KNEE_NAME = check_name("lunge", "front_knee_90")
 
 
 def _review_app() -> None:
@@ -75,7 +77,7 @@ def test_review_lists_the_faults_with_times_and_jumps_the_video_to_one(stored):
     at.run()
     assert not at.exception, at.exception
     faults = [b for b in at.button if str(b.key).startswith("fault-")]
-    knee = [b for b in faults if "front knee 90" in b.label]
+    knee = [b for b in faults if "Front knee at 90 degrees" in b.label]
     assert len(knee) == 1 and knee[0].label.startswith("0:03")
     assert CAT["lunge"].check("front_knee_90").conditions[0].cue_high in knee[0].label
     video = at.get("video")
@@ -85,7 +87,7 @@ def test_review_lists_the_faults_with_times_and_jumps_the_video_to_one(stored):
     assert not at.exception, at.exception
     assert at.get("video")[0].proto.start_time == int(BAD[0] / 30 - 0.5)
     checks = _rows(at, "pass s")
-    assert set(checks) == {c.id for c in CAT["lunge"].checks}
+    assert set(checks) == {check_name("lunge", c.id) for c in CAT["lunge"].checks}
     holds = _rows(at, "good form s")
     assert holds
     assert "No video was recorded for this session: the skeleton is animated from the stored poses." in _text(at)
@@ -105,20 +107,20 @@ def test_a_moved_band_rescores_the_stored_session_and_the_counts_are_those_of_th
     assert not at.exception, at.exception
     obs = observe(frames, 640, 480, CAT, "lunge")
     before = review(obs, CAT).counts["front_knee_90"]
-    row = _rows(at, "pass frames")["front_knee_90"]
+    row = _rows(at, "pass frames")[KNEE_NAME]
     assert (row["pass frames"], row["fail frames"]) == (before["pass"], before["fail"])
     assert before["fail"] > 0
 
-    band = next(s for s in at.slider if s.label.startswith("front knee"))
+    band = next(s for s in at.slider if s.label.startswith("Front knee angle"))
     assert band.value == (80.0, 100.0)
     band.set_value((80.0, 125.0))
     at.run()
     assert not at.exception, at.exception
     after = review(obs, with_values(CAT, {"lunge.front_knee_90.front_knee.high": 125.0})).counts["front_knee_90"]
-    row = _rows(at, "pass frames")["front_knee_90"]
+    row = _rows(at, "pass frames")[KNEE_NAME]
     assert (row["pass frames"], row["fail frames"]) == (after["pass"], after["fail"]) == (before["pass"] + before["fail"], 0)
     assert (row["was pass"], row["was fail"]) == (before["pass"], before["fail"])
-    assert "lunge front_knee_90.front_knee.band: [80, 100] → [80, 125]" in _text(at)
+    assert "Kneeling hip-flexor stretch · Front knee at 90 degrees: Front knee angle 80° to 100° → 80° to 125°" in _text(at)
 
     at.text_input(key="tune_save_name").set_value("Sam's knee")
     at.button(key="tune_save").click()
@@ -136,13 +138,13 @@ def test_a_moved_band_rescores_the_stored_session_and_the_counts_are_those_of_th
 def test_reset_brings_back_the_profile_values(stored):
     at = AppTest.from_function(_tune_app, default_timeout=120)
     at.run()
-    next(s for s in at.slider if s.label.startswith("front knee")).set_value((85.0, 100.0))
+    next(s for s in at.slider if s.label.startswith("Front knee angle")).set_value((85.0, 100.0))
     at.run()
-    assert "[80, 100] → [85, 100]" in _text(at)
+    assert "Front knee angle 80° to 100° → 85° to 100°" in _text(at)
     at.button(key="tune_reset").click()
     at.run()
     assert not at.exception, at.exception
-    assert next(s for s in at.slider if s.label.startswith("front knee")).value == (80.0, 100.0)
+    assert next(s for s in at.slider if s.label.startswith("Front knee angle")).value == (80.0, 100.0)
     assert "No difference: these are the default thresholds." in _text(at)
 
 
@@ -169,9 +171,9 @@ def test_a_saved_profile_can_be_loaded_and_left_for_the_default(stored):
     at.selectbox(key="tune_profile").set_value("gentle (yours)")
     at.run()
     assert not at.exception, at.exception
-    assert next(s for s in at.slider if s.label.startswith("front knee")).value == (75.0, 110.0)
-    assert "lunge front_knee_90.front_knee.band: [80, 100] → [75, 110]" in _text(at)
+    assert next(s for s in at.slider if s.label.startswith("Front knee angle")).value == (75.0, 110.0)
+    assert "Front knee angle 80° to 100° → 75° to 110°" in _text(at)
     at.button(key="tune_default").click()
     at.run()
     assert at.selectbox(key="tune_profile").value == "beginner"
-    assert next(s for s in at.slider if s.label.startswith("front knee")).value == (80.0, 100.0)
+    assert next(s for s in at.slider if s.label.startswith("Front knee angle")).value == (80.0, 100.0)

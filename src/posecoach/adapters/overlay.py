@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 
 import cv2
 import numpy as np
 
 from posecoach.core import landmarks as lm
 from posecoach.core.coach import FrameResult
+from posecoach.core.holds import HoldStatus
+
+MeasureLabel = Callable[[str, float], str]  # (measure id, value in its unit) -> the label drawn
+HoldLabel = Callable[[HoldStatus], str]  # the hold timer's label
 
 # RGB colours
 GOOD = (46, 204, 64)
@@ -120,7 +125,18 @@ def _cue(img: np.ndarray, text: str, scale: float) -> None:
         cv2.putText(img, line, (12, y), FONT, scale, CUE, thick, cv2.LINE_AA)
 
 
-def _skeleton(img: np.ndarray, result: FrameResult, pts: np.ndarray, spec, scale: float, thick: int) -> None:
+def _id_label(name: str, value: float) -> str:
+    return f"{name.replace('_', ' ')} {round(value)}"  # no '-0'
+
+
+def _hold_label(hold: HoldStatus) -> str:
+    side = f" {hold.side}" if hold.side else ""
+    done = " done" if hold.complete else ""
+    return f"{hold.exercise}{side}: {hold.good_form_s:4.1f} / {hold.target_s:.0f} s{done}"
+
+
+def _skeleton(img: np.ndarray, result: FrameResult, pts: np.ndarray, spec, scale: float, thick: int,
+              label_of: MeasureLabel = _id_label) -> None:
     vis = result.visibility if result.visibility is not None else np.ones(len(pts))
     colour = _state_colour(result)
     for a, b in lm.SKELETON:
@@ -140,17 +156,19 @@ def _skeleton(img: np.ndarray, result: FrameResult, pts: np.ndarray, spec, scale
         state = VERDICT_COLOUR.get(verdicts.get(name, ""), WHITE)
         if name in verdicts:
             cv2.circle(img, (x, y), thick * 4, state, thick, cv2.LINE_AA)
-        _label(img, f"{name.replace('_', ' ')} {round(value)}", (x + 12, y - 12), scale * 0.8, state, taken=taken)  # no '-0'
+        _label(img, label_of(name, value), (x + 12, y - 12), scale * 0.8, state, taken=taken)
 
 
-def draw(rgb: np.ndarray, result: FrameResult, mirror: bool = False, spec=None, copy: bool = True) -> np.ndarray:
+def draw(rgb: np.ndarray, result: FrameResult, mirror: bool = False, spec=None, copy: bool = True,
+         label_of: MeasureLabel | None = None, hold_label: HoldLabel | None = None) -> np.ndarray:
     """Return a copy of ``rgb`` with the coach's view drawn on it.
 
     ``mirror`` flips the picture for a selfie display; labels stay readable and the
     anatomical sides reported are unchanged. ``spec`` (the exercise's ``ExerciseSpec``)
     colours each joint and its angle by the verdict of the checks that use it. ``copy``
     False draws on ``rgb`` itself when it can (a writable, contiguous frame nobody needs
-    afterwards), saving a copy of the frame.
+    afterwards), saving a copy of the frame. ``label_of`` and ``hold_label`` word the joint
+    labels and the hold timer (by default the measure ids and the exercise id).
     """
     img = np.ascontiguousarray(rgb[:, ::-1] if mirror else rgb)
     if img is rgb and (copy or not rgb.flags.writeable):  # a flipped or scattered frame is a new array already
@@ -162,13 +180,10 @@ def draw(rgb: np.ndarray, result: FrameResult, mirror: bool = False, spec=None, 
         pts = result.landmarks_px.copy()
         if mirror:
             pts[:, 0] = w - 1 - pts[:, 0]
-        _skeleton(img, result, pts, spec, scale, thick)
+        _skeleton(img, result, pts, spec, scale, thick, label_of or _id_label)
     if result.cues:
         _cue(img, result.cues[0], scale * 1.3)
     hold = result.hold
     if hold.exercise:
-        side = f" {hold.side}" if hold.side else ""
-        done = " done" if hold.complete else ""
-        text = f"{hold.exercise}{side}: {hold.good_form_s:4.1f} / {hold.target_s:.0f} s{done}"
-        _label(img, text, (12, h - 16), scale * 1.1, GOOD if hold.counting else WHITE, 1)
+        _label(img, (hold_label or _hold_label)(hold), (12, h - 16), scale * 1.1, GOOD if hold.counting else WHITE, 1)
     return img

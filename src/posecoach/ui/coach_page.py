@@ -18,7 +18,14 @@ from posecoach.ui import coach_panel, review_page, sound
 from posecoach.ui.coach_state import INFO, step_name
 from posecoach.ui.common import current_store, privacy_footer, safety_notes, storing
 from posecoach.ui.live import LiveConfig, LiveHub, LiveUpdate, frame_callback
-from posecoach.ui.profiles import ProfileChoice, catalogue_for, profile_choices, profile_editor
+from posecoach.ui.profiles import (
+    ProfileChoice,
+    catalogue_for,
+    pick_for_person,
+    profile_choices,
+    profile_editor,
+    remember_profile,
+)
 from posecoach.ui.sources import (
     CLIP,
     SOURCE_KINDS,
@@ -30,7 +37,7 @@ from posecoach.ui.sources import (
     sample_clips,
 )
 from posecoach.ui.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, UploadError, save_upload
-from posecoach.ui.words import fps_words
+from posecoach.ui.words import fps_words, plain_error
 
 AUTO = "auto"
 RTC_CONFIGURATION = {"iceServers": []}  # loopback needs no STUN server: none is contacted
@@ -92,7 +99,9 @@ def _exercise_picker(base: Catalogue) -> tuple[str | None, str | None]:
 def _profile_picker(store: Store | None, person: int) -> ProfileChoice:
     choices = profile_choices(store, person)
     labels = [c.label for c in choices]
-    label = st.selectbox("Profile", labels, key="profile", help="beginner and advanced are built in; add your own below")
+    pick_for_person(store, person, choices, "profile")
+    label = st.selectbox("Profile", labels, key="profile", help="beginner and advanced are built in; add your own below",
+                         on_change=lambda: remember_profile(person, st.session_state["profile"]))
     return choices[labels.index(label)] if label in labels else choices[0]
 
 
@@ -137,7 +146,7 @@ def _uploaded_video() -> Path | None:
     try:
         path = save_upload(_uploads_dir(), upload.file_id, upload.name, upload.getbuffer())
     except UploadError as exc:
-        st.error(str(exc))
+        st.error(plain_error(str(exc)))
         return None
     previous = st.session_state.get("upload_path")
     if previous and previous != str(path):
@@ -229,7 +238,7 @@ def _go_review(session_id: int, seek_s: float) -> None:
 def _show_ended(update: LiveUpdate) -> None:
     """After Stop: the session's summary, never the last live cue."""
     if update.error:
-        coach_panel.show_head(INFO, "The coach stopped", update.error)
+        coach_panel.show_head(INFO, "The coach stopped", plain_error(update.error))
     elif update.notice:
         coach_panel.show_head(INFO, "The camera stopped", update.notice)
     if update.summary is not None:
@@ -249,7 +258,7 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue, playing: bool) -> Non
         coach_panel.show_head(INFO, "Stopped", "Saving the session…")
         return
     if update.error:
-        coach_panel.show_head(INFO, "The coach stopped", update.error)
+        coach_panel.show_head(INFO, "The coach stopped", plain_error(update.error))
         return
     if update.notice:
         coach_panel.show_head(INFO, "Check the camera", update.notice)

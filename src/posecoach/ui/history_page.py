@@ -16,15 +16,19 @@ from posecoach.history import (
     History,
     ProgressPoint,
     SessionSummary,
-    load_history,
+    frequent_faults,
+    left_right_balance,
     progress_per_day,
+    progress_per_session,
+    summarise_sessions,
 )
 from posecoach.ui.common import get_store, privacy_footer, store_callback
-from posecoach.ui.words import clock_s, side_words
+from posecoach.ui.words import check_name, clock_s, side_short, side_words
 
 SIDE_LABELS = {"left": "left", "right": "right", None: "one hold"}
 SIDE_COLOURS = {"left": "#1f77b4", "right": "#ff7f0e", "one hold": "#2a9d3a"}
 TOP_FAULTS = 10
+FAULT_ROW_PX = 30  # each fault's bar and label get this much height
 CHART_HEIGHT_PX = 260
 
 
@@ -33,8 +37,24 @@ def _name(catalogue: Catalogue, exercise: str) -> str:
     return spec.name if spec else exercise.replace("_", " ")
 
 
-def _check_name(check: str) -> str:
-    return check.replace("_", " ").capitalize()
+DEMO_SOURCE = "clip:"  # a session coached on one of posecoach's sample clips: a demo, not the person
+SHOW_DEMOS = "history_show_demos"
+
+
+def is_demo(source: str | None) -> bool:
+    """Whether a session was a demo run on a sample clip (kept, but not the person's own history)."""
+    return bool(source) and str(source).startswith(DEMO_SOURCE)
+
+
+def person_history(store: Store, person: int, catalogue: Catalogue, demos: bool = False) -> tuple[History, int]:
+    """The person's history without the demo runs on sample clips (with them when ``demos``), and
+    how many demo runs were left out."""
+    every = summarise_sessions(store.sessions(person), store.person_holds(person))
+    kept = tuple(s for s in every if demos or not is_demo(s.source))
+    ids = {s.id for s in kept}
+    faults = frequent_faults((r for r in store.failed_seconds(person) if r[0] in ids), catalogue)
+    history = History(kept, progress_per_session(kept), faults, left_right_balance(kept, catalogue))
+    return history, len(every) - len(kept)
 
 
 def source_words(source: str | None) -> str:
@@ -56,16 +76,20 @@ def session_label(s: SessionSummary) -> str:
 # Progress
 def _progress_frame(points: tuple[ProgressPoint, ...], catalogue: Catalogue) -> pd.DataFrame:
     return pd.DataFrame([{"when": p.started.replace(tzinfo=None), "exercise": _name(catalogue, p.exercise),
-                          "side": SIDE_LABELS.get(p.side, p.side), "good_form_s": round(p.good_form_s, 1),
+                          "side": side_short(p.exercise, p.side) or SIDE_LABELS[None], "good_form_s": round(p.good_form_s, 1),
                           "target_s": p.target_s} for p in points])
 
 
 def progress_chart(data: pd.DataFrame, per_day: bool) -> alt.LayerChart:
     """Good-form seconds over time, a line per side, the hold target as a dashed rule (one exercise)."""
-    x = alt.X("when:T", title="day" if per_day else "session", axis=alt.Axis(format="%d %b", labelAngle=0))
-    sides = [side for side in SIDE_COLOURS if side in set(data["side"])]
-    colour = alt.Color("side:N", title="side", scale=alt.Scale(domain=sides, range=[SIDE_COLOURS[s] for s in sides]),
-                       legend=None if sides == [SIDE_LABELS[None]] else alt.Legend(orient="right"))
+    x = alt.X("when:T", title="day" if per_day else "date and time of the session",
+              axis=alt.Axis(format="%d %b" if per_day else "%d %b %H:%M", labelAngle=-30, labelOverlap=True,
+                            tickCount="day" if per_day else 6))
+    sides = sorted(set(data["side"]))
+    colours = [SIDE_COLOURS["left" if s.startswith("Left") else "right" if s.startswith("Right") else "one hold"]
+               for s in sides]
+    colour = alt.Color("side:N", title="side", scale=alt.Scale(domain=sides, range=colours),
+                       legend=None if sides == [SIDE_LABELS[None]] else alt.Legend(orient="bottom", labelLimit=320))
     line = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=60)).encode(
         x=x, y=alt.Y("good_form_s:Q", title="good form (s)"), color=colour,
         tooltip=[alt.Tooltip("when:T", title="when", format="%Y-%m-%d %H:%M"), "side:N",
@@ -105,7 +129,8 @@ def _good_form_words(s: SessionSummary, catalogue: Catalogue) -> str:
         holds = []
         for h in (h for h in s.holds if h.exercise == exercise):
             reps = f" ({h.reps} reps)" if h.reps else ""
-            holds.append(f"{h.side + ' ' if h.side else ''}{clock_s(h.good_form_s)}{' ✓' if h.complete else ''}{reps}")
+            side = side_short(exercise, h.side)
+            holds.append(f"{side.lower() + ' ' if side else ''}{clock_s(h.good_form_s)}{' ✓' if h.complete else ''}{reps}")
         sep = ": " if any(h.side for h in s.holds if h.exercise == exercise) else " "
         parts.append(f"{_name(catalogue, exercise)}{sep}{', '.join(holds)}")
     return "; ".join(parts) or "no exercise recognised"
@@ -123,15 +148,27 @@ def sessions_frame(history: History, catalogue: Catalogue) -> pd.DataFrame:
     } for s in history.sessions])
 
 
+def _open_in_review(history: History) -> None:
+    """A row clicked in the sessions table: that session on the Review page."""
+    rows = st.session_state.get("history_sessions", {}).get("selection", {}).get("rows", [])
+    if rows and 0 <= rows[0] < len(history.sessions):
+        sid = history.sessions[rows[0]].id
+        st.session_state["review_pending"] = sid
+        st.session_state["review_seek"] = (sid, 0.0)
+        st.session_state["history_open"] = True
+
+
 def _sessions(history: History, catalogue: Catalogue) -> None:
     st.subheader("Sessions")
+    st.caption("Click a session to open it on the Review page.")
     st.dataframe(sessions_frame(history, catalogue), hide_index=True, width="stretch", key="history_sessions",
+                 on_select=lambda: _open_in_review(history), selection_mode="single-row",
                  column_config={GOOD_FORM_COLUMN: st.column_config.TextColumn(width="large")})
 
 
 # Faults
 def faults_frame(faults: tuple[Fault, ...], catalogue: Catalogue) -> pd.DataFrame:
-    return pd.DataFrame([{"exercise": _name(catalogue, f.exercise), "check": _check_name(f.check),
+    return pd.DataFrame([{"exercise": _name(catalogue, f.exercise), "check": check_name(f.exercise, f.check),
                           "failed (s)": round(f.failed_s, 1), "sessions": f.sessions, "what to do": f.cue, "why": f.why}
                          for f in faults], columns=["exercise", "check", "failed (s)", "sessions", "what to do", "why"])
 
@@ -145,9 +182,9 @@ def _faults(history: History, catalogue: Catalogue) -> None:
     data["fault"] = data["check"] + " (" + data["exercise"] + ")"
     bars = alt.Chart(data).mark_bar(color="#e63946").encode(
         x=alt.X("failed (s):Q", title="seconds failed, all sessions"),
-        y=alt.Y("fault:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360)),
+        y=alt.Y("fault:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420, labelOverlap=False, labelFontSize=12)),
         tooltip=["exercise", "check", "failed (s)", "sessions", "what to do"])
-    st.altair_chart(bars.properties(height=28 * len(data) + 40), width="stretch")
+    st.altair_chart(bars.properties(height=alt.Step(FAULT_ROW_PX)), width="stretch")
     st.table(data.drop(columns="fault").style.format(precision=1), hide_index=True)
 
 
@@ -251,11 +288,21 @@ def render() -> None:
     person = int(st.session_state["person_id"])
     name = next((p.name for p in store.people() if p.id == person), "this person")
     catalogue = load_catalogue("beginner")  # names, sides and cues are the same in every profile
+    if st.session_state.pop("history_open", False):
+        from posecoach.ui import review_page
+
+        st.switch_page(st.Page(review_page.render, title="Review", url_path="review"))
     st.title("History")
     message = st.session_state.pop("history_message", None)
     if message:
         st.success(message)
-    history = load_history(store, person, catalogue)
+    history, demos = person_history(store, person, catalogue, bool(st.session_state.get(SHOW_DEMOS)))
+    if demos or st.session_state.get(SHOW_DEMOS):
+        st.toggle("Include demo runs on the sample clips", key=SHOW_DEMOS,
+                  help="Sessions coached on posecoach's own sample clips are demonstrations, not your stretching: "
+                       "they are kept (and open on the Review page) but left out of your history.")
+        if demos:
+            st.caption(f"{demos} demo run{'s' if demos != 1 else ''} on the sample clips left out.")
     if not history.sessions:
         st.info(f"No sessions yet for {name}. Coach a stretch on the Coach page, or analyse a video on the "
                 "Review page: each session then appears here with its progress.")

@@ -35,9 +35,13 @@ class Instructions:
 
 
 @functools.cache
-def _table() -> dict:
+def _document() -> dict:
     text = resources.files("posecoach.ui").joinpath("instructions.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)["exercises"]
+    return tomllib.loads(text)
+
+
+def _table() -> dict:
+    return _document()["exercises"]
 
 
 def instructions(exercise: str) -> Instructions | None:
@@ -56,3 +60,9 @@ def check_name(exercise: str | None, check_id: str) -> str:
     if card is not None and check_id in card.check_names:
         return card.check_names[check_id]
     return check_id.replace("_", " ").capitalize()
+
+
+def measure_name(measure: str) -> str:
+    """A measure's name for people ("Front knee angle"), never its id."""
+    names = _document().get("measures", {})
+    return names.get(measure) or measure.replace("_", " ").capitalize()

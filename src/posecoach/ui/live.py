@@ -412,6 +412,7 @@ def frame_callback(hub: LiveHub, mirror: bool, clock: Clock = time.monotonic):
     import av
 
     from posecoach.adapters.overlay import draw
+    from posecoach.ui.words import video_measure_label
 
     def callback(frame: av.VideoFrame) -> av.VideoFrame:
         arrival_s = clock()
@@ -421,7 +422,7 @@ def frame_callback(hub: LiveHub, mirror: bool, clock: Clock = time.monotonic):
             coach = hub.coach
             spec = hub.spec(result.exercise)
             shown = shown_result(result, coach.last_view if coach is not None else None, spec)
-            shown = draw(rgb, shown, mirror=mirror, spec=spec)
+            shown = draw(rgb, shown, mirror=mirror, spec=spec, label_of=video_measure_label)
         else:
             shown = np.ascontiguousarray(rgb[:, ::-1]) if mirror else rgb
         return av.VideoFrame.from_ndarray(shown, format="rgb24")

@@ -14,8 +14,8 @@ from posecoach.adapters import models
 from posecoach.adapters.store import SessionInfo, Store
 from posecoach.adapters.video import InputError
 from posecoach.exercises.catalogue import Catalogue, load_catalogue
-from posecoach.review import Review
-from posecoach.tuning import describe, differences
+from posecoach.review import Fault, Review
+from posecoach.tuning import differences, unit_of
 from posecoach.ui.charts import timeline_chart
 from posecoach.ui.common import get_store, privacy_footer
 from posecoach.ui.profiles import catalogue_for, profile_choices
@@ -30,12 +30,27 @@ from posecoach.ui.review_state import (
     tuned_values,
 )
 from posecoach.ui.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, UploadError, safe_name, save_upload
-from posecoach.ui.words import clock_s
+from posecoach.ui.words import (
+    check_name,
+    clock_s,
+    difference_words,
+    measure_name,
+    plain_error,
+    side_short,
+    value_words,
+    video_hold_label,
+    video_measure_label,
+)
 
 RECORDED, ANALYSE = "A recorded session", "Analyse a video"
 AUTO_RENDER_S = 180.0  # longer sessions draw their annotated video only when asked (about 5 ms a frame)
 MAX_FAULTS_LISTED = 40
 SEEK_KEY = "review_seek"
+# A fault's words are wrapped on its button, never cut off.
+FAULT_CSS = """<style>
+[class*="st-key-fault-"] button{height:auto;text-align:left;justify-content:flex-start;padding-top:0.35rem;padding-bottom:0.35rem}
+[class*="st-key-fault-"] button *{white-space:normal !important;overflow:visible !important;text-overflow:clip !important}
+</style>"""
 
 
 def _person() -> int:
@@ -67,7 +82,7 @@ def _analyse_upload(store: Store, person: int) -> None:
     try:  # checked and kept inside the data folder under a safe name, then moved to the session
         path = save_upload(Path(store.path).parent / "uploads", upload.file_id, upload.name, upload.getbuffer())
     except UploadError as exc:
-        st.error(str(exc))
+        st.error(plain_error(str(exc)))
         return
     bar = st.progress(0.0, text=f"Analysing {name}…")
 
@@ -81,7 +96,7 @@ def _analyse_upload(store: Store, person: int) -> None:
                                     None if exercise == "auto" else exercise, model, choice.toml, name, progress)
     except InputError as exc:
         bar.empty()
-        st.error(str(exc).replace(str(path), name))
+        st.error(plain_error(str(exc).replace(str(path), name)))
         return
     finally:
         path.unlink(missing_ok=True)
@@ -126,10 +141,12 @@ def _player(store: Store, info: SessionInfo, rv: Review, catalogue: Catalogue) -
 
         results = rv.frame_results()
         try:
-            render(results, catalogue, info.width or 640, info.height or 480, info.fps, target, video, progress)
+            render(results, catalogue, info.width or 640, info.height or 480, info.fps, target, video, progress,
+                   label_of=video_measure_label,
+                   hold_label=video_hold_label({e: spec.name for e, spec in catalogue.exercises.items()}))
         except (InputError, ValueError, OSError) as exc:
             bar.empty()
-            st.error(f"Cannot draw the video: {exc}")
+            st.error(f"Cannot draw the video: {plain_error(str(exc))}")
             return
         bar.empty()
     st.video(str(target), start_time=int(_seek_s(info)))
@@ -144,13 +161,21 @@ def _faults(info: SessionInfo, rv: Review) -> None:
         st.success("No form fault lasted half a second or more.")
         return
     st.caption("Each one jumps the video to that moment.")
+    st.markdown(FAULT_CSS, unsafe_allow_html=True)
     for i, f in enumerate(faults[:MAX_FAULTS_LISTED]):
-        side = f" ({f.side})" if f.side else ""
-        worst = "" if f.worst is None else f" · worst {f.measure.replace('_', ' ')} {f.worst:g}"
-        st.button(f"{clock_s(f.start_s)} · {f.duration_s:.1f} s · {f.check.replace('_', ' ')}{side}: {f.cue}{worst}",
-                  key=f"fault-{i}", on_click=_jump, args=(info, f.start_s), width="stretch")
+        st.button(fault_words(f), key=f"fault-{i}", on_click=_jump, args=(info, f.start_s), width="stretch")
     if len(faults) > MAX_FAULTS_LISTED:
         st.caption(f"…and {len(faults) - MAX_FAULTS_LISTED} more (see the CSV export).")
+
+
+def fault_words(f: Fault) -> str:
+    """One fault as a person reads it: "0:04 · 2.5 s · Lower back not arched (right leg forward): Squeeze
+    ... · worst Upper body lean -18°"."""
+    side = side_short(f.exercise, f.side)
+    side = f" ({side[0].lower()}{side[1:]})" if side else ""
+    worst = value_words(f.worst, unit_of(f.measure)) if f.measure else ""
+    worst = f" · worst {measure_name(f.measure)} {worst}" if worst else ""
+    return f"{clock_s(f.start_s)} · {f.duration_s:.1f} s · {check_name(f.exercise, f.check)}{side}: {f.cue}{worst}"
 
 
 def check_table(rv: Review, exercise: str) -> pd.DataFrame:
@@ -161,15 +186,17 @@ def check_table(rv: Review, exercise: str) -> pd.DataFrame:
             continue
         c = rv.counts.get(ct.check, {})
         share = "" if ct.pass_share is None else f"{100 * ct.pass_share:.0f}%"
-        rows.append({"check": ct.check, "required": "yes" if ct.required else "no", "pass s": f"{ct.pass_s:.1f}",
+        rows.append({"check": check_name(ct.exercise, ct.check), "required": "yes" if ct.required else "no",
+                     "pass s": f"{ct.pass_s:.1f}",
                      "fail s": f"{ct.fail_s:.1f}", "can't see s": f"{ct.unknown_s:.1f}", "pass share": share,
                      "pass frames": c.get("pass", 0), "fail frames": c.get("fail", 0)})
     return pd.DataFrame(rows).set_index("check") if rows else pd.DataFrame()
 
 
-def hold_table(rv: Review) -> pd.DataFrame:
+def hold_table(rv: Review, catalogue: Catalogue) -> pd.DataFrame:
     """Per exercise and side: good-form time over all its sets, the best set, the target."""
-    rows = [{"exercise": h.exercise, "side": h.side or "-", "good form": clock_s(h.good_form_s),
+    rows = [{"exercise": catalogue[h.exercise].name if h.exercise in catalogue.exercises else h.exercise,
+             "side": side_short(h.exercise, h.side) or "-", "good form": clock_s(h.good_form_s),
              "good form s": f"{h.good_form_s:.1f}", "best set s": f"{h.best_set_s:.1f}", "target s": f"{h.target_s:g}",
              "target reached": "yes" if h.complete else "no", "reps": h.reps, "sets": h.sets} for h in rv.hold_summary()]
     return pd.DataFrame(rows).set_index("exercise") if rows else pd.DataFrame()
@@ -181,7 +208,7 @@ def _hold_metrics(rv: Review, catalogue: Catalogue) -> None:
     if not summary:
         return
     for col, h in zip(st.columns(len(summary)), summary, strict=True):
-        side = f" · {h.side}" if h.side else ""
+        side = f" · {side_short(h.exercise, h.side)}" if h.side else ""
         col.metric(f"{catalogue[h.exercise].name}{side}", f"{clock_s(h.good_form_s)} of {clock_s(h.target_s)}",
                    help="Seconds held with good form, over all sets of that side.")
 
@@ -207,7 +234,8 @@ def _exports(store: Store, info: SessionInfo, rv: Review, catalogue: Catalogue, 
     else:
         cols[2].caption("Draw the annotated video above to export it.")
     name = {p.id: p.name for p in store.people()}.get(info.person, "")
-    tuned = [describe(d) for d in differences(load_catalogue(base), catalogue)] if base else []
+    defaults = load_catalogue(base) if base else None
+    tuned = [difference_words(d, defaults) for d in differences(defaults, catalogue)] if defaults else []
     label = f"{catalogue.profile} (tuned)" if tuned and base else catalogue.profile
     cols[3].download_button("Summary for your physiotherapist (printable page)",
                             lambda: summary_page(rv, info, name, label, tuned), f"{stem}-summary.html", "text/html",
@@ -271,6 +299,6 @@ def render() -> None:
             st.markdown(f"**{catalogue[exercise].name}**")
             st.table(check_table(rv, exercise))
         st.subheader("Holds")
-        st.table(hold_table(rv))
+        st.table(hold_table(rv, catalogue))
     _exports(store, info, rv, catalogue, base_profile(choice) if tuned_values(choice) else None)
     privacy_footer()

@@ -19,8 +19,8 @@ from posecoach.exercises.catalogue import BUILTIN_PROFILES, Catalogue, ConfigErr
 from posecoach.review import Review, forced_exercise, observe, review
 from posecoach.tuning import with_values
 from posecoach.ui.common import privacy_footer
-from posecoach.ui.profiles import ProfileChoice, catalogue_for, profile_choices
-from posecoach.ui.words import clock_s, when_words
+from posecoach.ui.profiles import ProfileChoice, catalogue_for, pick_for_person, profile_choices, remember_profile
+from posecoach.ui.words import clock_s, plain_error, when_words
 
 SESSION_KEY = "review_session"
 TUNED_KEY = "tune_values"  # {"profile": label, "values": {threshold key: value}}
@@ -34,7 +34,9 @@ def source_words(info: SessionInfo) -> str:
 
 
 def session_label(info: SessionInfo) -> str:
-    exercise = info.exercise_arg if info.exercise_arg not in (None, "auto") else "recognised"
+    names = catalogue_for("beginner", None).exercises  # the names are the same in every profile
+    arg = info.exercise_arg
+    exercise = names[arg].name if arg in names else ("recognised" if arg in (None, "auto") else str(arg))
     ended = "" if info.ended else " · interrupted"
     return f"{when_words(info.started)} · {exercise} · {clock_s(info.duration_s)} · {source_words(info)}{ended}"
 
@@ -95,7 +97,7 @@ def load(store: Store, info: SessionInfo) -> Loaded | None:
     except StoreUnusable:  # the file itself: the app says so and offers to coach without it
         raise
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(plain_error(str(exc)))
         return None
 
 
@@ -110,6 +112,13 @@ def _recorded_choice(info: SessionInfo, choices: list[ProfileChoice]) -> Profile
     return ProfileChoice(f"{name} (as recorded)", info.profile_toml)
 
 
+def _remember(person: int, key: str, choices: list[ProfileChoice]) -> None:
+    """A person's own profile chosen here becomes their default on every page."""
+    label = st.session_state.get(key)
+    if any(c.label == label and c.toml is not None and not c.label.endswith("(as recorded)") for c in choices):
+        remember_profile(person, label)
+
+
 def profile_picker(store: Store, person: int, info: SessionInfo, key: str) -> ProfileChoice:
     """Built-in and the person's profiles, the session's own first selected."""
     choices = profile_choices(store, person)
@@ -117,11 +126,16 @@ def profile_picker(store: Store, person: int, info: SessionInfo, key: str) -> Pr
     if recorded is not None:
         choices.append(recorded)
     labels = [c.label for c in choices]
-    if st.session_state.get(key) not in labels:
-        own = (info.profile_name or "beginner")
-        match = next((c.label for c in choices if c.name == own), None)
-        st.session_state[key] = recorded.label if recorded else (match or labels[0])
-    label = st.selectbox("Thresholds", labels, key=key, help="The profile the session is judged with; tune it on the Tune page.")
+    own = info.profile_name or "beginner"
+    match = next((c.label for c in choices if c.name == own and (c.toml is None) == (info.profile_toml is None)), None)
+    recorded_own = recorded is None and info.profile_toml is not None and match is not None
+    # The session's own profile when it was one of the person's, else the person's profile, else what it was coached with.
+    pick_for_person(store, person, choices, key, recorded.label if recorded else match)
+    if recorded_own and st.session_state.get(f"{key}:session") != info.id:
+        st.session_state[key] = match
+    st.session_state[f"{key}:session"] = info.id
+    label = st.selectbox("Thresholds", labels, key=key, help="The profile the session is judged with; tune it on the Tune page.",
+                         on_change=lambda: _remember(person, key, choices))
     return choices[labels.index(label)]
 
 

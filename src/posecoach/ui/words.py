@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 from datetime import datetime
 
 from posecoach.core.holds import HoldStatus
+from posecoach.exercises.catalogue import Catalogue
+from posecoach.tuning import Difference, unit_of
+
+# The names a person reads for checks and measures (instructions.toml), offered here with the rest.
+from posecoach.ui.instructions import check_name as check_name
+from posecoach.ui.instructions import measure_name as measure_name
 
 _OTHER = {"left": "right", "right": "left"}
 
@@ -65,3 +73,99 @@ def when_words(iso: str) -> str:
         return datetime.fromisoformat(iso).astimezone().strftime("%d %b %Y %H:%M")
     except ValueError:
         return iso
+
+
+def side_short(exercise: str | None, side: str | None) -> str:
+    """The working side without its meaning, e.g. "Right leg forward" ("" when there is none)."""
+    return side_words(exercise, side).split(":")[0]
+
+
+def unit_words(unit: str) -> str:
+    """A unit in words: "deg" -> "degrees", "s" -> "seconds"; trunk lengths stay as they are."""
+    return {"deg": "degrees", "s": "seconds"}.get(unit, unit)
+
+
+def value_words(value: float | None, unit: str) -> str:
+    """A measured value with its unit, e.g. "92°", "0.35 trunk lengths", "30 s" ("" when unknown)."""
+    if value is None or not math.isfinite(value):
+        return ""
+    if unit == "deg":
+        return f"{value:.0f}°"
+    if unit == "s":
+        return f"{value:.0f} s"
+    return f"{value:.2f} {unit}"
+
+
+def overlay_name(measure: str) -> str:
+    """A measure's name as drawn beside its joint on the video: short, e.g. "Front knee"."""
+    name = measure_name(measure)
+    return name[: -len(" angle")] if name.endswith(" angle") else name
+
+
+def overlay_label(measure: str, value: float, unit: str) -> str:
+    """The label drawn on the video (ASCII: the video's font has no degree sign), e.g.
+    "Front knee 92 deg", "Knees apart 0.35 trunk"."""
+    if unit == "deg":
+        return f"{overlay_name(measure)} {value:.0f} deg"
+    return f"{overlay_name(measure)} {value:.2f} {unit.removesuffix(' lengths').removesuffix('s')}"
+
+
+_ERRNO = re.compile(r"\[Errno -?\d+\]\s*")
+
+
+def plain_error(text: str) -> str:
+    """An error's words without the system's error numbers ("[Errno 1094995529] Invalid data"
+    -> "Invalid data")."""
+    return _ERRNO.sub("", text).strip()
+
+
+def band_words(low: float | None, high: float | None, unit: str) -> str:
+    """A band of a measure in words, e.g. "80° to 100°", "at least -10°", "at most 0.13 trunk lengths"."""
+    if low is not None and high is not None:
+        return f"{value_words(low, unit)} to {value_words(high, unit)}"
+    if low is not None:
+        return f"at least {value_words(low, unit)}"
+    if high is not None:
+        return f"at most {value_words(high, unit)}"
+    return "any"
+
+
+def video_measure_label(measure: str, value: float) -> str:
+    """The label of a measure drawn on the video, in its own unit (see ``overlay_label``)."""
+    return overlay_label(measure, value, unit_of(measure))
+
+
+def video_hold_label(names: dict[str, str]) -> Callable[[HoldStatus], str]:
+    """The hold timer drawn on the video, e.g. "Kneeling hip-flexor stretch, right leg forward:
+    12 of 30 s"; ``names`` maps exercise ids to their names. ASCII only."""
+
+    def label(hold: HoldStatus) -> str:
+        name = names.get(hold.exercise or "", (hold.exercise or "").replace("_", " ")).split(" (")[0]
+        side = side_short(hold.exercise, hold.side)
+        done = " done" if hold.complete else ""
+        text = f"{name}, {side[0].lower()}{side[1:]}" if side else name
+        return f"{text}: {hold.good_form_s:.0f} of {hold.target_s:.0f} s{done}"
+
+    return label
+
+
+def difference_words(d: Difference, catalogue: Catalogue) -> str:
+    """A setting that differs from the default, as a person reads it, e.g. "Kneeling hip-flexor
+    stretch · Upper body upright: Upper body lean 8° → 12° at most" (never the setting's path)."""
+    spec = catalogue.exercises.get(d.exercise)
+    exercise = spec.name if spec else d.exercise.replace("_", " ")
+    parts = d.path.split(".")
+    if parts == ["hold_s"]:
+        return f"{exercise}: hold target {value_words(float(d.base), 's')} → {value_words(float(d.now), 's')}"
+    check = check_name(d.exercise, parts[0])
+    if len(parts) == 2:  # required
+        return f"{exercise} · {check}: " + ("now needed for the hold" if d.now else "now advice only")
+    measure, what = parts[1], parts[2]
+    unit = unit_of(measure)
+    if what == "band" and isinstance(d.base, tuple) and isinstance(d.now, tuple):
+        return (f"{exercise} · {check}: {measure_name(measure)} {band_words(*d.base, unit)} → "
+                f"{band_words(*d.now, unit)}")
+    if what == "margin":
+        return (f"{exercise} · {check}: {measure_name(measure)} leaves its band after "
+                f"{value_words(float(d.base), unit)} → {value_words(float(d.now), unit)}")
+    return f"{exercise} · {check}: the words said for {measure_name(measure)} → “{d.now}”"
