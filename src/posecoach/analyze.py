@@ -164,19 +164,15 @@ def _analyze(args) -> int:
         if kind == "landmarks":
             runner.run_landmarks(doc)
         else:
-            from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator
+            from posecoach.adapters.estimators.factory import estimator_kind, open_estimator
             from posecoach.engine.session import needs_mask
 
             masks = needs_mask(catalogue, exercise)
             if not (kind == "video" and plan.workers > 1 and runner.run_parallel(info.path, masks)):
-                if kind == "video" and not plan.adaptive:
-                    # Every frame or every Nth: the model in a process of its own, fed ahead.
-                    from posecoach.adapters.estimators.model_process import ModelProcess
-
-                    estimator = ModelProcess(info.path, masks=masks, shape=runner.model_frame_shape())
-                else:
-                    estimator = PeopleAwareEstimator(info.path, mode="image" if kind == "image" else "video",
-                                                     masks=masks)
+                estimator_as = estimator_kind(kind, plan.adaptive)  # every frame or every Nth: fed ahead
+                shape = runner.model_frame_shape() if estimator_as == "process" else None
+                estimator = open_estimator(info.path, estimator_as, mode="image" if kind == "image" else "video",
+                                           masks=masks, shape=shape)
                 with estimator:
                     runner.run_media(estimator)
                     runner.report.people_changes = estimator.person_changes

@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from posecoach.adapters.estimators.landmarker import PoseEstimator
+from posecoach.adapters.estimators.factory import open_estimator
 from posecoach.adapters.models import ModelInfo
 from posecoach.adapters.store import Store
 from posecoach.adapters.video import VideoReader
@@ -36,7 +36,7 @@ def analyse_into_store(path: Path, store: Store, person: int, catalogue: Catalog
         session = Session(catalogue, exercise, None)
         done = 0
         try:
-            with PoseEstimator(model.path, mode="video", masks=needs_mask(catalogue, exercise)) as estimator:
+            with open_estimator(model.path, "single", mode="video", masks=needs_mask(catalogue, exercise)) as estimator:
                 session.estimator = estimator
                 for frame in reader.frames():
                     result = session.step(frame.rgb, frame.t_ms)

@@ -53,7 +53,7 @@ def analyse_overlapped(session, frames: Iterable, rate: FixedRate, on_frame: Cal
                 failed.append(exc)
 
     estimator = session.estimator
-    pipelined = hasattr(estimator, "submit")  # a model in a process of its own: keep it fed
+    pipelined = estimator.pipelined  # a model in a process of its own: keep it fed
     in_flight: deque = deque()  # frames submitted to the model's process, oldest first
 
     def collected() -> None:
@@ -76,7 +76,7 @@ def analyse_overlapped(session, frames: Iterable, rate: FixedRate, on_frame: Cal
                 in_flight.append(frame)
                 continue
             det = session.detect(frame.rgb, frame.t_ms)
-            if getattr(estimator, "silencing", False):
+            if estimator.silencing:
                 judge_one(frame, det)  # in line while the model's next call silences standard error
             else:
                 box.put((frame, det))

@@ -83,7 +83,7 @@ def plan(duration_ms: float, workers: int, lead_in_ms: float = LEAD_IN_MS,
 
 def observe_segment(job: SegmentJob) -> SegmentResult:
     """Run in a worker: the landmarker and the coach over one segment's frames."""
-    from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator
+    from posecoach.adapters.estimators.factory import open_estimator
     from posecoach.adapters.video import VideoReader, decode_ahead
     from posecoach.engine.loop import analyse_frames
     from posecoach.engine.session import AnalysedFrame, Session
@@ -112,7 +112,7 @@ def observe_segment(job: SegmentJob) -> SegmentResult:
         out.frame_ms.append(frame.t_ms)
         out.frame_analysed.append(False)
 
-    with PeopleAwareEstimator(job.model_path, mode="video", masks=job.masks) as estimator, \
+    with open_estimator(job.model_path, "people", mode="video", masks=job.masks) as estimator, \
             VideoReader(job.path, job.max_side_px, threads="fit") as reader:
         session = Session(job.catalogue, job.exercise, estimator)
         adaptive = job.rate is not None

@@ -7,8 +7,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from posecoach.adapters.estimators.base import Detection
-from posecoach.adapters.estimators.landmarker import PoseEstimator
+from posecoach.adapters.estimators.base import Detection, Estimator
 from posecoach.adapters.light import light_measures
 from posecoach.core.body import analyse_trunk
 from posecoach.core.coach import Coach, CoachParams, FrameResult, Observation
@@ -21,10 +20,10 @@ class Session:
     """Estimator + coach for one stream (a webcam, a clip, an image).
 
     ``exercise`` None recognises the exercise; an id forces it. ``estimator`` is owned by
-    the caller (open it with ``PoseEstimator`` as a context manager).
+    the caller (open it with ``open_estimator`` as a context manager).
     """
 
-    def __init__(self, catalogue: Catalogue, exercise: str | None, estimator: PoseEstimator | None,
+    def __init__(self, catalogue: Catalogue, exercise: str | None, estimator: Estimator | None,
                  params: CoachParams | None = None) -> None:
         self.catalogue = catalogue
         self.estimator = estimator

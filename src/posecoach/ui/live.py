@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator
+from posecoach.adapters.estimators.factory import open_estimator
 from posecoach.adapters.models import ModelInfo, provision
 from posecoach.adapters.store import SessionWriter, Store
 from posecoach.core.coach import Coach, FrameResult
@@ -191,8 +191,8 @@ class LiveCoach:
                 self.models[self.model] = provision(self.model, say=log.info)
             with contextlib.ExitStack() as stack:
                 masks = needs_mask(self.catalogue, self.config.exercise)
-                estimator = stack.enter_context(PeopleAwareEstimator(self.models[self.model].path, mode="video",
-                                                                     masks=masks))
+                estimator = stack.enter_context(open_estimator(self.models[self.model].path, "people", mode="video",
+                                                               masks=masks))
                 session = Session(self.catalogue, self.config.exercise, estimator)
                 self._loop(session, stack)
         except Exception as exc:  # shown on the page; the stream itself keeps running

@@ -1,8 +1,11 @@
-"""What every pose estimator gives for a frame."""
+"""What every pose estimator is and gives for a frame: the ``Estimator`` protocol (detect one
+frame), the ``PipelinedEstimator`` one (frames handed in ahead and collected in order), and
+the ``Detection``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar, Protocol
 
 import numpy as np
 
@@ -17,3 +20,39 @@ class Detection:
     mask: np.ndarray | None = None
     n_people: int = 0
     light: dict[str, float] | None = None  # the frame's light measures (``posecoach.adapters.light``)
+
+
+class Estimator(Protocol):
+    """A pose estimator for one stream: ``detect`` one RGB frame at ``t_ms`` (milliseconds,
+    increasing in video mode). A context manager; ``close`` frees the model."""
+
+    pipelined: ClassVar[bool]  # True: also a ``PipelinedEstimator``
+
+    def detect(self, rgb: np.ndarray, t_ms: float) -> Detection: ...
+
+    @property
+    def silencing(self) -> bool:
+        """Whether the next ``detect`` silences standard error in this process (judge in line then)."""
+        ...
+
+    @property
+    def person_changes(self) -> int:
+        """How often the coached person changed (0 for an estimator that does not choose)."""
+        ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Estimator: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class PipelinedEstimator(Estimator, Protocol):
+    """An estimator fed ahead: up to ``depth`` frames ``submit``-ted, their detections
+    ``collect``-ed in the same order."""
+
+    depth: int
+
+    def submit(self, rgb: np.ndarray, t_ms: float) -> None: ...
+
+    def collect(self) -> Detection: ...

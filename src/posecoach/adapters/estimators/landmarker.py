@@ -16,6 +16,7 @@ import sys
 import types
 from importlib import resources
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -76,6 +77,9 @@ class PoseEstimator:
     detect (``posecoach.adapters.estimators.people_aware`` chooses whom to coach). ``masks``: also return
     segmentation masks. ``max_side_px``: larger frames are downscaled first (None: never).
     """
+
+    pipelined: ClassVar[bool] = False
+    person_changes: ClassVar[int] = 0  # it does not choose a person
 
     def __init__(self, model_path: str | Path, mode: str = "video", num_poses: int = 1, masks: bool = False,
                  max_side_px: int | None = MAX_SIDE_PX) -> None:

@@ -22,6 +22,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -76,7 +77,7 @@ def _answer(conn, model_path: str, masks: bool, slots: _Slots | None, people: bo
     from posecoach.adapters.estimators.landmarker import PoseEstimator
     from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator
 
-    try:
+    try:  # the factory's "people" and "single" kinds (it opens this module, so not through it)
         kind = PeopleAwareEstimator if people else PoseEstimator
         estimator = kind(model_path, mode="video", masks=masks)
     except Exception as exc:
@@ -87,7 +88,7 @@ def _answer(conn, model_path: str, masks: bool, slots: _Slots | None, people: bo
     with estimator:
         while (msg := conn.recv()) is not None:
             if msg[0] == "changes":
-                conn.send(("changes", getattr(estimator, "person_changes", 0)))
+                conn.send(("changes", estimator.person_changes))
                 continue
             _, where, t_ms = msg
             try:
@@ -110,6 +111,8 @@ class ModelProcess:
     still work, through the pipe). ``people`` False: a plain ``PoseEstimator`` (the model's
     first person, no search for others). Use as a context manager: closing stops the child.
     """
+
+    pipelined: ClassVar[bool] = True
 
     def __init__(self, model_path: str | Path, masks: bool = False, shape: tuple[int, int, int] | None = None,
                  depth: int = DEPTH, people: bool = True) -> None:

@@ -27,6 +27,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -48,6 +49,8 @@ class PeopleCounts:
 
 class PeopleAwareEstimator:
     """A ``PoseEstimator`` stand-in that keeps coaching the same person (see the module doc)."""
+
+    pipelined: ClassVar[bool] = False
 
     def __init__(self, model_path: str | Path, mode: str = "video", masks: bool = False,
                  probe_every_s: float = 1.0, calm_s: float = 3.0, lock: LockParams | None = None,
