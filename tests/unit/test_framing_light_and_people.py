@@ -14,7 +14,7 @@ from posecoach.adapters.video import VideoReader
 from posecoach.core.coach import CUE_NO_PERSON, Coach
 from posecoach.core.framing import CUE_AT_EDGE, CUE_POOR_LIGHT, cut_by_side_edge, light_is_poor, only_in_frame
 from posecoach.core.landmarks import INDEX
-from posecoach.core.people import PersonLock
+from posecoach.core.person_lock import PersonLock
 from posecoach.exercises.catalogue import load_catalogue
 from tests.conftest import SAMPLES
 from tests.poses import kneeling_lunge_facing_right, make_landmarks

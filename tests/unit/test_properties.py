@@ -16,7 +16,7 @@ from posecoach.adapters.video import InputError
 from posecoach.core.coach import Coach
 from posecoach.core.framing import light_is_poor
 from posecoach.core.geometry import front_angle_deg, inner_angle_deg, tilt_from_vertical_deg
-from posecoach.core.people import PersonLock
+from posecoach.core.person_lock import PersonLock
 from posecoach.exercises.catalogue import ConfigError, _Reader, apply_overrides, load_base, load_catalogue, parse_toml
 from tests.poses import kneeling_lunge_facing_right, make_landmarks
 

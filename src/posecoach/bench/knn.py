@@ -31,7 +31,7 @@ def embed(landmarks: np.ndarray, width: int, height: int) -> np.ndarray | None:
     size, mirrored so the nose is on the right of the hips' vertical (facing image right)."""
     if landmarks is None:
         return None
-    xy = landmarks[BODY, :2] * np.array([width, height], float)
+    xy = lm.landmarks_to_px(landmarks[BODY], width, height)
     vis = landmarks[BODY, 3]
     hips = (xy[BODY.index(lm.LEFT_HIP)] + xy[BODY.index(lm.RIGHT_HIP)]) / 2
     shoulders = (xy[BODY.index(lm.LEFT_SHOULDER)] + xy[BODY.index(lm.RIGHT_SHOULDER)]) / 2

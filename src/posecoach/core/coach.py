@@ -338,7 +338,7 @@ class Observer:
         if guidance is None and cut_by_side_edge(raw, framing):
             guidance = CUE_AT_EDGE
         scale = float(max(width_px, height_px))
-        smooth = self._filter(raw[:, :2] * np.array([width_px, height_px]) / scale, t_ms) * scale
+        smooth = self._filter(lm.landmarks_to_px(raw, width_px, height_px) / scale, t_ms) * scale
         body = analyse_body(smooth[None], raw[None, :, 3], raw[None, :, 2], self.params.body)
         if self.forced is not None:
             exercise, confidence = self.forced, 1.0

@@ -1,6 +1,9 @@
-"""MediaPipe's 33 pose landmarks: indices, names and the drawn skeleton."""
+"""MediaPipe's 33 pose landmarks: indices, names and the drawn skeleton, and their pixel
+coordinates."""
 
 from __future__ import annotations
+
+import numpy as np
 
 NAMES: tuple[str, ...] = (
     "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
@@ -49,3 +52,9 @@ SKELETON: tuple[tuple[int, int], ...] = (
     (RIGHT_HEEL, RIGHT_FOOT), (RIGHT_ANKLE, RIGHT_FOOT),
     (NOSE, LEFT_EAR), (NOSE, RIGHT_EAR),
 )
+
+
+def landmarks_to_px(landmarks: np.ndarray, width_px: int, height_px: int) -> np.ndarray:
+    """Normalised landmarks (..., 33, >=2; x, y in 0..1 of the image, y down) to pixel
+    coordinates (..., 33, 2): the aspect ratio restored."""
+    return np.asarray(landmarks)[..., :2] * np.array([width_px, height_px], dtype=float)

@@ -35,7 +35,7 @@ def _nan_unless(ok: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.where(ok, values, np.nan)
 
 
-def _hip_front_angle(b: Body, leg: np.ndarray, end: tuple[int, int]) -> np.ndarray:
+def hip_front_angle(b: Body, leg: np.ndarray, end: tuple[int, int]) -> np.ndarray:
     """Front-side angle shoulder-hip-(knee or ankle) for the chosen leg."""
     ok = b.seen_at(lm.HIP, leg) & b.seen_at(end, leg) & ~np.isnan(b.belly[:, 0])
     ok &= b.seen[:, list(lm.SHOULDER)].any(axis=1)
@@ -43,7 +43,7 @@ def _hip_front_angle(b: Body, leg: np.ndarray, end: tuple[int, int]) -> np.ndarr
     return _nan_unless(ok, angle)
 
 
-def _knee_angle(b: Body, leg: np.ndarray) -> np.ndarray:
+def knee_angle(b: Body, leg: np.ndarray) -> np.ndarray:
     ok = b.seen_at(lm.HIP, leg) & b.seen_at(lm.KNEE, leg) & b.seen_at(lm.ANKLE, leg)
     return _nan_unless(ok, inner_angle_deg(b.point(lm.HIP, leg), b.point(lm.KNEE, leg), b.point(lm.ANKLE, leg)))
 
@@ -65,7 +65,7 @@ def near_leg(b: Body) -> np.ndarray:
 def _hip_flexion_pair(b: Body) -> np.ndarray:
     """Front hip angle of both legs, (T, 2) by label."""
     both = [np.full(len(b.xy), s) for s in (0, 1)]
-    return np.stack([_hip_front_angle(b, leg, lm.KNEE) for leg in both], axis=1)
+    return np.stack([hip_front_angle(b, leg, lm.KNEE) for leg in both], axis=1)
 
 
 def bent_leg(b: Body) -> np.ndarray:
@@ -85,7 +85,7 @@ def bent_knee_leg(b: Body) -> np.ndarray:
     when both knees are seen. When only one knee is, the hips decide (the folded leg's thigh is
     forward, its hip flexed): seen from the side, a folded shin points at the camera and is often
     lost, and the one knee left is then the straight back leg's."""
-    both = np.stack([_knee_angle(b, np.full(len(b.xy), s)) for s in (0, 1)], axis=1)
+    both = np.stack([knee_angle(b, np.full(len(b.xy), s)) for s in (0, 1)], axis=1)
     hips = _hip_flexion_pair(b)
     by_knee = np.argmin(np.where(np.isnan(both), np.inf, both), axis=1)
     by_hip = np.argmin(np.where(np.isnan(hips), np.inf, hips), axis=1)
@@ -117,11 +117,11 @@ def working_side(b: Body, rule: str) -> np.ndarray:
 
 
 def m_front_knee(b: Body) -> np.ndarray:
-    return _knee_angle(b, front_leg(b))
+    return knee_angle(b, front_leg(b))
 
 
 def m_back_hip(b: Body) -> np.ndarray:
-    return _hip_front_angle(b, back_leg(b), lm.KNEE)
+    return hip_front_angle(b, back_leg(b), lm.KNEE)
 
 
 def m_trunk_lean(b: Body) -> np.ndarray:
@@ -208,11 +208,11 @@ def m_elbow(b: Body) -> np.ndarray:
 
 
 def m_hip(b: Body) -> np.ndarray:
-    return _hip_front_angle(b, near_leg(b), lm.KNEE)
+    return hip_front_angle(b, near_leg(b), lm.KNEE)
 
 
 def m_knee(b: Body) -> np.ndarray:
-    return _knee_angle(b, near_leg(b))
+    return knee_angle(b, near_leg(b))
 
 
 # Legs whose knees and ankles lie within this many trunk lengths of each other are drawn on one
@@ -232,19 +232,19 @@ def _legs_apart(b: Body) -> np.ndarray:
 def m_bent_hip(b: Body) -> np.ndarray:
     """The more flexed hip; unknown when the legs cannot be told apart (one drawn on the other),
     since the bent leg is then not where the model says."""
-    return _nan_unless(_legs_apart(b), _hip_front_angle(b, bent_leg(b), lm.KNEE))
+    return _nan_unless(_legs_apart(b), hip_front_angle(b, bent_leg(b), lm.KNEE))
 
 
 def m_straight_knee(b: Body) -> np.ndarray:
-    return _nan_unless(_legs_apart(b), _knee_angle(b, straight_leg(b)))
+    return _nan_unless(_legs_apart(b), knee_angle(b, straight_leg(b)))
 
 
 def m_straight_hip(b: Body) -> np.ndarray:
-    return _nan_unless(_legs_apart(b), _hip_front_angle(b, straight_leg(b), lm.KNEE))
+    return _nan_unless(_legs_apart(b), hip_front_angle(b, straight_leg(b), lm.KNEE))
 
 
 def m_body_line(b: Body) -> np.ndarray:
-    return _hip_front_angle(b, near_leg(b), lm.ANKLE)
+    return hip_front_angle(b, near_leg(b), lm.ANKLE)
 
 
 def m_hip_level(b: Body) -> np.ndarray:
@@ -271,7 +271,7 @@ def m_neck(b: Body) -> np.ndarray:
 
 def m_back_knee(b: Body) -> np.ndarray:
     """Knee angle of the back leg (pigeon: straight behind)."""
-    return _knee_angle(b, back_leg(b))
+    return knee_angle(b, back_leg(b))
 
 
 def m_hip_lift(b: Body) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from posecoach.core import landmarks as lm
 from posecoach.core.body import Body
 from posecoach.core.geometry import inner_angle_deg, norm2
-from posecoach.core.measures import _hip_front_angle, _knee_angle, m_back_hip, m_front_knee, m_front_shin, m_hip_lift
+from posecoach.core.measures import hip_front_angle, knee_angle, m_back_hip, m_front_knee, m_front_shin, m_hip_lift
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,9 @@ def _features(b: Body) -> dict[str, float]:
     """Scalar features of frame 0 of ``b`` (NaN where unknown)."""
     n = 1
     legs = [np.full(n, s) for s in (0, 1)]
-    knees = [_f(_knee_angle(b, leg)) for leg in legs]
+    knees = [_f(knee_angle(b, leg)) for leg in legs]
     knees = [np.nan if k < 15 else k for k in knees]  # a folded-flat knee is a landmark error
-    hips = [_f(_hip_front_angle(b, leg, lm.KNEE)) for leg in legs]
+    hips = [_f(hip_front_angle(b, leg, lm.KNEE)) for leg in legs]
     trunk = b.shoulder_mid[0] - b.hip_mid[0]
     tilt = float(np.degrees(np.arctan2(abs(trunk[0]), -trunk[1]))) if b.trunk_px[0] > 0 else np.nan
     belly = b.belly[0]

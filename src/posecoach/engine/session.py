@@ -11,6 +11,7 @@ from posecoach.adapters.estimators.base import Detection, Estimator
 from posecoach.adapters.light import light_measures
 from posecoach.core.body import analyse_trunk
 from posecoach.core.coach import Coach, CoachParams, FrameResult, Observation
+from posecoach.core.landmarks import landmarks_to_px
 from posecoach.core.rate import carried
 from posecoach.core.silhouette import lumbar_curve
 from posecoach.exercises.catalogue import Catalogue
@@ -83,7 +84,7 @@ def image_measures(det: Detection, width: int, height: int) -> dict[str, float]:
     if det.mask is None or det.landmarks is None:
         return {}
     height, width = det.mask.shape[:2]  # the model may have seen the frame downscaled
-    xy = det.landmarks[:, :2] * np.array([width, height], dtype=float)
+    xy = landmarks_to_px(det.landmarks, width, height)
     trunk = analyse_trunk(xy[None], det.landmarks[None, :, 3])
     curve = lumbar_curve(det.mask, trunk.hip_mid[0], trunk.shoulder_mid[0], trunk.belly[0])
     return {} if np.isnan(curve) else {"lumbar_curve": round(curve, 4)}

@@ -13,7 +13,7 @@ estimator runs a one-person landmarker and brings in a two-person one only when 
   in it: searching every frame would cost a two-person search per frame for nothing);
 - then on every frame while two people are in view, and ``calm_s`` after.
 
-``posecoach.core.people.PersonLock`` decides which of the people found is the one coached,
+``posecoach.core.person_lock.PersonLock`` decides which of the people found is the one coached,
 by places measured in the pixels of the first frame: the model's landmarks are fractions of
 the frame, so when the frame's size changes part-way (two streams joined), the same place in
 the picture stays the same place, and the same person is still coached.
@@ -33,7 +33,7 @@ import numpy as np
 
 from posecoach.adapters.estimators.base import Detection
 from posecoach.adapters.estimators.landmarker import PoseEstimator
-from posecoach.core.people import LockParams, PersonLock
+from posecoach.core.person_lock import LockParams, PersonLock
 
 
 @dataclass

@@ -39,7 +39,7 @@ def trunk_anchor(landmarks: np.ndarray, width_px: int, height_px: int,
                  min_visibility: float = 0.5) -> tuple[np.ndarray, float] | None:
     """(centre in pixels, size in pixels) of a person from their seen shoulders and hips; the
     size is the trunk length, or the spread of the seen landmarks when the trunk is not seen."""
-    xy = landmarks[:, :2] * np.array([width_px, height_px], dtype=float)
+    xy = lm.landmarks_to_px(landmarks, width_px, height_px)
     seen = (landmarks[:, 3] >= min_visibility) & np.isfinite(xy).all(axis=1)
     if seen.sum() < 3:
         return None
