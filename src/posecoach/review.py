@@ -18,12 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from posecoach.core.checks import FAIL, PASS, UNKNOWN, failing_cue
-from posecoach.core.coach import CoachParams, FrameResult, Judge, Observation, Observer, _finite_or_none
+from posecoach.core.coach import CoachParams, FrameResult, Judge, Observation, Observer
 from posecoach.core.holds import HoldSet
 from posecoach.core.rescore import NOT_JUDGED, Rescored, rescore
+from posecoach.core.units import round_measure, unit_of
 from posecoach.exercises.catalogue import Catalogue
 from posecoach.report import ReportBuilder
-from posecoach.tuning import unit_of
 
 MAX_FRAME_S = 0.5
 StoredLike = tuple[float, "np.ndarray | None", dict]  # (t_ms, landmarks (33, 4) or None, image measures)
@@ -272,7 +272,7 @@ class Review:
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["t_s", "pose", "exercise", "side", "view", *measures, *checks, "cue"])
         for i, o in enumerate(self.observations):
-            values = [_finite_or_none(o.measures.get(m, math.nan), m) for m in measures]
+            values = [round_measure(o.measures.get(m, math.nan), m) for m in measures]
             w.writerow([f"{self.t_s[i]:.3f}", int(o.pose), o.exercise or "", o.side or "", o.view or "",
                         *["" if v is None else v for v in values],
                         *[names[int(self.rescored.verdicts[c][i])] for c in checks], self.rescored.cues[i] or ""])
@@ -292,7 +292,7 @@ def _worst(check, measures: Sequence[dict[str, float]]) -> tuple[str | None, flo
         n = int((outside > 0).sum())
         if n > best[0]:
             i = int(np.argmax(outside))
-            best = (n, c.measure, _finite_or_none(values[i], c.measure))
+            best = (n, c.measure, round_measure(values[i], c.measure))
     return best[1], best[2]
 
 

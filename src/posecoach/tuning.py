@@ -3,7 +3,7 @@ catalogue differs from its base profile, and write the difference as a profile T
 
 A threshold's ``key`` is ``exercise.check.measure.low|high`` for a band edge and
 ``exercise.hold_s`` for the hold target. Values carry the measure's unit: degrees, trunk
-lengths (the ``RATIO_MEASURES``) or seconds.
+lengths and other ratios (``core.units``) or seconds.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, replace
 
 from posecoach.core.checks import CheckSpec, Condition
-from posecoach.core.coach import RATIO_MEASURES
+from posecoach.core.units import is_ratio, unit_of
 from posecoach.exercises.catalogue import Catalogue, ExerciseSpec
 
 DEG_SPAN = 60.0  # a slider reaches this many degrees either side of the base value
@@ -38,19 +38,9 @@ class Threshold:
     label: str
 
 
-# Ratio measures whose ruler is not the trunk.
-OTHER_RULERS = {"back_knee_height": "front-knee heights"}
-
-
-def unit_of(measure: str) -> str:
-    if measure in OTHER_RULERS:
-        return OTHER_RULERS[measure]
-    return "trunk lengths" if measure in RATIO_MEASURES else "deg"
-
-
 def _range(measure: str, value: float) -> tuple[float, float, float]:
     """Slider range around the base value; it depends on the base only, so it stays put."""
-    if measure in RATIO_MEASURES:
+    if is_ratio(measure):
         return 0.0, round(max(0.5, 2.0 * abs(value)), 3), 0.005
     low = max(DEG_LIMITS[0], 5.0 * math.floor((value - DEG_SPAN) / 5.0))
     high = min(DEG_LIMITS[1], 5.0 * math.ceil((value + DEG_SPAN) / 5.0))

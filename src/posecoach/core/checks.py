@@ -50,7 +50,6 @@ class CheckSpec:
     required: bool
     priority: int
     why: str
-    unit: str = "deg"
 
 
 def _bounds(c: Condition, widen: float) -> tuple[float, float]:

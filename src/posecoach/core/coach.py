@@ -30,6 +30,7 @@ from posecoach.core.measures import (
 from posecoach.core.recognize import Recognition, RecognitionSmoother, recognize
 from posecoach.core.silhouette import SteadyReading
 from posecoach.core.smoothing import OneEuroFilter, OneEuroParams
+from posecoach.core.units import round_measure
 
 SIDE_NAMES = ("left", "right")
 
@@ -150,18 +151,6 @@ def _anchors(names, b: Body) -> dict[str, int]:
     return out
 
 
-# Measures in trunk lengths (dimensionless) keep three decimals; angles one.
-# (back_knee_height is in heights of the front knee, also a ratio.)
-RATIO_MEASURES = frozenset({"hip_lift", "hip_height", "feet_width", "knee_gap", "ankle_to_knee", "lumbar_curve",
-                            "back_knee_height"})
-
-
-def _finite_or_none(value: float, name: str = "") -> float | None:
-    if value is None or not np.isfinite(value):
-        return None
-    return round(float(value), 3 if name in RATIO_MEASURES else 1)
-
-
 class CueSelector:
     """One cue at a time: guidance first, then the most important failing check; a shown
     cue stays while its check fails, for at least the cooldown, before another replaces it."""
@@ -257,7 +246,7 @@ class Judge:
         hold, cue = self.advance(obs, verdicts)
         return FrameResult(
             t_ms=obs.t_ms, pose=True, exercise=obs.exercise, confidence=obs.confidence, facing=obs.facing,
-            side=obs.side, view=obs.view, angles={n: _finite_or_none(v, n) for n, v in obs.measures.items()},
+            side=obs.side, view=obs.view, angles={n: round_measure(v, n) for n, v in obs.measures.items()},
             checks={cid: VERDICT_NAMES[v] for cid, v in verdicts.items()}, cues=[cue] if cue else [], hold=hold,
             landmarks_px=obs.landmarks_px, visibility=obs.visibility, anchors=obs.anchors, depth_deg=self._depth_now,
         )

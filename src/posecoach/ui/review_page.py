@@ -13,9 +13,10 @@ import streamlit as st
 from posecoach.adapters import models
 from posecoach.adapters.store import SessionInfo, Store
 from posecoach.adapters.video import InputError
+from posecoach.core.units import unit_of
 from posecoach.exercises.catalogue import Catalogue, load_catalogue
 from posecoach.review import Fault, Review
-from posecoach.tuning import differences, unit_of
+from posecoach.tuning import differences
 from posecoach.ui.charts import timeline_chart
 from posecoach.ui.common import get_store, privacy_footer
 from posecoach.ui.profiles import catalogue_for, profile_choices

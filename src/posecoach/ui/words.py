@@ -8,8 +8,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from posecoach.core.holds import HoldStatus
+from posecoach.core.units import unit_of
 from posecoach.exercises.catalogue import Catalogue
-from posecoach.tuning import Difference, unit_of
+from posecoach.tuning import Difference
 
 # The names a person reads for checks and measures (instructions.toml), offered here with the rest.
 from posecoach.ui.instructions import check_name as check_name

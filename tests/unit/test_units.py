@@ -1,0 +1,31 @@
+"""The table of measure units: every measure it names exists, and values are rounded and
+named by it (angles in degrees to 0.1, ratios to 0.001)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from posecoach.core.measures import IMAGE_MEASURES, MEASURES
+from posecoach.core.units import DEG, FRONT_KNEE_HEIGHTS, MEASURE_UNITS, TRUNK_LENGTHS, is_ratio, round_measure, unit_of
+
+
+def test_the_table_names_only_measures_that_exist() -> None:
+    assert set(MEASURE_UNITS) <= set(MEASURES) | set(IMAGE_MEASURES)
+
+
+@pytest.mark.parametrize(("name", "unit"), [("front_knee", DEG), ("hang_knee", DEG), ("lumbar_curve", TRUNK_LENGTHS),
+                                            ("hip_lift", TRUNK_LENGTHS), ("back_knee_height", FRONT_KNEE_HEIGHTS),
+                                            ("not_a_measure", DEG)])
+def test_units(name: str, unit: str) -> None:
+    assert unit_of(name) == unit
+    assert is_ratio(name) == (unit != DEG)
+
+
+def test_rounding_follows_the_unit() -> None:
+    assert round_measure(92.34567, "front_knee") == 92.3
+    assert round_measure(0.123456, "lumbar_curve") == 0.123
+    assert round_measure(0.123456, "back_knee_height") == 0.123
+    for missing in (None, math.nan, math.inf, -math.inf):
+        assert round_measure(missing, "front_knee") is None
