@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from posecoach.core import landmarks as lm
+
 SAMPLE_SIDE_PX = 160  # the frame is sampled on a grid about this many points across
-MIN_VISIBILITY = 0.5
+MIN_VISIBILITY = lm.MIN_VISIBILITY
 HIGHLIGHTS_QUANTILE = 0.999  # ``highlights``: the brightness this share of the picture is at or below
 
 

@@ -32,7 +32,7 @@ DIM_35 = (np.arange(256) * 0.35).astype(np.uint8)  # darkens the cue's band to 3
 VERDICT_COLOUR = {"pass": GOOD, "fail": BAD, "unknown": UNSURE}
 # Not drawn at a joint: not angles, or an angle drawn already under another name.
 HIDDEN_MEASURES = ("back_shin_rise", "hip_height", "back_knee_height", "kneeling_back_hip", "lumbar_curve")
-MIN_VISIBILITY = 0.5
+MIN_VISIBILITY = lm.MIN_VISIBILITY
 
 
 def _state_colour(result: FrameResult) -> tuple[int, int, int]:

@@ -16,18 +16,22 @@ import numpy as np
 from posecoach.core import landmarks as lm
 from posecoach.core.geometry import cross2, dot2, norm2, perpendicular
 
+END_ON_MAX_TRUNK = 0.7  # lying with the trunk shorter than this many thigh lengths: seen end-on
+
 
 @dataclass(frozen=True)
 class BodyParams:
     """Settings of the orientation decisions (dimensionless unless stated)."""
 
-    min_visibility: float = 0.5  # a landmark below this visibility counts as not seen
+    min_visibility: float = lm.MIN_VISIBILITY  # a landmark below this visibility counts as not seen
     side_view_max_width: float = 0.42  # shoulder or hip width / trunk length below: side view (about 25 degrees off)
     front_view_min_width: float = 0.55  # above: front or back view
     face_visible: float = 0.6  # nose visibility above which a wide view is a front view
-    upright_max_deg: float = 60.0  # trunk within this of vertical: upright or kneeling
+    # Trunk beyond this from vertical: lying (for the view and the belly side). Recognition
+    # draws its own lines (RecognizeParams: upright within 40, leaning to 60, lying from 55).
+    lying_beyond_deg: float = 60.0
     min_belly_score: float = 0.15  # weaker evidence leaves the belly side unknown
-    end_on_max_trunk: float = 0.7  # lying with the trunk shorter than this many thigh lengths: seen end-on
+    end_on_max_trunk: float = END_ON_MAX_TRUNK  # lying, the trunk shorter than this many thigh lengths: seen end-on
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,7 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
                        for s in (0, 1)], axis=1)
     with np.errstate(invalid="ignore"):
         thigh = np.nanmax(np.where(np.isnan(thighs), -np.inf, thighs), axis=1)
-        lying = tilt > p.upright_max_deg
+        lying = tilt > p.lying_beyond_deg
         end_on = trunk_px < p.end_on_max_trunk * thigh
     view = np.where(((view == 1) | (view == 2)) & lying & ~end_on & np.isfinite(thigh), OBLIQUE, view)
     view = np.where(trunk_ok, view, -1)
@@ -219,7 +223,7 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
     )
     front_leg = np.where(known, np.argmax(ahead, axis=1), -1)
 
-    upright = trunk_ok & (tilt <= p.upright_max_deg)
+    upright = trunk_ok & (tilt <= p.lying_beyond_deg)
     return Body(
         xy=xy, vis=vis, seen=seen, hip_mid=hip_mid, shoulder_mid=shoulder_mid,
         trunk_px=np.where(trunk_ok, trunk_px, np.nan), belly=belly, belly_score=evidence,

@@ -20,7 +20,7 @@ class FramingParams:
     """Thresholds on the picture (fractions: of the frame's width, or of full brightness 0..1)."""
 
     edge_margin: float = 0.04  # a shoulder or hip this close to the left or right edge: the body is cut
-    min_visibility: float = 0.5  # a trunk landmark below this visibility does not count for the edge rule
+    min_visibility: float = lm.MIN_VISIBILITY  # a trunk landmark below this visibility does not count for the edge rule
     min_brightness: float = 0.12  # mean luma of the frame below this: too dark
     min_contrast: float = 0.025  # luma standard deviation below this: flat, fogged or nearly black
     min_subject_brightness: float = 0.12  # mean luma around the person below this: backlit, a silhouette

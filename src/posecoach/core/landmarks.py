@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+MIN_VISIBILITY = 0.5  # a landmark below this visibility (MediaPipe's 0..1) counts as not seen
+
 NAMES: tuple[str, ...] = (
     "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
     "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right",

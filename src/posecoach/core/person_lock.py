@@ -22,7 +22,7 @@ TRUNK = (lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, lm.LEFT_HIP, lm.RIGHT_HIP)
 class LockParams:
     keep_s: float = 5.0  # the coached person may be out of view this long before someone else is coached
     match_trunks: float = 1.0  # a person within this many trunk lengths of the coached one's place is them
-    min_visibility: float = 0.5
+    min_visibility: float = lm.MIN_VISIBILITY
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Pick:
 
 
 def trunk_anchor(landmarks: np.ndarray, width_px: int, height_px: int,
-                 min_visibility: float = 0.5) -> tuple[np.ndarray, float] | None:
+                 min_visibility: float = lm.MIN_VISIBILITY) -> tuple[np.ndarray, float] | None:
     """(centre in pixels, size in pixels) of a person from their seen shoulders and hips; the
     size is the trunk length, or the spread of the seen landmarks when the trunk is not seen."""
     xy = lm.landmarks_to_px(landmarks, width_px, height_px)

@@ -39,7 +39,7 @@ class RateParams:
     max_stride: int = 3
     still_speed: float = 1.0
     settle_ms: float = 300.0
-    min_visibility: float = 0.5
+    min_visibility: float = lm.MIN_VISIBILITY
     follow_recognition: bool = True
     growth: float = 1.0  # once settled, the stride is multiplied by this at each analysed frame, up to max_stride (1: at once)
     max_gap_ms: float | None = None  # also never further apart than this in time (a variable frame rate's gaps vary)
@@ -91,7 +91,7 @@ def carried(observation: Obs, t_ms: float) -> Obs:
 
 
 def joint_speed(a_px: np.ndarray, b_px: np.ndarray, vis_a: np.ndarray, vis_b: np.ndarray, dt_s: float,
-                min_visibility: float = 0.5) -> float:
+                min_visibility: float = lm.MIN_VISIBILITY) -> float:
     """Fastest joint between two frames, trunk lengths per second (inf when it cannot tell)."""
     seen = (vis_a[MOVING] >= min_visibility) & (vis_b[MOVING] >= min_visibility)
     if dt_s <= 0 or not seen.any():

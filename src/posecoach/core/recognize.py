@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from posecoach.core import landmarks as lm
-from posecoach.core.body import Body
+from posecoach.core.body import END_ON_MAX_TRUNK, Body
 from posecoach.core.geometry import inner_angle_deg, norm2
 from posecoach.core.measures import hip_front_angle, knee_angle, m_back_hip, m_front_knee, m_front_shin, m_hip_lift
 
@@ -39,7 +39,7 @@ class RecognizeParams:
     lunge_min_back_hip: float = 165.0  # the back thigh at or behind the trunk line
     lunge_min_split: float = 0.35  # knees apart along the facing direction
     pigeon_min_shin_lean: float = 50.0  # pigeon's front shin lies across the floor
-    end_on_max_trunk: float = 0.7  # trunk shorter than this many thigh lengths: lying, seen end-on
+    end_on_max_trunk: float = END_ON_MAX_TRUNK  # trunk shorter than this many thigh lengths: lying, seen end-on
     legs_flat_max_deg: float = 20.0  # hips within this of the ankles' level: the legs lie on the floor
     leaning_max_deg: float = 60.0  # a trunk leaning this far over legs that stand (not flat): still upright
     folded_leg_max_ankle: float = 1.0  # an ankle within this of the hips: a leg folded under the body
