@@ -210,3 +210,18 @@ def test_a_rating_is_validated_in_one_line_and_a_stop_rating_marks_the_set(store
     assert [(r.pain, r.word, r.stop) for r in store.ratings(sam)] == [(3, "sharp and shooting", True)]
     assert "This set is marked" in " ".join(str(e.value) for e in at.error)
     assert label.startswith("Pain: Kneeling hip-flexor stretch")
+
+
+def test_the_printable_summary_carries_adherence_trends_thomas_spread_and_pain(store):
+    from posecoach.ui.progress_view import summary_section_html
+
+    sam = store.add_person("Sam").id
+    import_plan_text(store, sam, "plan.toml", PLAN)
+    sid = _session(store, sam, _day(0), {"left": 10.0, "right": 20.0})
+    store.save_measurement(sid, "thomas_hip_deg", 12.0, exercise="edge_hang", side="right", spread=2.0, readings=3)
+    store.save_rating(sid, "lunge", "left", 8, "", True)
+    page = summary_section_html(store, sam)
+    assert "Adherence:</b> 1 of " in page and "streak" in page
+    assert "12±2" in page and plus_minus("thomas_hip_deg") in page
+    assert "10 short of" not in page and "is 10° short of the other side" in page
+    assert "8 / 10" in page and "marked: stop and seek care" in page

@@ -230,3 +230,68 @@ def render(store: Store, person: int, catalogue: Catalogue, sessions: set[int] |
     _trends(measurements, plan)
     ratings = [r for r in store.ratings(person) if sessions is None or r.session in sessions]
     _pain(ratings, catalogue)
+
+
+# On the Review page: the session's own measurements
+def session_measures(store: Store, person: int, session: int) -> None:
+    """The stretch depth and Thomas readings this session kept, each with its ±N."""
+    kept = [m for m in store.measurements(person) if m.session == session]
+    if not kept:
+        return
+    st.subheader("Measured in this session")
+    lines = []
+    for m in kept:
+        spread = f" (±{m.spread:.0f}° over {m.readings} readings)" if m.spread is not None and m.readings > 1 else ""
+        lines.append(f"{KIND_TITLES.get(m.kind, m.kind)}, {measure_side_words(m.kind, m.side).lower()}: "
+                     f"**{m.value:.0f}° {plus_minus(m.kind)}**{spread}")
+    st.markdown("  \n".join(lines))
+
+
+# On the printable summary: what a physiotherapist needs on one page
+def _h(text: object) -> str:
+    import html
+
+    return html.escape(str(text))
+
+
+def summary_section_html(store: Store, person: int, today: date | None = None) -> str:
+    """Adherence, each measurement's trend per side (Thomas readings with their spread), the
+    left-right flags and the pain ratings, as HTML for the printable summary ("" when none)."""
+    today = today or date.today()
+    parts = []
+    current = person_plan(store, person)
+    plan = current.plan if current else None
+    if current is not None:
+        a = plan_adherence(store, person, plan, today, local_time(current.imported).date())
+        share = "—" if a.share is None else f"{100 * min(a.share, 1.0):.0f}%"
+        parts.append(f"<p><b>Plan:</b> {_h(plan.name)}, {plan.days_per_week} days a week. <b>Adherence:</b> "
+                     f"{a.done_days} of {a.planned_days} planned days ({share}); streak {a.streak_weeks} "
+                     f"week{'s' if a.streak_weeks != 1 else ''}.</p>")
+    all_trends = trends(store.measurements(person), plan)
+    if all_trends:
+        rows = []
+        for t in all_trends:
+            values = ", ".join(f"{p.when:%d %b} {p.value:.0f}" + (f"±{p.spread:.0f}" if p.spread else "")
+                               for p in t.points[-8:])
+            target = "—" if t.target is None else f"{t.target:g}: {'reached' if t.reached else 'not yet'}"
+            rows.append(f"<tr><td>{_h(KIND_TITLES.get(t.kind, t.kind))}</td><td>{_h(measure_side_words(t.kind, t.side))}"
+                        f"</td><td>{_h(values)}</td><td class=\"num\">{_h(plus_minus(t.kind))}</td>"
+                        f"<td class=\"num\">{_h(target)}</td></tr>")
+        parts.append('<p class="sub">Measurements over time (degrees; Thomas test: the median of three readings '
+                     '± half their range)</p><table><tr><th>measure</th><th>side</th><th>sessions (latest last)</th>'
+                     '<th>error</th><th>target</th></tr>' + "".join(rows) + "</table>")
+        for d in side_differences(all_trends):
+            flagged, words = difference_words(d)
+            parts.append(f'<p class="{"no" if flagged else "muted"}">{_h(words)}</p>')
+    ratings = store.ratings(person)
+    if ratings:
+        catalogue = load_catalogue("beginner")
+        rows = "".join(f"<tr><td>{local_time(r.rated):%d %b %H:%M}</td><td>{_h(step_name(catalogue, r.exercise, r.side))}"
+                       f"</td><td class=\"num\">{r.pain} / 10</td><td>{_h(r.word)}</td>"
+                       f"<td>{'<b class=no>marked: stop and seek care</b>' if r.stop else ''}</td></tr>"
+                       for r in ratings[-10:])
+        parts.append('<p class="sub">Pain ratings (latest 10)</p><table><tr><th>when</th><th>stretch</th><th>pain</th>'
+                     "<th>word</th><th></th></tr>" + rows + "</table>")
+    if not parts:
+        return ""
+    return "<section class=\"progress\"><h2>Progress</h2>" + "".join(parts) + "</section>"
