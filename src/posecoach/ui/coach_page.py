@@ -14,7 +14,7 @@ from posecoach.adapters import models as model_store
 from posecoach.adapters.models import ModelInfo
 from posecoach.adapters.store import Store, data_dir
 from posecoach.exercises.catalogue import Catalogue, load_routine, with_routine_targets
-from posecoach.ui import coach_panel, coach_progress, review_page, sound
+from posecoach.ui import coach_panel, coach_progress, progress_view, review_page, sound
 from posecoach.ui.coach_state import INFO, step_name
 from posecoach.ui.common import current_store, privacy_footer, safety_notes, storing
 from posecoach.ui.live import LiveConfig, LiveHub, LiveUpdate, frame_callback
@@ -260,7 +260,8 @@ def _show_ended(update: LiveUpdate, store: Store | None = None, person: int = 0,
         coach_panel.show_summary(update.summary, update.session_id is not None)
     if update.thomas is not None and update.thomas.readings:
         coach_progress.show_thomas(update.thomas)
-    if catalogue is not None:
+    if catalogue is not None and store is not None and update.session_id is not None:
+        progress_view.session_measures(store, person, update.session_id)
         coach_progress.rating_forms(store, person, update.session_id, catalogue)
     if update.session_id is not None:
         seek_s = update.summary.fault.first_s if update.summary and update.summary.fault else 0.0
