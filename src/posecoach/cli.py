@@ -167,6 +167,11 @@ def _parser() -> argparse.ArgumentParser:
     ba.add_argument("--samples", help="folder of clips with .truth.json files (default: sample_videos)")
     ba.add_argument("--photos", help="folder of labelled real photos (labels.csv, or one sub-folder per exercise)")
     ba.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
+    bt = bsub.add_parser("retest", help="test-retest spread of stretch depth and the Thomas test (the same body "
+                                        "measured as several sessions)")
+    bt.add_argument("--samples", help="folder of the rendered clips (default: sample_videos)")
+    bt.add_argument("--video", action="append", default=[], help="a real video of the kneeling stretch (repeatable)")
+    bt.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
     bl = bsub.add_parser("real", help="recognition and verdicts on real footage labelled by eye (benchmarks/real)")
     bl.add_argument("data", nargs="?", help="folder of real footage (default: ../shared/realdata)")
     bl.add_argument("--out", help="write overlays of the worst frames to this folder")
@@ -315,6 +320,16 @@ def _bench_command(args) -> int:
         from posecoach.bench.accuracy import run as run_accuracy
 
         print(run_accuracy(args.samples, args.photos, args.model))
+    elif args.bench == "retest":
+        from pathlib import Path
+
+        from posecoach.bench.retest import run as run_retest
+
+        missing = [v for v in args.video if not Path(v).is_file()]
+        if missing:
+            say(f"{missing[0]}: no such video")
+            return EXIT_INPUT
+        print(run_retest(args.samples, [Path(v) for v in args.video], args.model))
     elif args.bench == "real":
         from posecoach.bench.real import run as run_real
 

@@ -386,8 +386,9 @@ footer p { margin: 0 0 1mm; } .privacy { color: #555; }
 
 
 def summary_html(review: Review, info: SessionLike, person_name: str, profile_label: str,
-                 differences: Sequence[str] = (), min_section_s: float = MIN_SECTION_S) -> str:
-    """The session as one printable, self-contained HTML page (most-practised exercise first)."""
+                 differences: Sequence[str] = (), min_section_s: float = MIN_SECTION_S, progress_html: str = "") -> str:
+    """The session as one printable, self-contained HTML page (most-practised exercise first);
+    ``progress_html``, the person's progress (plan, trends, pain), goes before the footer."""
     t_end_s = float(review.t_s[-1] + review.dur_s[-1]) if len(review.t_s) else 0.0
     time_s = {e: float(review.dur_s[review.exercise_mask(e)].sum()) for e in review.exercises()}
     shown = [e for i, e in enumerate(time_s) if i == 0 or time_s[e] >= min_section_s]
@@ -400,6 +401,8 @@ def summary_html(review: Review, info: SessionLike, person_name: str, profile_la
     if brief:
         words = ", ".join(f"{review.catalogue[e].name} ({seconds_words(time_s[e])})" for e in brief)
         body.append(f'<p class="muted">Also seen briefly, not summarised: {_e(words)}.</p>')
+    if progress_html:
+        body.append(progress_html)
     body.append(footer_html())
     title = f"posecoach session summary · {person_name} · {when_words(info.started)}"
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

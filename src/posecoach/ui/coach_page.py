@@ -14,7 +14,7 @@ from posecoach.adapters import models as model_store
 from posecoach.adapters.models import ModelInfo
 from posecoach.adapters.store import Store, data_dir
 from posecoach.exercises.catalogue import Catalogue, load_routine, with_routine_targets
-from posecoach.ui import coach_panel, review_page, sound
+from posecoach.ui import coach_panel, coach_progress, progress_view, review_page, sound
 from posecoach.ui.coach_state import INFO, step_name
 from posecoach.ui.common import current_store, privacy_footer, safety_notes, storing
 from posecoach.ui.live import LiveConfig, LiveHub, LiveUpdate, frame_callback
@@ -65,6 +65,8 @@ class Choices:
     chime: bool
     record: bool
     model: str
+    plan: coach_progress.PersonPlan | None = None  # follow the person's plan as the routine
+    thomas: bool = False  # the guided Thomas test
 
     @property
     def source(self) -> str:
@@ -87,13 +89,22 @@ ROUTINES = {"routine:seeds": "Routine: the seeds' psoas release, hands-free",
             "routine:quick": "Routine: quick hip-flexor set, hands-free"}
 
 
-def _exercise_picker(base: Catalogue) -> tuple[str | None, str | None]:
-    """(exercise id or None to recognise it, routine id or None)."""
-    names = {AUTO: "Recognise it for me", **ROUTINES, **{eid: spec.name for eid, spec in base.exercises.items()}}
+def _exercise_picker(base: Catalogue, plan: coach_progress.PersonPlan | None = None
+                     ) -> tuple[str | None, str | None, str | None]:
+    """(exercise id or None to recognise it, routine id or None, PLAN / THOMAS or None)."""
+    ours = {coach_progress.PLAN: coach_progress.plan_label(plan.plan)} if plan else {}
+    names = {**ours, AUTO: "Recognise it for me", **ROUTINES, coach_progress.THOMAS: coach_progress.THOMAS_LABEL,
+             **{eid: spec.name for eid, spec in base.exercises.items()}}
+    if st.session_state.get("exercise") not in names:
+        st.session_state.pop("exercise", None)  # e.g. the plan of another person
     choice = st.selectbox("Exercise", list(names), format_func=names.get, key="exercise")
+    if choice == coach_progress.PLAN:
+        return None, None, coach_progress.PLAN
+    if choice == coach_progress.THOMAS:
+        return "edge_hang", None, coach_progress.THOMAS
     if choice in ROUTINES:
-        return None, choice.split(":", 1)[1]
-    return (None if choice == AUTO else choice), None
+        return None, choice.split(":", 1)[1], None
+    return (None if choice == AUTO else choice), None, None
 
 
 def _profile_picker(store: Store | None, person: int) -> ProfileChoice:
@@ -166,8 +177,9 @@ def _controls(store: Store | None, person: int, narrow: bool = False) -> Choices
     """The settings: three columns across the page, or one under another in a narrow column."""
     base = catalogue_for("beginner", None)  # the exercise list (the same in every profile)
     left, middle, right = (st.container(), st.container(), st.container()) if narrow else st.columns([2, 2, 2])
+    plan = coach_progress.person_plan(store, person)
     with left:
-        exercise, routine = _exercise_picker(base)
+        exercise, routine, special = _exercise_picker(base, plan)
         profile = _profile_picker(store, person)
     with middle:
         kind, video = _source_picker()
@@ -179,7 +191,8 @@ def _controls(store: Store | None, person: int, narrow: bool = False) -> Choices
                            help="Off by default. Only your poses are stored unless you turn this on.")
         with st.expander("Advanced"):
             model = _model_picker()
-    return Choices(exercise, routine, profile, kind, video, mirror, speech, chime, record, model)
+    return Choices(exercise, routine, profile, kind, video, mirror, speech, chime, record, model,
+                   plan if special == coach_progress.PLAN else None, special == coach_progress.THOMAS)
 
 
 def _models(preferred: str) -> dict[str, ModelInfo]:
@@ -235,14 +248,21 @@ def _go_review(session_id: int, seek_s: float) -> None:
     st.session_state[GO_REVIEW] = True
 
 
-def _show_ended(update: LiveUpdate) -> None:
-    """After Stop: the session's summary, never the last live cue."""
+def _show_ended(update: LiveUpdate, store: Store | None = None, person: int = 0,
+                catalogue: Catalogue | None = None) -> None:
+    """After Stop: the session's summary, never the last live cue; with the store, the pain
+    rating of each exercise it held."""
     if update.error:
         coach_panel.show_head(INFO, "The coach stopped", plain_error(update.error))
     elif update.notice:
         coach_panel.show_head(INFO, "The camera stopped", update.notice)
     if update.summary is not None:
         coach_panel.show_summary(update.summary, update.session_id is not None)
+    if update.thomas is not None and update.thomas.readings:
+        coach_progress.show_thomas(update.thomas)
+    if catalogue is not None and store is not None and update.session_id is not None:
+        progress_view.session_measures(store, person, update.session_id)
+        coach_progress.rating_forms(store, person, update.session_id, catalogue)
     if update.session_id is not None:
         seek_s = update.summary.fault.first_s if update.summary and update.summary.fault else 0.0
         st.button("Open this session on the Review page", key="to_review", icon=":material/movie:",
@@ -269,6 +289,11 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue, playing: bool) -> Non
     else:
         spec = catalogue.exercises.get(update.result.exercise) if update.result and update.result.exercise else None
         coach_panel.show_view(view, spec.view if spec else "side")
+        depth = coach_progress.depth_words(update.result, st.session_state.setdefault("coach_depth", {}))
+        if depth:
+            st.markdown(f'<div class="posecoach-depth" style="font-size:1.15rem;font-weight:600">{depth}</div>',
+                        unsafe_allow_html=True)
+    coach_progress.show_thomas(update.thomas)
     if update.people > 1:
         st.caption(f"{update.people} people in view: coaching the same person as before, the others are ignored.")
     stats = update.stats
@@ -331,19 +356,30 @@ def render() -> None:
     else:
         with top:
             st.markdown(coach_panel.PAGE_CSS, unsafe_allow_html=True)
-            last = st.session_state.get("live_update")
-            if last is not None and last.ended:
-                _show_ended(last)
+            ended = st.container()
             st.title("posecoach: live coach")
             safety_notes()
             choices = _controls(store, person)
     catalogue = catalogue_for(choices.profile.name, choices.profile.toml)
-    if choices.routine:
+    plan_routine = None
+    if choices.plan is not None:
+        catalogue, said = coach_progress.plan_catalogue(choices.plan.plan, catalogue)
+        plan_routine = choices.plan.plan.routine()
+        catalogue = with_routine_targets(catalogue, plan_routine)
+        if not focus:
+            settings_box.caption(said)
+    elif choices.routine:
         catalogue = with_routine_targets(catalogue, load_routine(choices.routine, catalogue))
+    if not focus:
+        last = st.session_state.get("live_update")
+        if last is not None and last.ended:
+            with ended:
+                _show_ended(last, store, person, catalogue)
     hub = _hub(store)
     models = _models(choices.model)
     hub.configure(LiveConfig(person, choices.exercise, choices.profile.name, choices.profile.toml, choices.source,
-                             choices.model, choices.record, routine=choices.routine), catalogue, models)
+                             choices.model, choices.record, routine=choices.routine, plan_routine=plan_routine,
+                             thomas=choices.thomas), catalogue, models)
     with video_col:
         ctx = _camera(choices, hub)
         damaged = model_store.damaged().get(choices.model) if choices.model not in models else None
@@ -355,8 +391,13 @@ def render() -> None:
         _status_panel(hub, catalogue, choices.speech, choices.chime)
     if not focus:  # before Start: the instruction card under the camera, the demo beside it
         first, steps = _routine_steps(choices.routine, catalogue)
+        if plan_routine is not None:
+            first, steps = plan_routine.steps[0].exercise, coach_progress.plan_steps(choices.plan.plan, catalogue)
         with video_col:
-            coach_panel.show_card(choices.exercise or first, catalogue, steps)
+            if choices.thomas:
+                coach_progress.show_thomas_card()
+            else:
+                coach_panel.show_card(choices.exercise or first, catalogue, steps)
         with settings_box:
             coach_panel.show_demo(choices.exercise or first)
         with st.container():
@@ -367,4 +408,5 @@ def render() -> None:
         st.session_state[FOCUS_KEY] = playing
         if playing:
             st.session_state.pop("live_update", None)  # a new stream: the last session's summary is done with
+            st.session_state.pop("coach_depth", None)
         st.rerun()

@@ -22,6 +22,7 @@ from posecoach.history import (
     progress_per_session,
     summarise_sessions,
 )
+from posecoach.ui import progress_view
 from posecoach.ui.common import get_store, privacy_footer, store_callback
 from posecoach.ui.words import check_name, clock_s, side_short, side_words
 
@@ -303,6 +304,7 @@ def render() -> None:
                        "they are kept (and open on the Review page) but left out of your history.")
         if demos:
             st.caption(f"{demos} demo run{'s' if demos != 1 else ''} on the sample clips left out.")
+    progress_view.render(store, person, catalogue, {s.id for s in history.sessions})
     if not history.sessions:
         st.info(f"No sessions yet for {name}. Coach a stretch on the Coach page, or analyse a video on the "
                 "Review page: each session then appears here with its progress.")

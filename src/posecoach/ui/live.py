@@ -39,10 +39,12 @@ from posecoach.adapters.store import SessionWriter, Store
 from posecoach.core.coach import Coach, FrameResult
 from posecoach.core.routine import Routine, RoutineStatus, RoutineTracker
 from posecoach.core.setup import SetupGate, SetupStatus, setup_status
+from posecoach.core.thomas import ThomasTest
 from posecoach.engine.session import Session, needs_mask
 from posecoach.exercises.catalogue import Catalogue, ExerciseSpec, load_routine
 from posecoach.ui.coach_state import CoachView, FaultTally, SessionSummary, coach_view, hold_lines
 from posecoach.ui.meters import FreezeWatch, LatestBox, RateMeter, Window
+from posecoach.ui.thomas_live import ThomasLive, feed_thomas, save_measurements
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,8 @@ class LiveConfig:
     stall_notice_s: float = 2.0  # no frame for this long: the page says the camera sends nothing
     frozen_after_s: float = 5.0  # an unchanged picture for this long is a frozen camera: not judged
     routine: str | None = None  # follow this routine hands-free (the exercise is recognised)
+    plan_routine: Routine | None = None  # follow the person's plan as the routine (instead of ``routine``)
+    thomas: bool = False  # the guided Thomas test: readings of the hanging leg (the exercise is the edge hang)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class LiveUpdate:
     people: int = 0  # people in the last judged frame (the coached one is kept when there are more)
     view: CoachView | None = None  # the frame in words: headline, timer, check list, routine progress
     summary: SessionSummary | None = None  # once ended: holds per side and the main fault
+    thomas: ThomasLive | None = None  # the guided Thomas test: its readings so far and what to do now
 
 
 def no_picture_words(for_s: float) -> str:
@@ -204,7 +209,11 @@ class LiveCoach:
 
     def _loop(self, session: Session, stack: contextlib.ExitStack) -> None:
         recorder = _SessionRecorder(self.store, self.config, self.models[self.model], stack)
-        tracker = RoutineTracker(load_routine(self.config.routine, self.catalogue)) if self.config.routine else None
+        routine = self.config.plan_routine or (load_routine(self.config.routine, self.catalogue)
+                                               if self.config.routine else None)
+        tracker = RoutineTracker(routine) if routine else None
+        thomas = ThomasTest() if self.config.thomas else None
+        thomas_now: ThomasLive | None = None
         slots = tuple(tracker.routine.slots()) if tracker else ()
         freeze = FreezeWatch()
         gate = SetupGate()
@@ -245,16 +254,18 @@ class LiveCoach:
             tally.add(result, spec)
             view = describe(session.coach, result, self.catalogue, gate, tracker.routine if tracker else None, status)
             self.last_result, self.last_view = result, view
+            if thomas is not None:
+                thomas_now = feed_thomas(thomas, result)
             det = session.last_detection
             offer(self.updates, LiveUpdate(result, self.stats(), self.session_id, routine=status,
                                            routine_slots=slots, people=0 if det is None else det.n_people,
-                                           view=view))
-        recorder.close(session)
+                                           view=view, thomas=thomas_now))
+        recorder.close(session, thomas)
         summary = SessionSummary(self.session_id, hold_lines(session.coach.holds.sets, self.catalogue),
                                  tally.main_fault(self.catalogue),
                                  0.0 if self.last_result is None else self.last_result.t_ms / 1000.0)
         offer(self.updates, LiveUpdate(self.last_result, self.stats(), self.session_id, ended=True, notice=notice,
-                                       view=self.last_view, summary=summary))
+                                       view=self.last_view, summary=summary, thomas=thomas_now))
 
     def _count(self, start_s: float, done_s: float, arrival_s: float) -> None:
         with self._lock:
@@ -307,8 +318,9 @@ class _SessionRecorder:
             self.video.write(rgb, result.t_ms)
         return self.writer.id
 
-    def close(self, session: Session) -> None:
-        """Finish the video first, then mark the session ended (so an ended session's video is whole)."""
+    def close(self, session: Session, thomas: ThomasTest | None = None) -> None:
+        """Finish the video first, then mark the session ended (so an ended session's video is whole);
+        then keep its measurements (stretch depth per side, the Thomas test's complete sides)."""
         if self.video is not None:
             self.video.close()
             self.video = None
@@ -316,6 +328,7 @@ class _SessionRecorder:
             fps = (self._frames - 1) / (self._last_t_ms / 1000.0) if self._last_t_ms > 0 else None
             self.writer.update(fps=None if fps is None else round(fps, 2))  # frames analysed per second
             self.writer.close(session.coach.holds.sets)
+            save_measurements(self.store, self.writer.id, session.coach.judge.depth.best, thomas)
 
     def _open(self, rgb: np.ndarray) -> None:
         c = self.config

@@ -17,6 +17,7 @@ from posecoach.core.units import unit_of
 from posecoach.exercises.catalogue import Catalogue, load_catalogue
 from posecoach.review import Fault, Review
 from posecoach.tuning import differences
+from posecoach.ui import progress_view
 from posecoach.ui.charts import timeline_chart
 from posecoach.ui.common import get_store, privacy_footer
 from posecoach.ui.profiles import catalogue_for, profile_choices
@@ -239,7 +240,8 @@ def _exports(store: Store, info: SessionInfo, rv: Review, catalogue: Catalogue, 
     tuned = [difference_words(d, defaults) for d in differences(defaults, catalogue)] if defaults else []
     label = f"{catalogue.profile} (tuned)" if tuned and base else catalogue.profile
     cols[3].download_button("Summary for your physiotherapist (printable page)",
-                            lambda: summary_page(rv, info, name, label, tuned), f"{stem}-summary.html", "text/html",
+                            lambda: summary_page(rv, info, name, label, tuned, progress_view.summary_section_html(
+                                store, info.person)), f"{stem}-summary.html", "text/html",
                             key="export_summary", help="Open it in your browser and print it (or save it as PDF).")
 
 
@@ -250,10 +252,11 @@ def report_json(rv: Review, info: SessionInfo, input_name: str) -> str:
     return json.dumps(doc, allow_nan=False, separators=(",", ":"))
 
 
-def summary_page(rv: Review, info: SessionInfo, person_name: str, profile: str, differences: list[str]) -> str:
+def summary_page(rv: Review, info: SessionInfo, person_name: str, profile: str, differences: list[str],
+                 progress_html: str = "") -> str:
     from posecoach.summary import summary_html
 
-    return summary_html(rv, info, person_name, profile, differences)
+    return summary_html(rv, info, person_name, profile, differences, progress_html=progress_html)
 
 
 def render() -> None:
@@ -280,6 +283,7 @@ def render() -> None:
     rv = judged(loaded, catalogue)
     exercises = rv.exercises()
     _hold_metrics(rv, catalogue)
+    progress_view.session_measures(store, info.person, info.id)
     left, right = st.columns([5, 6], gap="large")
     with left:
         _player(store, info, rv, catalogue)
