@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from posecoach.adapters.store import Store, landmarks_document
+from posecoach.adapters.landmarks_file import landmarks_document
+from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.ingest import analyse_into_store
 from posecoach.tuning import profile_toml, with_values

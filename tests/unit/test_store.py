@@ -13,14 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from posecoach.adapters.landmarks_file import parse_landmarks
+from posecoach.adapters.landmarks_file import landmarks_document, parse_landmarks
 from posecoach.adapters.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
     Store,
     StoreError,
     connect,
-    landmarks_document,
     migrate,
 )
 from posecoach.core.coach import Coach

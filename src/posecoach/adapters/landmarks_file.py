@@ -16,12 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from json.decoder import WHITESPACE
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from posecoach.adapters.safe_read import MAX_LANDMARKS_BYTES, NESTED_TOO_DEEPLY, UnreadableFile, open_regular
 from posecoach.adapters.video import MAX_PIXELS, InputError
+
+if TYPE_CHECKING:
+    from posecoach.adapters.store import StoredSession
 
 SCHEMA = 1
 MAX_SIDE_PX = 100_000
@@ -382,3 +385,16 @@ class LandmarksRecorder:
 
     def document(self) -> dict:
         return {**self.head, "frames": self.frames}
+
+
+def landmarks_document(stored: StoredSession) -> dict:
+    """A stored session as the contract's landmarks file (``kind: "landmarks"``, schema 1)."""
+    from posecoach.adapters.store import StoreError
+
+    info = stored.info
+    if not stored.frames or not info.width or not info.height:
+        raise StoreError(f"session {info.id} holds no frames to export")
+    recorder = LandmarksRecorder(info.width, info.height, info.fps, info.model or "unknown", info.model_sha256 or "")
+    for frame in stored.frames:
+        recorder.add(frame.t_ms, frame.landmarks, frame.image_measures)
+    return recorder.document()
