@@ -20,7 +20,7 @@ from posecoach.engine.loop import analyse_frames, replay_landmarks, run_frames
 from posecoach.engine.session import AnalysedFrame, Session
 from posecoach.exercises.catalogue import Catalogue
 from posecoach.outputs import OutputError, commit, discard, temp_beside, write_json
-from posecoach.report import ReportBuilder
+from posecoach.reports.json_report import ReportBuilder
 
 
 class Progress:

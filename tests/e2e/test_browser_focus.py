@@ -23,8 +23,8 @@ import pytest
 
 from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import load_catalogue
+from posecoach.reports.instructions import instructions
 from posecoach.ui.coach_panel import demo_for
-from posecoach.ui.instructions import instructions
 from tests.e2e.app_server import serve_app
 from tests.e2e.browser import CHROMEDRIVER, CHROMIUM
 from tests.e2e.browser import until as _until

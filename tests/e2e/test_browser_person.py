@@ -24,7 +24,7 @@ import pytest
 from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.ingest import analyse_into_store
-from posecoach.ui.words import check_name, measure_name
+from posecoach.reports.words import check_name, measure_name
 from tests.e2e.app_server import serve_app
 from tests.e2e.browser import browser, until
 

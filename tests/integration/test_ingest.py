@@ -11,7 +11,7 @@ from posecoach.adapters.store import Store
 from posecoach.adapters.video import InputError
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.ingest import analyse_into_store
-from posecoach.review import forced_exercise, observe, review
+from posecoach.reports.review import forced_exercise, observe, review
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIP = ROOT / "sample_videos" / "cobra_beginner_elbows_straight.mp4"

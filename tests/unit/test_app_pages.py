@@ -16,11 +16,11 @@ from posecoach.core.coach import Coach
 from posecoach.core.holds import HoldStatus
 from posecoach.core.setup import SetupGate
 from posecoach.exercises.catalogue import load_catalogue
+from posecoach.reports.words import clock_s, hold_words, side_words
 from posecoach.ui.coach_state import coach_view
 from posecoach.ui.common import SAFETY_NOTES
 from posecoach.ui.live import LiveStats, LiveUpdate, describe
 from posecoach.ui.sound import SoundPlanner
-from posecoach.ui.words import clock_s, hold_words, side_words
 from tests.poses import kneeling_lunge_facing_right, make_landmarks
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -232,7 +232,7 @@ def test_routine_mode_follows_the_seeds_routine_and_shows_where_the_person_is(ap
 
 
 def test_before_start_the_chosen_exercise_has_its_card_and_a_looping_demo(app):
-    from posecoach.ui.instructions import instructions
+    from posecoach.reports.instructions import instructions
 
     app.selectbox(key="exercise").set_value("cobra")
     app.run()

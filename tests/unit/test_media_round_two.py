@@ -58,7 +58,7 @@ def test_the_writer_scales_a_frame_of_another_size_to_its_own(tmp_path):
 
 
 def test_the_playback_of_a_session_one_pixel_wide_is_drawn(tmp_path):
-    from posecoach.playback import render
+    from posecoach.reports.playback import render
 
     catalogue = load_catalogue()
     coach = Coach(catalogue, "lunge")

@@ -122,7 +122,7 @@ def test_a_three_quarter_view_is_oblique_with_a_precise_turning_cue(facing, face
 
 
 def test_the_report_keeps_the_contract_views_and_adds_the_view_class():
-    from posecoach.report import ReportBuilder
+    from posecoach.reports.json_report import ReportBuilder
 
     rb = ReportBuilder("x", W, H, 30.0, 1, "full", "0", "beginner", "lunge")
     rb.add(step(widened(S.kneeling_lunge(), 0.48), "lunge"))

@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from posecoach import review as rv
 from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.ingest import analyse_into_store
-from posecoach.summary import (
+from posecoach.reports import review as rv
+from posecoach.reports.summary import (
     FAIL_RED,
     check_label,
     envelope,
@@ -30,8 +30,8 @@ from posecoach.summary import (
     summary_html,
     time_step_s,
 )
+from posecoach.reports.words import clock_s, side_words
 from posecoach.ui.common import PRIVACY, SAFETY_NOTES
-from posecoach.ui.words import clock_s, side_words
 from tests.conftest import SAMPLES
 
 CLIP = "lunge_kneeling_lumbar_arch.mp4"

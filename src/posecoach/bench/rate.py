@@ -43,7 +43,7 @@ def report_of(path: Path, model_path: Path, rate_params: RateParams | None, exer
     from posecoach.engine.loop import analyse_frames
     from posecoach.engine.session import Session, needs_mask
     from posecoach.exercises.catalogue import load_catalogue
-    from posecoach.report import ReportBuilder
+    from posecoach.reports.json_report import ReportBuilder
 
     catalogue = load_catalogue()
     report = ReportBuilder(path.name, 0, 0, 30.0, 1, "full", "", catalogue.profile, exercise)

@@ -265,7 +265,7 @@ def pieces(path: Path, limit_s: float | None = None) -> Pieces:
     from posecoach.core.rate import REVIEW_RATE, AdaptiveRate
     from posecoach.engine.loop import analyse_frames
     from posecoach.outputs import write_json
-    from posecoach.report import ReportBuilder
+    from posecoach.reports.json_report import ReportBuilder
 
     catalogue = load_catalogue()
     info = provision("full")

@@ -20,7 +20,7 @@ from posecoach.bench.common import best_of, hardware_line, table
 from posecoach.bench.engine import _session
 from posecoach.core.coach import Coach
 from posecoach.exercises.catalogue import load_catalogue
-from posecoach.review import observe, review
+from posecoach.reports.review import observe, review
 from posecoach.tuning import with_values
 
 FPS = 30.0

@@ -9,8 +9,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from posecoach.review import Timeline
-from posecoach.ui.words import band_words, check_name, measure_name, unit_words
+from posecoach.reports.review import Timeline
+from posecoach.reports.words import band_words, check_name, measure_name, unit_words
 
 GOOD = "#2ecc40"
 BAD = "#e63946"

@@ -14,6 +14,7 @@ from posecoach.adapters import models as model_store
 from posecoach.adapters.models import ModelInfo
 from posecoach.adapters.store import Store, data_dir
 from posecoach.exercises.catalogue import Catalogue, load_routine, with_routine_targets
+from posecoach.reports.words import fps_words, plain_error
 from posecoach.ui import coach_panel, coach_progress, progress_view, review_page, sound
 from posecoach.ui.coach_state import INFO, step_name
 from posecoach.ui.common import current_store, privacy_footer, safety_notes, storing
@@ -37,7 +38,6 @@ from posecoach.ui.sources import (
     sample_clips,
 )
 from posecoach.ui.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, UploadError, save_upload
-from posecoach.ui.words import fps_words, plain_error
 
 AUTO = "auto"
 RTC_CONFIGURATION = {"iceServers": []}  # loopback needs no STUN server: none is contacted

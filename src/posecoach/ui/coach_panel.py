@@ -16,10 +16,10 @@ import streamlit as st
 
 from posecoach.core.setup import SetupStatus, ready_words
 from posecoach.exercises.catalogue import Catalogue
+from posecoach.reports.instructions import instructions
+from posecoach.reports.words import clock_s
 from posecoach.ui.coach_state import DONE, FIX, GOOD, INFO, CoachView, SessionSummary
-from posecoach.ui.instructions import instructions
 from posecoach.ui.sources import sample_clips
-from posecoach.ui.words import clock_s
 
 # Background colours behind white type: each at least 7:1 contrast (WCAG AAA) with white.
 TONE_BG = {GOOD: "#11612a", FIX: "#9b1218", INFO: "#1d3557", DONE: "#11612a"}

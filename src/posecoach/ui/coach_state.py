@@ -20,8 +20,8 @@ from posecoach.core.holds import HoldSet, HoldStatus
 from posecoach.core.routine import Routine, RoutineStatus
 from posecoach.core.setup import SetupStatus, ready_words
 from posecoach.exercises.catalogue import Catalogue, ExerciseSpec
-from posecoach.ui.instructions import check_name, instructions
-from posecoach.ui.words import clock_s, side_words
+from posecoach.reports.instructions import check_name, instructions
+from posecoach.reports.words import clock_s, side_words
 
 GOOD, FIX, INFO, DONE = "good", "fix", "info", "done"
 GOOD_FORM = "Good form: hold it"

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from posecoach.adapters.store import Person, Store, StoreUnusable, default_path
-from posecoach.notices import PRIVACY, SAFETY_NOTES
+from posecoach.reports.notices import PRIVACY, SAFETY_NOTES
 
 DEFAULT_PERSON = "Me"
 WITHOUT_STORE = "coach_without_store"  # session state: the person chose to coach without storing

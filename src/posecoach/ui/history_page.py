@@ -22,9 +22,9 @@ from posecoach.history import (
     progress_per_session,
     summarise_sessions,
 )
+from posecoach.reports.words import check_name, clock_s, side_short, side_words
 from posecoach.ui import progress_view
 from posecoach.ui.common import get_store, privacy_footer, store_callback
-from posecoach.ui.words import check_name, clock_s, side_short, side_words
 
 SIDE_LABELS = {"left": "left", "right": "right", None: "one hold"}
 SIDE_COLOURS = {"left": "#1f77b4", "right": "#ff7f0e", "one hold": "#2a9d3a"}

@@ -425,7 +425,7 @@ def frame_callback(hub: LiveHub, mirror: bool, clock: Clock = time.monotonic):
     import av
 
     from posecoach.adapters.overlay import draw
-    from posecoach.ui.words import video_measure_label
+    from posecoach.reports.words import video_measure_label
 
     def callback(frame: av.VideoFrame) -> av.VideoFrame:
         arrival_s = clock()

@@ -15,7 +15,18 @@ from posecoach.adapters.store import SessionInfo, Store
 from posecoach.adapters.video import InputError
 from posecoach.core.units import unit_of
 from posecoach.exercises.catalogue import Catalogue, load_catalogue
-from posecoach.review import Fault, Review
+from posecoach.reports.review import Fault, Review
+from posecoach.reports.words import (
+    check_name,
+    clock_s,
+    difference_words,
+    measure_name,
+    plain_error,
+    side_short,
+    value_words,
+    video_hold_label,
+    video_measure_label,
+)
 from posecoach.tuning import differences
 from posecoach.ui import progress_view
 from posecoach.ui.charts import timeline_chart
@@ -32,17 +43,6 @@ from posecoach.ui.review_state import (
     tuned_values,
 )
 from posecoach.ui.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, UploadError, safe_name, save_upload
-from posecoach.ui.words import (
-    check_name,
-    clock_s,
-    difference_words,
-    measure_name,
-    plain_error,
-    side_short,
-    value_words,
-    video_hold_label,
-    video_measure_label,
-)
 
 RECORDED, ANALYSE = "A recorded session", "Analyse a video"
 AUTO_RENDER_S = 180.0  # longer sessions draw their annotated video only when asked (about 5 ms a frame)
@@ -124,7 +124,7 @@ def _jump(info: SessionInfo, t_s: float) -> None:
 
 
 def _player(store: Store, info: SessionInfo, rv: Review, catalogue: Catalogue) -> None:
-    from posecoach.playback import render
+    from posecoach.reports.playback import render
 
     target = cache_dir(store, info.id) / f"annotated-{info.n_frames}-{catalogue_key(catalogue)}.mp4"
     video = Path(info.video_path) if info.video_path and Path(info.video_path).exists() else None
@@ -254,7 +254,7 @@ def report_json(rv: Review, info: SessionInfo, input_name: str) -> str:
 
 def summary_page(rv: Review, info: SessionInfo, person_name: str, profile: str, differences: list[str],
                  progress_html: str = "") -> str:
-    from posecoach.summary import summary_html
+    from posecoach.reports.summary import summary_html
 
     return summary_html(rv, info, person_name, profile, differences, progress_html=progress_html)
 

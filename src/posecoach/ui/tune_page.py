@@ -16,8 +16,9 @@ from posecoach.adapters.overlay import draw
 from posecoach.core.coach import CoachParams, FrameResult, Judge
 from posecoach.core.rescore import NOT_JUDGED
 from posecoach.exercises.catalogue import Catalogue, load_catalogue
-from posecoach.playback import BACKGROUND
-from posecoach.review import Review, review
+from posecoach.reports.playback import BACKGROUND
+from posecoach.reports.review import Review, review
+from posecoach.reports.words import check_name, clock_s, difference_words, measure_name, unit_words, video_measure_label
 from posecoach.tuning import Threshold, differences, problems, profile_toml, thresholds, with_values
 from posecoach.ui.common import get_store, privacy_footer, store_callback
 from posecoach.ui.profiles import ProfileChoice, check_profile, note_comment, profile_note, remember_profile
@@ -28,7 +29,6 @@ from posecoach.ui.review_state import (
     judged,
     pick_session,
 )
-from posecoach.ui.words import check_name, clock_s, difference_words, measure_name, unit_words, video_measure_label
 
 SLIDER_PREFIX = "tune:"
 

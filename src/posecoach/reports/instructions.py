@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-from posecoach.notices import SAFETY_NOTES
+from posecoach.reports.notices import SAFETY_NOTES
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Instructions:
 
 @functools.cache
 def _document() -> dict:
-    text = resources.files("posecoach.ui").joinpath("instructions.toml").read_text(encoding="utf-8")
+    text = resources.files("posecoach.reports").joinpath("instructions.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

@@ -23,7 +23,7 @@ from posecoach.core.holds import HoldSet
 from posecoach.core.rescore import NOT_JUDGED, Rescored, rescore
 from posecoach.core.units import round_measure, unit_of
 from posecoach.exercises.catalogue import Catalogue
-from posecoach.report import ReportBuilder
+from posecoach.reports.json_report import ReportBuilder
 
 MAX_FRAME_S = 0.5
 StoredLike = tuple[float, "np.ndarray | None", dict]  # (t_ms, landmarks (33, 4) or None, image measures)

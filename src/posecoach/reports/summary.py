@@ -26,9 +26,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 from posecoach.core.checks import CheckSpec
 from posecoach.core.holds import HoldSet
 from posecoach.exercises.catalogue import ExerciseSpec
-from posecoach.notices import PRIVACY, SAFETY_NOTES
-from posecoach.review import CheckTime, Fault, Review, Timeline, runs_of
-from posecoach.ui.words import clock_s, side_words, when_words
+from posecoach.reports.notices import PRIVACY, SAFETY_NOTES
+from posecoach.reports.review import CheckTime, Fault, Review, Timeline, runs_of
+from posecoach.reports.words import clock_s, side_words, when_words
 
 MAX_FAULTS = 5
 CHART_POINTS = 100_000  # every frame: long sessions are drawn per time bin (``CHART_BINS``)
