@@ -120,7 +120,7 @@ def _module(*names: str):
 
 def _stored(work: Path, out: dict[str, bytes]) -> None:
     """A clip analysed into a fresh store as the Review page's upload does, then reviewed."""
-    ingest = _module("posecoach.services.ingest", "posecoach.ingest")
+    ingest = _module("posecoach.services.ingest", "posecoach.services.ingest")
     review = _module("posecoach.reports.review", "posecoach.reports.review")
     store_mod = _module("posecoach.adapters.store")
     files = _module("posecoach.adapters.landmarks_file")

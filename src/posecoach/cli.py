@@ -199,13 +199,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _command(args) -> int:
     if args.command == "analyze":
-        from posecoach.analyze import analyze_command
+        from posecoach.services.analyse_file import analyze_command
 
         return analyze_command(args)
     if args.command == "models":
         return _models_command(args)
     if args.command == "batch":
-        from posecoach.batch import run_batch
+        from posecoach.services.batch import run_batch
 
         return run_batch(args)
     if args.command == "bench":
@@ -220,8 +220,8 @@ def _command(args) -> int:
 
 
 def _plan_command(args) -> int:
-    from posecoach import plans
     from posecoach.adapters.store import Store, StoreError
+    from posecoach.services import plans
 
     try:
         if args.command == "progress":

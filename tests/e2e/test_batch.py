@@ -45,7 +45,7 @@ def test_batch_on_a_local_ray_instance(recordings, tmp_path, full_model):
     ray = pytest.importorskip("ray", reason="the ray extra is not installed")
     import argparse
 
-    from posecoach.batch import run_batch
+    from posecoach.services.batch import run_batch
 
     shutil.copy(SAMPLES / "cobra_beginner_ok.mp4", recordings / "ben.mp4")
     out = tmp_path / "ray_out"

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posecoach.batch import report_name
+from posecoach.services.batch import report_name
 from tests import faults
 from tests.conftest import ROOT
 

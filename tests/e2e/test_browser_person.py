@@ -23,8 +23,8 @@ import pytest
 
 from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import load_catalogue
-from posecoach.ingest import analyse_into_store
 from posecoach.reports.words import check_name, measure_name
+from posecoach.services.ingest import analyse_into_store
 from tests.e2e.app_server import serve_app
 from tests.e2e.browser import browser, until
 

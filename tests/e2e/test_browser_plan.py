@@ -24,7 +24,7 @@ from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.exercises.measurements import plus_minus
 from posecoach.exercises.plan import parse_plan
-from posecoach.progress import plan_adherence
+from posecoach.services.progress import plan_adherence
 from tests.e2e.app_server import serve_app
 from tests.e2e.browser import browser, until
 from tests.e2e.test_browser_live import Page

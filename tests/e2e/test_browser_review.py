@@ -19,9 +19,9 @@ import pytest
 from posecoach.adapters.landmarks_file import landmarks_document
 from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import load_catalogue
-from posecoach.ingest import analyse_into_store
+from posecoach.exercises.tuning import profile_toml, with_values
 from posecoach.reports.words import check_name
-from posecoach.tuning import profile_toml, with_values
+from posecoach.services.ingest import analyse_into_store
 from tests.e2e.app_server import serve_app
 from tests.e2e.browser import browser as _browser
 from tests.e2e.browser import until as _until

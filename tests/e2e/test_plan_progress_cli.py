@@ -10,7 +10,7 @@ import pytest
 from posecoach.adapters.store import Store
 from posecoach.core.pain import rate
 from posecoach.exercises.catalogue import load_catalogue
-from posecoach.ingest import analyse_into_store
+from posecoach.services.ingest import analyse_into_store
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.slow

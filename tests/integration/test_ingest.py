@@ -10,8 +10,8 @@ import pytest
 from posecoach.adapters.store import Store
 from posecoach.adapters.video import InputError
 from posecoach.exercises.catalogue import load_catalogue
-from posecoach.ingest import analyse_into_store
 from posecoach.reports.review import forced_exercise, observe, review
+from posecoach.services.ingest import analyse_into_store
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIP = ROOT / "sample_videos" / "cobra_beginner_elbows_straight.mp4"

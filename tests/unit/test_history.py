@@ -13,7 +13,7 @@ from posecoach.adapters.store import Store
 from posecoach.core.coach import FrameResult
 from posecoach.core.holds import HoldSet, HoldStatus
 from posecoach.exercises.catalogue import load_catalogue
-from posecoach.history import (
+from posecoach.services.history import (
     BALANCE_MIN_S,
     LAGGING_SHARE,
     RECENT_SESSIONS,
@@ -261,7 +261,7 @@ def test_deleting_a_person_removes_all_their_sessions_and_videos_and_keeps_the_o
 @pytest.mark.slow
 def test_an_analysed_clip_with_the_knee_too_open_shows_that_fault_with_its_cue(tmp_path, full_model):
     """The real model over a rendered clip: the SQL's failed seconds agree with the stored frames."""
-    from posecoach.ingest import analyse_into_store
+    from posecoach.services.ingest import analyse_into_store
 
     clip = Path(__file__).resolve().parents[2] / "sample_videos" / "lunge_kneeling_knee_too_open.mp4"
     if not clip.exists():

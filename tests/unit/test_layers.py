@@ -22,9 +22,6 @@ LAYER_OF_FOLDER = {"core": 0, "adapters": 1, "exercises": 2, "engine": 3, "repor
 # Modules still at the package root, by the layer they belong to, until they have moved.
 LAYER_OF_ROOT_MODULE = {
     "posecoach": 0,
-    "outputs": 1,
-    "tuning": 2,
-    "analyze": 5, "runner": 5, "batch": 5, "ingest": 5, "history": 5, "plans": 5, "progress": 5,
     "cli": 6, "serve": 6,
 }
 ENTRY_POINTS = ("posecoach.cli", "posecoach.serve", "posecoach.ui")

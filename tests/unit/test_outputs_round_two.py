@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from posecoach.outputs import OutputError, commit, target_of, temp_beside, write_json
+from posecoach.adapters.outputs import OutputError, commit, target_of, temp_beside, write_json
 
 
 def test_commit_never_renames_over_a_fifo(tmp_path):

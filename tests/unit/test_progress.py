@@ -14,7 +14,7 @@ from posecoach.core.holds import HoldSet
 from posecoach.core.pain import rate
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.exercises.plan import parse_plan
-from posecoach.progress import plan_adherence, side_differences, stop_ratings, trends
+from posecoach.services.progress import plan_adherence, side_differences, stop_ratings, trends
 
 CAT = load_catalogue()
 PLAN = """\

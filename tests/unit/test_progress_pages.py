@@ -101,7 +101,7 @@ def test_history_shows_adherence_trends_against_the_target_with_their_error_and_
 
 
 def test_differences_within_the_measurements_spread_are_not_flagged():
-    from posecoach.progress import SideDifference
+    from posecoach.services.progress import SideDifference
 
     flagged, words = difference_words(SideDifference("stretch_depth_deg", 14.0, 16.0, 6.0))
     assert not flagged and "no difference it can tell" in words

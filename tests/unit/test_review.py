@@ -14,8 +14,8 @@ from posecoach.adapters.landmarks_file import LandmarksRecorder, read_landmarks
 from posecoach.core.checks import FAIL
 from posecoach.core.coach import Coach
 from posecoach.exercises.catalogue import load_catalogue
+from posecoach.exercises.tuning import with_values
 from posecoach.reports.review import frame_durations_s, observe, review, runs_of
-from posecoach.tuning import with_values
 from tests import stick as S
 
 CAT = load_catalogue()

@@ -8,8 +8,8 @@ import os
 import pytest
 
 from posecoach.adapters.video import InputError
-from posecoach.analyze import DEFAULT_MAX_SIDE_PX, analysis_plan
 from posecoach.core.rate import REVIEW_RATE
+from posecoach.services.analyse_file import DEFAULT_MAX_SIDE_PX, analysis_plan
 
 
 def plan(**options):

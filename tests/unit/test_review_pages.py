@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 from posecoach.adapters.store import Store, session_cache_dir
 from posecoach.core.coach import Coach
 from posecoach.exercises.catalogue import load_catalogue
+from posecoach.exercises.tuning import with_values
 from posecoach.reports.review import observe, review
 from posecoach.reports.words import check_name
-from posecoach.tuning import with_values
 from tests.unit.test_review import BAD, lunge_frames
 
 CAT = load_catalogue()

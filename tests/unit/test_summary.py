@@ -17,7 +17,6 @@ import pytest
 
 from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import load_catalogue
-from posecoach.ingest import analyse_into_store
 from posecoach.reports import review as rv
 from posecoach.reports.summary import (
     FAIL_RED,
@@ -31,6 +30,7 @@ from posecoach.reports.summary import (
     time_step_s,
 )
 from posecoach.reports.words import clock_s, side_words
+from posecoach.services.ingest import analyse_into_store
 from posecoach.ui.common import PRIVACY, SAFETY_NOTES
 from tests.conftest import SAMPLES
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from posecoach.exercises.catalogue import ConfigError, load_catalogue
-from posecoach.tuning import describe, differences, problems, profile_toml, thresholds, with_values
+from posecoach.exercises.tuning import describe, differences, problems, profile_toml, thresholds, with_values
 
 BEGINNER = load_catalogue("beginner")
 ADVANCED = load_catalogue("advanced")

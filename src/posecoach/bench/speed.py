@@ -262,9 +262,9 @@ def pieces(path: Path, limit_s: float | None = None) -> Pieces:
     import tempfile
 
     from posecoach.adapters.estimators.people_aware import PeopleAwareEstimator
+    from posecoach.adapters.outputs import write_json
     from posecoach.core.rate import REVIEW_RATE, AdaptiveRate
     from posecoach.engine.loop import analyse_frames
-    from posecoach.outputs import write_json
     from posecoach.reports.json_report import ReportBuilder
 
     catalogue = load_catalogue()

@@ -20,8 +20,8 @@ from posecoach.bench.common import best_of, hardware_line, table
 from posecoach.bench.engine import _session
 from posecoach.core.coach import Coach
 from posecoach.exercises.catalogue import load_catalogue
+from posecoach.exercises.tuning import with_values
 from posecoach.reports.review import observe, review
-from posecoach.tuning import with_values
 
 FPS = 30.0
 MOVED = {"lunge.front_knee_90.front_knee.low": 85.0, "lunge.hold_s": 20.0}

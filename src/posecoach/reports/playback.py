@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
+from posecoach.adapters.outputs import commit, discard, temp_beside
 from posecoach.adapters.overlay import HoldLabel, MeasureLabel, draw
 from posecoach.adapters.video import InputError, VideoReader, VideoWriter
 from posecoach.core.coach import FrameResult
-from posecoach.outputs import commit, discard, temp_beside
 
 BACKGROUND = 38  # grey level of the skeleton animation's background
 Progress = Callable[[int, int], None]

@@ -10,11 +10,11 @@ from datetime import datetime
 from posecoach.core.holds import HoldStatus
 from posecoach.core.units import unit_of
 from posecoach.exercises.catalogue import Catalogue
+from posecoach.exercises.tuning import Difference
 
 # The names a person reads for checks and measures (instructions.toml), offered here with the rest.
 from posecoach.reports.instructions import check_name as check_name
 from posecoach.reports.instructions import measure_name as measure_name
-from posecoach.tuning import Difference
 
 _OTHER = {"left": "right", "right": "left"}
 

@@ -9,7 +9,8 @@ import streamlit as st
 
 from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import Catalogue, load_catalogue
-from posecoach.history import (
+from posecoach.reports.words import check_name, clock_s, side_short, side_words
+from posecoach.services.history import (
     BALANCE_MIN_S,
     Balance,
     Fault,
@@ -22,7 +23,6 @@ from posecoach.history import (
     progress_per_session,
     summarise_sessions,
 )
-from posecoach.reports.words import check_name, clock_s, side_short, side_words
 from posecoach.ui import progress_view
 from posecoach.ui.common import get_store, privacy_footer, store_callback
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import BUILTIN_PROFILES, Catalogue, ConfigError, load_catalogue, parse_toml
-from posecoach.tuning import HOLD_RANGE_S, profile_toml, with_values
+from posecoach.exercises.tuning import HOLD_RANGE_S, profile_toml, with_values
 from posecoach.ui.common import store_callback
 
 TEMPLATE = """# Your own thresholds, on top of a built-in profile (see the catalogue for every check).

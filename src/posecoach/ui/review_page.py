@@ -15,6 +15,7 @@ from posecoach.adapters.store import SessionInfo, Store
 from posecoach.adapters.video import InputError
 from posecoach.core.units import unit_of
 from posecoach.exercises.catalogue import Catalogue, load_catalogue
+from posecoach.exercises.tuning import differences
 from posecoach.reports.review import Fault, Review
 from posecoach.reports.words import (
     check_name,
@@ -27,7 +28,6 @@ from posecoach.reports.words import (
     video_hold_label,
     video_measure_label,
 )
-from posecoach.tuning import differences
 from posecoach.ui import progress_view
 from posecoach.ui.charts import timeline_chart
 from posecoach.ui.common import get_store, privacy_footer
@@ -108,7 +108,7 @@ def _analyse_upload(store: Store, person: int) -> None:
 
 
 def analyse_into_store_ui(path, store, person, catalogue, exercise, model, toml, name, progress) -> int:
-    from posecoach.ingest import analyse_into_store
+    from posecoach.services.ingest import analyse_into_store
 
     return analyse_into_store(path, store, person, catalogue, exercise, model, profile_toml=toml, keep_video=True,
                               source=f"file:{name}", on_progress=progress)

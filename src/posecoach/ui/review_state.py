@@ -16,9 +16,9 @@ from posecoach import __version__
 from posecoach.adapters.store import SessionInfo, Store, StoreError, StoreUnusable, session_cache_dir
 from posecoach.core.coach import Observation
 from posecoach.exercises.catalogue import BUILTIN_PROFILES, Catalogue, ConfigError, parse_toml
+from posecoach.exercises.tuning import with_values
 from posecoach.reports.review import Review, forced_exercise, observe, review
 from posecoach.reports.words import clock_s, plain_error, when_words
-from posecoach.tuning import with_values
 from posecoach.ui.common import privacy_footer
 from posecoach.ui.profiles import ProfileChoice, catalogue_for, pick_for_person, profile_choices, remember_profile
 

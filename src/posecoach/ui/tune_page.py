@@ -16,10 +16,10 @@ from posecoach.adapters.overlay import draw
 from posecoach.core.coach import CoachParams, FrameResult, Judge
 from posecoach.core.rescore import NOT_JUDGED
 from posecoach.exercises.catalogue import Catalogue, load_catalogue
+from posecoach.exercises.tuning import Threshold, differences, problems, profile_toml, thresholds, with_values
 from posecoach.reports.playback import BACKGROUND
 from posecoach.reports.review import Review, review
 from posecoach.reports.words import check_name, clock_s, difference_words, measure_name, unit_words, video_measure_label
-from posecoach.tuning import Threshold, differences, problems, profile_toml, thresholds, with_values
 from posecoach.ui.common import get_store, privacy_footer, store_callback
 from posecoach.ui.profiles import ProfileChoice, check_profile, note_comment, profile_note, remember_profile
 from posecoach.ui.review_page import hold_table, timelines

@@ -35,8 +35,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from posecoach.adapters.outputs import discard, temp_beside, write_json
 from posecoach.adapters.video import IMAGE_EXTS, VIDEO_EXTS
-from posecoach.outputs import discard, temp_beside, write_json
 from posecoach.services.errors import BatchError
 
 MEDIA = VIDEO_EXTS | IMAGE_EXTS
@@ -130,7 +130,7 @@ def _summary_fields(rep: dict) -> dict:
 
 def analyse_one(path: str, out_json: str, options: dict) -> dict:
     """Analyse one file into ``out_json``; return an index entry (never raises for bad input)."""
-    from posecoach.analyze import analyze_command
+    from posecoach.services.analyse_file import analyze_command
 
     ns = argparse.Namespace(input=path, json_out=out_json, annotate=None, landmarks_out=None, quiet=True,
                             routine=None, progress_first=False, rate=None, workers=1, max_side=None, fast=False,
@@ -311,8 +311,8 @@ def _connect_ray(address: str):
 def run_batch(args) -> int:
     """The ``batch`` command: its exit status (0 all analysed, 1 some failed, 2 bad input, 3 environment)."""
     from posecoach.adapters.console import EXIT_ENV, EXIT_INPUT, say
+    from posecoach.adapters.outputs import OutputError
     from posecoach.adapters.video import InputError
-    from posecoach.outputs import OutputError
 
     try:
         return _run(args)
@@ -329,7 +329,7 @@ def run_batch(args) -> int:
 
 def _run(args) -> int:
     from posecoach.adapters.console import say
-    from posecoach.analyze import analysis_plan
+    from posecoach.services.analyse_file import analysis_plan
 
     analysis_plan(argparse.Namespace(**{**_options(args), "workers": 1}))
     inputs = find_inputs(args.inputs)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from posecoach.adapters.store import Store, StoredMeasurement, StoredRating
 from posecoach.core.adherence import Adherence, adherence
 from posecoach.exercises.plan import Plan
-from posecoach.history import local_time
+from posecoach.services.history import local_time
 
 # A left-right difference counts only beyond what the measurement itself varies by. Each kind's
 # floor (degrees) is its error on the rendered clips with known angles, for each side, added:

@@ -7,8 +7,17 @@ from pathlib import Path
 
 from posecoach.adapters.console import EXIT_ENV, EXIT_INPUT, EXIT_OK, say
 from posecoach.adapters.estimators.model_process import ModelProcessError
+from posecoach.adapters.outputs import (
+    OutputError,
+    OutputRefused,
+    check_output,
+    is_stream,
+    same_file,
+    target_of,
+    write_json,
+    write_stdout,
+)
 from posecoach.adapters.video import InputError
-from posecoach.outputs import OutputError, OutputRefused, check_output, is_stream, same_file, target_of, write_json, write_stdout
 
 SUPPORTED = "mp4, mov, avi, webm, mkv, gif, jpg, png, webp, or a landmarks .json"
 
@@ -65,7 +74,7 @@ def analysis_plan(args):
     import os
 
     from posecoach.core.rate import REVIEW_RATE, RateParams
-    from posecoach.runner import AnalysisPlan
+    from posecoach.services.runner import AnalysisPlan
 
     exact = getattr(args, "exact", False)
     rate = getattr(args, "rate", None)
@@ -157,7 +166,7 @@ def _analyze(args) -> int:
             say(str(exc))
             return EXIT_ENV
         model_name, model_sha = args.model, info.sha256
-    from posecoach.runner import Runner
+    from posecoach.services.runner import Runner
 
     runner = Runner(path, kind, catalogue, exercise, args, model_name, model_sha, routine, plan)
     try:

@@ -10,8 +10,8 @@ from pathlib import Path
 from posecoach.adapters.store import Store, StoreError
 from posecoach.exercises.catalogue import ConfigError, load_catalogue, read_text
 from posecoach.exercises.plan import Plan, load_plan, parse_plan
-from posecoach.history import local_time
-from posecoach.progress import plan_adherence, side_differences, stop_ratings, trends
+from posecoach.services.history import local_time
+from posecoach.services.progress import plan_adherence, side_differences, stop_ratings, trends
 
 KIND_WORDS = {
     "stretch_depth_deg": "stretch depth (kneeling stretch)",

@@ -12,6 +12,7 @@ import numpy as np
 from posecoach.adapters.console import say
 from posecoach.adapters.estimators.landmarker import PoseEstimator
 from posecoach.adapters.landmarks_file import LandmarksDoc, LandmarksRecorder
+from posecoach.adapters.outputs import OutputError, commit, discard, temp_beside, write_json
 from posecoach.adapters.video import Frame, InputError, VideoReader, decode_ahead, read_image, scaled_size
 from posecoach.core.coach import CoachParams
 from posecoach.core.rate import AdaptiveRate, FixedRate, Rate, RateParams, ReviewRate
@@ -19,7 +20,6 @@ from posecoach.core.routine import RoutineTracker
 from posecoach.engine.loop import analyse_frames, replay_landmarks, run_frames
 from posecoach.engine.session import AnalysedFrame, Session
 from posecoach.exercises.catalogue import Catalogue
-from posecoach.outputs import OutputError, commit, discard, temp_beside, write_json
 from posecoach.reports.json_report import ReportBuilder
 
 
