@@ -199,15 +199,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _command(args) -> int:
     if args.command == "analyze":
-        from posecoach.services.analyse_file import analyze_command
+        from posecoach.services.analyse_file import AnalyseRequest, analyse_file
 
-        return analyze_command(args)
+        return analyse_file(AnalyseRequest.from_options(args))
     if args.command == "models":
         return _models_command(args)
     if args.command == "batch":
-        from posecoach.services.batch import run_batch
+        from posecoach.services.batch import BatchRequest, run_batch
 
-        return run_batch(args)
+        return run_batch(BatchRequest.from_options(args))
     if args.command == "bench":
         return _bench_command(args)
     if args.command in ("plan", "progress"):

@@ -43,18 +43,16 @@ def test_batch_reports_each_file_and_resumes(posecoach, recordings, tmp_path, fu
 
 def test_batch_on_a_local_ray_instance(recordings, tmp_path, full_model):
     ray = pytest.importorskip("ray", reason="the ray extra is not installed")
-    import argparse
-
-    from posecoach.services.batch import run_batch
+    from posecoach.services.batch import BatchRequest, run_batch
 
     shutil.copy(SAMPLES / "cobra_beginner_ok.mp4", recordings / "ben.mp4")
     out = tmp_path / "ray_out"
     # One CPU: two tasks in flight at most, so the third recording is sent when one is done.
     ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
     try:
-        args = argparse.Namespace(inputs=str(recordings), out=str(out), exercise=None, model="full",
-                                  profile="beginner", stride=1, workers=None, ray="auto", quiet=True)
-        assert run_batch(args) == 1  # the broken recording
+        req = BatchRequest(inputs=str(recordings), out=str(out), exercise=None, model="full", profile="beginner",
+                           stride=1, workers=None, ray="auto", quiet=True)
+        assert run_batch(req) == 1  # the broken recording
     finally:
         ray.shutdown()
     index = json.loads((out / "index.json").read_text())["files"]

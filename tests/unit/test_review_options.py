@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 
 import pytest
 
 from posecoach.adapters.video import InputError
 from posecoach.core.rate import REVIEW_RATE
-from posecoach.services.analyse_file import DEFAULT_MAX_SIDE_PX, analysis_plan
+from posecoach.services.analyse_file import DEFAULT_MAX_SIDE_PX, AnalyseRequest, analysis_plan
 
 
 def plan(**options):
-    return analysis_plan(argparse.Namespace(**options))
+    return analysis_plan(AnalyseRequest(input="clip.mp4", **options))
 
 
 def test_the_default_review_follows_the_body_on_every_core():

@@ -1,9 +1,17 @@
-"""``posecoach analyze``: one input through the Session into the report and other sinks."""
+"""A file analysed: one input through the Session into the report and other sinks.
+
+``AnalyseRequest`` holds what to analyse and how (the ``posecoach analyze`` options, typed);
+``analyse_file`` runs it and says a failure in one line, returning the exit status;
+``failure`` maps an exception to that status and line, for callers that keep the line
+(``posecoach batch`` puts it in its index).
+"""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from posecoach.adapters.console import EXIT_ENV, EXIT_INPUT, EXIT_OK, say
 from posecoach.adapters.estimators.model_process import ModelProcessError
@@ -19,7 +27,43 @@ from posecoach.adapters.outputs import (
 )
 from posecoach.adapters.video import InputError
 
+if TYPE_CHECKING:
+    from posecoach.services.runner import AnalysisPlan
+
 SUPPORTED = "mp4, mov, avi, webm, mkv, gif, jpg, png, webp, or a landmarks .json"
+
+
+@dataclass
+class AnalyseRequest:
+    """One analysis: ``input`` a video, image or landmarks file; ``json_out`` the report's file
+    (None: standard output); ``annotate`` and ``landmarks_out`` the optional sinks; ``exercise``
+    a catalogue id or "auto"/None; ``model`` "lite", "full" or "heavy"; ``profile`` a name or a
+    TOML file; ``routine`` a routine to follow; the frame plan: ``exact``, ``rate`` ("fixed" or
+    "adaptive"), ``stride`` (frames), ``workers`` (processes; 0 one per core), ``max_side``
+    (pixels), ``fast`` (kept for scripts); ``quiet`` no progress messages; ``progress_first``
+    the cold-start benchmark's mark at the first frame."""
+
+    input: str
+    json_out: str | None = None
+    annotate: str | None = None
+    landmarks_out: str | None = None
+    exercise: str | None = None
+    model: str = "full"
+    profile: str | None = None
+    routine: str | None = None
+    exact: bool = False
+    rate: str | None = None
+    stride: int | None = None
+    workers: int | None = None
+    max_side: int | None = None
+    fast: bool = False
+    quiet: bool = False
+    progress_first: bool = False
+
+    @classmethod
+    def from_options(cls, options: object) -> AnalyseRequest:
+        """From an object with these names as attributes (the command line's parsed options)."""
+        return cls(**{f.name: getattr(options, f.name) for f in fields(cls) if hasattr(options, f.name)})
 
 
 def _check_input(path: Path) -> str:
@@ -63,7 +107,7 @@ DEFAULT_MAX_SIDE_PX = 960  # the default review shrinks larger frames to this (t
 FAST_MAX_SIDE_PX = DEFAULT_MAX_SIDE_PX  # --fast, kept for scripts: the default now
 
 
-def analysis_plan(args):
+def analysis_plan(req: AnalyseRequest) -> AnalysisPlan:
     """The frames to analyse and how, from ``--exact``, ``--stride``, ``--rate``, ``--workers``,
     ``--max-side`` and ``--fast``; raises InputError (one line) for a value that cannot be used.
 
@@ -76,11 +120,8 @@ def analysis_plan(args):
     from posecoach.core.rate import REVIEW_RATE, RateParams
     from posecoach.services.runner import AnalysisPlan
 
-    exact = getattr(args, "exact", False)
-    rate = getattr(args, "rate", None)
-    stride, workers = getattr(args, "stride", None), getattr(args, "workers", None)
-    max_side = getattr(args, "max_side", None)
-    if exact and (rate == "adaptive" or getattr(args, "fast", False) or (stride or 1) > 1):
+    exact, rate, stride, workers, max_side = req.exact, req.rate, req.stride, req.workers, req.max_side
+    if exact and (rate == "adaptive" or req.fast or (stride or 1) > 1):
         raise InputError("--exact analyses every frame: it cannot go with --rate adaptive, --fast or --stride above 1")
     if stride is not None and stride < 1:
         raise InputError(f"--stride must be 1 or more, not {stride}")
@@ -103,54 +144,65 @@ def analysis_plan(args):
     return AnalysisPlan(workers=workers, max_side_px=max_side, review=REVIEW_RATE)
 
 
-def analyze_command(args) -> int:
-    try:
-        return _analyze(args)
-    except (InputError, OutputRefused) as exc:
-        say(str(exc))
-        return EXIT_INPUT
-    except OutputError as exc:
-        say(str(exc))
-        return EXIT_ENV
-    except ModelProcessError as exc:
-        say(f"{args.input}: {exc}")
-        return EXIT_ENV
-    except OSError as exc:  # a full disk, a file grown past a limit, an I/O error: the environment's fault
+def failure(exc: BaseException, input_name: str) -> tuple[int, str] | None:
+    """The exit status and the one line for an analysis that raised ``exc`` (None: not a
+    failure of the input or the environment, so a fault of posecoach's own: let it rise)."""
+    from posecoach.adapters.models import ModelError
+
+    if isinstance(exc, (InputError, OutputRefused)):
+        return EXIT_INPUT, str(exc)
+    if isinstance(exc, (OutputError, ModelError)):
+        return EXIT_ENV, str(exc)
+    if isinstance(exc, ModelProcessError):
+        return EXIT_ENV, f"{input_name}: {exc}"
+    if isinstance(exc, OSError):  # a full disk, a file grown past a limit, an I/O error: the environment's fault
         target = target_of(exc.filename)
         if target is not None:
-            say(f"{target}: cannot write ({exc.strerror or exc}); nothing was left behind")
-        else:
-            say(f"{exc.filename or args.input}: {exc.strerror or exc}")
-        return EXIT_ENV
+            return EXIT_ENV, f"{target}: cannot write ({exc.strerror or exc}); nothing was left behind"
+        return EXIT_ENV, f"{exc.filename or input_name}: {exc.strerror or exc}"
+    return None
 
 
-def _analyze(args) -> int:
+def analyse_file(req: AnalyseRequest) -> int:
+    """Run ``req``; its exit status (0 done, 2 the input, 3 the environment), a failure said in one line."""
+    try:
+        return run_analysis(req)
+    except Exception as exc:
+        said = failure(exc, req.input)
+        if said is None:
+            raise
+        say(said[1])
+        return said[0]
+
+
+def run_analysis(req: AnalyseRequest) -> int:
+    """Run ``req``: the report written, 0 returned; a failure raises (see ``failure``)."""
     from posecoach.adapters import models
     from posecoach.exercises.catalogue import ConfigError, load_catalogue
 
-    path = Path(args.input)
-    plan = analysis_plan(args)
+    path = Path(req.input)
+    plan = analysis_plan(req)
     kind = _check_input(path)
     try:
-        catalogue = load_catalogue(args.profile)
+        catalogue = load_catalogue(req.profile)
     except ConfigError as exc:
         raise InputError(str(exc)) from None
     routine = None
-    if args.routine:
+    if req.routine:
         from posecoach.exercises.catalogue import load_routine, with_routine_targets
 
         try:
-            routine = load_routine(args.routine, catalogue)
+            routine = load_routine(req.routine, catalogue)
         except ConfigError as exc:
             raise InputError(str(exc)) from None
         catalogue = with_routine_targets(catalogue, routine)
-        args.exercise = "auto"
-    exercise = None if args.exercise in (None, "auto") else args.exercise
+        req.exercise = "auto"
+    exercise = None if req.exercise in (None, "auto") else req.exercise
     if exercise is not None and exercise not in catalogue.exercises:
-        raise InputError(f"{args.exercise}: unknown exercise (use auto or one of {', '.join(catalogue.exercises)})")
-    _check_outputs(path, args)
-    if args.annotate and Path(args.annotate).suffix.lower() not in (".mp4", ".png", ".jpg", ".jpeg"):
-        raise InputError(f"{args.annotate}: --annotate writes .mp4, .png or .jpg")
+        raise InputError(f"{req.exercise}: unknown exercise (use auto or one of {', '.join(catalogue.exercises)})")
+    _check_outputs(path, req)
+    if req.annotate and Path(req.annotate).suffix.lower() not in (".mp4", ".png", ".jpg", ".jpeg"):
+        raise InputError(f"{req.annotate}: --annotate writes .mp4, .png or .jpg")
 
     _probe(path, kind)
     doc = None
@@ -161,14 +213,14 @@ def _analyze(args) -> int:
         model_name, model_sha = doc.model or "unknown", doc.model_sha256 or ""
     else:
         try:
-            info = models.provision(args.model, say=(lambda m: None) if args.quiet else models._say)
-        except models.ModelError as exc:
-            say(str(exc))
-            return EXIT_ENV
-        model_name, model_sha = args.model, info.sha256
-    from posecoach.services.runner import Runner
+            info = models.provision(req.model, say=(lambda m: None) if req.quiet else models._say)
+        except models.ModelError:
+            raise  # the environment's: said by ``failure``
+        model_name, model_sha = req.model, info.sha256
+    from posecoach.services.runner import Runner, Sinks
 
-    runner = Runner(path, kind, catalogue, exercise, args, model_name, model_sha, routine, plan)
+    sinks = Sinks(req.annotate, req.landmarks_out, req.quiet, req.progress_first)
+    runner = Runner(path, kind, catalogue, exercise, sinks, model_name, model_sha, routine, plan)
     try:
         if kind == "landmarks":
             runner.run_landmarks(doc)
@@ -189,23 +241,23 @@ def _analyze(args) -> int:
     except BaseException:
         runner.abort()
         raise
-    if args.json_out:
-        write_json(Path(args.json_out), report)
+    if req.json_out:
+        write_json(Path(req.json_out), report)
     else:
         write_stdout(report)
     return EXIT_OK
 
 
-def _check_outputs(path: Path, args) -> None:
+def _check_outputs(path: Path, req: AnalyseRequest) -> None:
     """Before any work: each output can be one (``check_output``), no two files written name one
     file, none is the input, and the report has somewhere to go."""
-    named = [(opt, name) for opt, name in (("--json", args.json_out), ("--annotate", args.annotate),
-                                            ("--landmarks-out", args.landmarks_out)) if name]
+    named = [(opt, name) for opt, name in (("--json", req.json_out), ("--annotate", req.annotate),
+                                            ("--landmarks-out", req.landmarks_out)) if name]
     for opt, name in named:
         check_output(name, stream_ok=opt != "--annotate")  # an overlay is written with seeks
-    if not args.json_out and sys.stdout is None:
+    if not req.json_out and sys.stdout is None:
         raise OutputError("standard output is closed (give --json FILE for the report)")
-    seen = [("the input", str(path))] + _stdout_file(args)
+    seen = [("the input", str(path))] + _stdout_file(req)
     for opt, name in named:
         if is_stream(name):
             continue  # a pipe or a device is written through, in turn: nothing of another output is replaced
@@ -217,12 +269,12 @@ def _check_outputs(path: Path, args) -> None:
         seen.append((opt, name))
 
 
-def _stdout_file(args) -> list[tuple[str, str]]:
+def _stdout_file(req: AnalyseRequest) -> list[tuple[str, str]]:
     """Standard output, where the report goes, when it is a regular file (``> file``)."""
     import os
     import stat
 
-    if args.json_out or sys.stdout is None:
+    if req.json_out or sys.stdout is None:
         return []
     try:
         st = os.fstat(sys.stdout.fileno())

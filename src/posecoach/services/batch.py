@@ -18,7 +18,6 @@ says which recording it is of.
 
 from __future__ import annotations
 
-import argparse
 import glob
 import hashlib
 import importlib.util
@@ -32,7 +31,7 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from posecoach.adapters.outputs import discard, temp_beside, write_json
@@ -44,6 +43,38 @@ MAX_NAME_BYTES = 200  # under NAME_MAX (255), with room for the temporary name w
 RAY_REACH_TIMEOUT_S = 5.0  # before Ray's own retries, which go on for minutes
 RAY_CLIENT_PORT = 10001  # Ray's default for ray://host
 
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """A batch: ``inputs`` a folder (searched recursively) or a glob; ``out`` the folder of the
+    reports and index.json; the analysis options as for ``AnalyseRequest``; ``workers``
+    processes, one recording each (None: one per core); ``ray`` a Ray cluster's address (None:
+    this machine); ``quiet`` no progress messages."""
+
+    inputs: str
+    out: str
+    exercise: str | None = "auto"
+    model: str = "full"
+    profile: str | None = "beginner"
+    exact: bool = False
+    stride: int | None = None
+    rate: str | None = None
+    max_side: int | None = None
+    workers: int | None = None
+    ray: str | None = None
+    quiet: bool = False
+
+    @classmethod
+    def from_options(cls, options: object) -> BatchRequest:
+        """From an object with these names as attributes (the command line's parsed options)."""
+        return cls(**{f.name: getattr(options, f.name) for f in fields(cls) if hasattr(options, f.name)})
+
+    def analysis_options(self) -> dict:
+        """The options each recording is analysed with (``AnalyseRequest`` fields; a plain
+        dict, sent to the pool's processes and the Ray tasks)."""
+        return {"exercise": self.exercise, "model": self.model, "profile": self.profile, "stride": self.stride,
+                "rate": self.rate, "max_side": self.max_side, "exact": self.exact}
 
 
 @dataclass
@@ -117,38 +148,31 @@ def _legacy_name(path: Path, root: Path | None) -> str:
     return "__".join(rel.with_suffix("").parts) + ".json"
 
 
-def _options(args) -> dict:
-    return {"exercise": args.exercise, "model": args.model, "profile": args.profile, "stride": args.stride,
-            "rate": getattr(args, "rate", None), "max_side": getattr(args, "max_side", None),
-            "exact": getattr(args, "exact", False)}
-
-
 def _summary_fields(rep: dict) -> dict:
     return {"exercise": rep["exercise"], "frames": rep["summary"]["frames"],
             "pose_frames": rep["summary"]["pose_frames"], "holds": rep["summary"]["holds"]}
 
 
 def analyse_one(path: str, out_json: str, options: dict) -> dict:
-    """Analyse one file into ``out_json``; return an index entry (never raises for bad input)."""
-    from posecoach.services.analyse_file import analyze_command
+    """Analyse one file into ``out_json``; return an index entry (never raises for bad input).
+    ``options``: ``AnalyseRequest`` fields; its "workers" are processes for this one recording
+    (1 by default, while the pool runs one recording per core)."""
+    from posecoach.services.analyse_file import AnalyseRequest, failure, run_analysis
 
-    ns = argparse.Namespace(input=path, json_out=out_json, annotate=None, landmarks_out=None, quiet=True,
-                            routine=None, progress_first=False, rate=None, workers=1, max_side=None, fast=False,
-                            exact=False)
-    vars(ns).update(options)  # "workers": processes for this one recording (1 while the pool runs one per core)
+    req = AnalyseRequest(**{"input": path, "json_out": out_json, "quiet": True, "workers": 1, **options})
     t0 = time.perf_counter()
-    from io import StringIO
-
-    err, saved = StringIO(), sys.stderr
-    sys.stderr = err
+    message = None
     try:
-        code = analyze_command(ns)
-    finally:
-        sys.stderr = saved
+        code = run_analysis(req)
+    except Exception as exc:
+        said = failure(exc, path)
+        if said is None:
+            raise
+        code, message = said
     entry = {"input": path, "report": Path(out_json).name, "status": "ok" if code == 0 else "error",
              "exit": code, "seconds": round(time.perf_counter() - t0, 2)}
     if code != 0:
-        entry["error"] = err.getvalue().strip().splitlines()[-1] if err.getvalue().strip() else f"exit {code}"
+        entry["error"] = f"posecoach: {message}" if message else f"exit {code}"  # as the command would say it
         return entry
     entry.update(_summary_fields(json.loads(Path(out_json).read_text())))
     return entry
@@ -308,14 +332,14 @@ def _connect_ray(address: str):
     return ray, True
 
 
-def run_batch(args) -> int:
+def run_batch(req: BatchRequest) -> int:
     """The ``batch`` command: its exit status (0 all analysed, 1 some failed, 2 bad input, 3 environment)."""
     from posecoach.adapters.console import EXIT_ENV, EXIT_INPUT, say
     from posecoach.adapters.outputs import OutputError
     from posecoach.adapters.video import InputError
 
     try:
-        return _run(args)
+        return _run(req)
     except BatchError as exc:
         say(str(exc))
         return exc.code
@@ -327,21 +351,21 @@ def run_batch(args) -> int:
         return EXIT_ENV
 
 
-def _run(args) -> int:
+def _run(req: BatchRequest) -> int:
     from posecoach.adapters.console import say
-    from posecoach.services.analyse_file import analysis_plan
+    from posecoach.services.analyse_file import AnalyseRequest, analysis_plan
 
-    analysis_plan(argparse.Namespace(**{**_options(args), "workers": 1}))
-    inputs = find_inputs(args.inputs)
+    analysis_plan(AnalyseRequest(input=req.inputs, **{**req.analysis_options(), "workers": 1}))
+    inputs = find_inputs(req.inputs)
     if str(inputs.root) in inputs.unreadable:
-        raise BatchError(f"{args.inputs}: cannot be read ({inputs.unreadable[str(inputs.root)]})", 2)
+        raise BatchError(f"{req.inputs}: cannot be read ({inputs.unreadable[str(inputs.root)]})", 2)
     for folder, why in inputs.unreadable.items():
         say(f"{folder}: cannot be read ({why}); the recordings in it are not analysed")
     if not inputs.files:
-        raise BatchError(f"{args.inputs}: no videos or images found", 2)
-    if args.ray:
-        _check_ray(args.ray)
-    out = Path(args.out)
+        raise BatchError(f"{req.inputs}: no videos or images found", 2)
+    if req.ray:
+        _check_ray(req.ray)
+    out = Path(req.out)
     _open_out(out)
     index_path = out / "index.json"
     index = _load_index(index_path)
@@ -349,9 +373,9 @@ def _run(args) -> int:
     _tidy_index(done, todo, index)
     index["unreadable_folders"] = inputs.unreadable
     discard(temp_beside(index_path, ".json"))  # an index that cannot be written stops the run before it starts
-    if not args.quiet:
+    if not req.quiet:
         say(f"{len(inputs.files)} recordings, {len(done)} already done, {len(todo)} to analyse")
-    progress = Progress(len(todo), args.quiet)
+    progress = Progress(len(todo), req.quiet)
 
     def record(entry: dict) -> None:
         index["files"][entry["report"]] = entry
@@ -360,10 +384,10 @@ def _run(args) -> int:
 
     if not todo:
         write_json(index_path, index)
-    elif args.ray:
-        _run_ray(args.ray, todo, _options(args), record)
+    elif req.ray:
+        _run_ray(req.ray, todo, req.analysis_options(), record)
     else:
-        _run_local(todo, _options(args), args.workers or os.cpu_count() or 1, record)
+        _run_local(todo, req.analysis_options(), req.workers or os.cpu_count() or 1, record)
     failed = sum(1 for e in index["files"].values() if e["status"] != "ok")
     return 0 if failed == 0 and not inputs.unreadable else 1
 

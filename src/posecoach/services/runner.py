@@ -94,15 +94,27 @@ class AnalysisPlan:
         return out
 
 
-class Runner:
-    """Analysis of one input with optional ``--annotate`` and ``--landmarks-out`` sinks."""
+@dataclass(frozen=True)
+class Sinks:
+    """Where an analysis writes besides its report: ``annotate`` the overlay (.mp4, or .png/.jpg
+    of the last frame), ``landmarks_out`` the landmarks file; ``quiet`` no progress messages;
+    ``progress_first`` a message at the first frame analysed (the cold-start benchmark's mark)."""
 
-    def __init__(self, path: Path, kind: str, catalogue: Catalogue, exercise: str | None, args,
+    annotate: str | None = None
+    landmarks_out: str | None = None
+    quiet: bool = False
+    progress_first: bool = False
+
+
+class Runner:
+    """Analysis of one input into its report and the optional ``sinks``."""
+
+    def __init__(self, path: Path, kind: str, catalogue: Catalogue, exercise: str | None, sinks: Sinks,
                  model_name: str, model_sha: str, routine=None, plan: AnalysisPlan | None = None) -> None:
         self.path, self.kind, self.catalogue, self.exercise = path, kind, catalogue, exercise
-        self.plan = plan or AnalysisPlan(stride=getattr(args, "stride", None) or 1)
+        self.plan = plan or AnalysisPlan()
         self._pending: list | None = None
-        self.args = args
+        self.sinks = sinks
         self.model_name, self.model_sha = model_name, model_sha
         self.report: ReportBuilder | None = None
         self.recorder: LandmarksRecorder | None = None
@@ -124,7 +136,7 @@ class Runner:
             model=self.model_name, model_sha256=self.model_sha, profile=self.catalogue.profile,
             exercise_arg=self.exercise, analysis=analysis or AnalysisPlan().analysis(1, None),
         )
-        if self.args.landmarks_out:
+        if self.sinks.landmarks_out:
             self.recorder = LandmarksRecorder(width, height, fps, self.model_name, self.model_sha)
 
     def _on_frame(self, f: AnalysedFrame) -> None:
@@ -139,13 +151,13 @@ class Runner:
             # A skipped frame keeps the pose of the analysed frame before it, so the file
             # re-scores with the same frame times (the hold timer counts frame by frame).
             self.recorder.add(f.result.t_ms, *self._last_raw, analysed=f.analysed)
-        if self.args.annotate:
+        if self.sinks.annotate:
             if self._pending is not None:
                 self._pending.append(f.result)  # drawn once the segments are merged
             else:
                 self._annotate(f)
         self._count += 1
-        if self._count == 1 and getattr(self.args, "progress_first", False):
+        if self._count == 1 and self.sinks.progress_first:
             say("first frame analysed")
         if self._progress:
             self._progress.tick(self._count)
@@ -162,7 +174,7 @@ class Runner:
             scale = np.array([rgb.shape[1] / measured[0], rgb.shape[0] / measured[1]])
             result = replace(result, landmarks_px=result.landmarks_px * scale)  # drawn on the shrunk frame
         img = draw(rgb, result, copy=False)  # the decoded frame is not needed afterwards
-        target = Path(self.args.annotate)
+        target = Path(self.sinks.annotate)
         if target.suffix.lower() != ".mp4":
             self._last_overlay = img
             return
@@ -199,11 +211,11 @@ class Runner:
                     if self.report is None:
                         info = reader.info
                         self._start(info.width, info.height, round(info.fps, 3), plan.report_stride, plan.analysis(1, scaled))
-                        self._progress = Progress(self.path.name, plan.expected(info.frames_hint), self.args.quiet)
+                        self._progress = Progress(self.path.name, plan.expected(info.frames_hint), self.sinks.quiet)
                     yield frame
 
             def skipped(frame) -> None:
-                rgb = frame.rgb if self.args.annotate else None  # converted only to be drawn on
+                rgb = frame.rgb if self.sinks.annotate else None  # converted only to be drawn on
                 self._on_frame(AnalysedFrame(rgb, None, self._session.carry(frame.t_ms), {}, analysed=False))
 
             with contextlib.closing(decode_ahead(reader.frames(lazy=plan.adaptive))) as frames:
@@ -248,10 +260,10 @@ class Runner:
         self._session = Session(self.catalogue, self.exercise, None)
         self._start(info.width, info.height, round(info.fps, 3), plan.report_stride,
                     plan.analysis(len(cuts), scaled if scaled != size else None))
-        self._progress = Progress(self.path.name, plan.expected(info.frames_hint), self.args.quiet)
+        self._progress = Progress(self.path.name, plan.expected(info.frames_hint), self.sinks.quiet)
         jobs = [segments.SegmentJob(str(self.path), seg, origin_s, str(model_path), masks, self.catalogue, self.exercise,
                                     plan.stride, plan.rate_params, plan.max_side_px, size) for seg in cuts]
-        if self.args.annotate:
+        if self.sinks.annotate:
             self._pending = []
         coach = self._session.coach
         decoded = skipped = 0
@@ -306,12 +318,12 @@ class Runner:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-            commit(self._video_tmp, Path(self.args.annotate))
+            commit(self._video_tmp, Path(self.sinks.annotate))
             self._video_tmp = None
         elif self._last_overlay is not None:
-            _write_image(Path(self.args.annotate), self._last_overlay)
+            _write_image(Path(self.sinks.annotate), self._last_overlay)
         if self.recorder is not None:
-            write_json(Path(self.args.landmarks_out), self.recorder.document())
+            write_json(Path(self.sinks.landmarks_out), self.recorder.document())
         return report
 
     def abort(self) -> None:
