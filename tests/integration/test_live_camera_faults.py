@@ -64,7 +64,9 @@ def test_a_camera_that_stops_sending_is_reported_and_the_session_so_far_kept(liv
     assert final.ended and final.notice == CAMERA_STOPPED and final.error is None
     [info] = store.sessions(person.id)
     assert info.ended is not None  # closed properly, not left interrupted
-    assert info.n_frames == final.stats.processed > 5  # every judged frame is in the store
+    # Every judged frame is in the store (how many were judged depends on how busy the machine is:
+    # the live worker drops frames to stay current).
+    assert info.n_frames == final.stats.processed >= 1
     assert all(PERSON not in r.getMessage() and "zelda" not in r.getMessage().lower() for r in caplog.records)
 
 
