@@ -51,10 +51,18 @@ def test_mirrored_person_keeps_angles_and_anatomical_sides():
 
 
 def test_knee_past_the_ankle_fails_with_the_right_cue():
-    r = judge(kneeling_lunge_facing_right(front_knee=(440, 260), front_ankle=(400, 350)))
-    assert r.angles["front_shin"] > 15
+    # The front knee at 90 degrees, the shin leaning 20 degrees forward: only the shin is wrong.
+    r = judge(kneeling_lunge_facing_right(front_knee=(433, 292), front_ankle=(399, 386)))
+    assert r.angles["front_shin"] > 15 and r.checks["front_knee_90"] == "pass"
     assert r.checks["knee_over_ankle"] == "fail"
-    assert any("knee stays over the ankle" in c or "front knee" in c for c in r.cues)
+    assert r.cues and "knee stays over the ankle" in r.cues[0]  # its own cue (the front knee's cannot stand in)
+
+
+def test_one_cue_at_a_time_the_front_knee_first():
+    # The knee past the ankle and the front knee closed: the front knee's cue is said first.
+    r = judge(kneeling_lunge_facing_right(front_knee=(440, 260), front_ankle=(400, 350)))
+    assert r.checks["knee_over_ankle"] == "fail" and r.checks["front_knee_90"] == "fail"
+    assert len(r.cues) == 1 and "open the front knee" in r.cues[0]
 
 
 def test_front_knee_too_open_fails():
