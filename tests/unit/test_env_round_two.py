@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
-import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -20,7 +18,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from posecoach.adapters import models
 from posecoach.adapters.store import Store, StoreError
 from posecoach.core.coach import FrameResult
 from posecoach.core.holds import HoldStatus
@@ -202,37 +199,6 @@ def test_a_new_store_is_marked_as_posecoachs_and_an_older_one_still_opens(tmp_pa
         assert con.execute("PRAGMA application_id").fetchone()[0] != 0
         con.execute("PRAGMA application_id = 0")  # as a store written before the mark existed
     assert [p.name for p in Store(db).people()] == ["Ada"]
-
-
-def test_a_model_changed_after_it_was_verified_is_no_longer_installed(tmp_path, full_model, monkeypatch):
-    monkeypatch.setenv("POSECOACH_MODEL_URL", "http://127.0.0.1:9/pose_landmarker_{v}.task")  # no download
-    folder = tmp_path / "models"
-    folder.mkdir()
-    shutil.copy(full_model.path, folder / full_model.path.name)
-    manifest = json.loads((full_model.path.parent / "manifest.json").read_text())
-    (folder / "manifest.json").write_text(json.dumps({full_model.path.name: manifest[full_model.path.name]}))
-    assert models.installed(folder)["full"].sha256 == full_model.sha256
-    bundle = folder / full_model.path.name
-    with open(bundle, "r+b") as f:  # the same size, other bytes: the weights, not the header
-        f.seek(bundle.stat().st_size // 2)
-        f.write(b"\x5a" * 4096)
-    assert "full" not in models.installed(folder)
-    with pytest.raises(models.ModelError, match="damaged"):
-        models.provision("full", directory=folder, say=lambda _: None)
-    assert bundle.stat().st_size == full_model.path.stat().st_size  # refused, not replaced
-
-
-def test_a_damaged_bundle_whose_manifest_was_rewritten_to_match_is_still_refused(tmp_path, full_model):
-    folder = tmp_path / "models"
-    folder.mkdir()
-    bundle = folder / full_model.path.name
-    shutil.copy(full_model.path, bundle)
-    with open(bundle, "r+b") as f:  # the zip's first header: the native loader would raise on it
-        f.write(b"\x5a" * 4096)
-    entry = {"sha256": models.sha256_of(bundle), "size": bundle.stat().st_size, "source": "copied by hand"}
-    (folder / "manifest.json").write_text(json.dumps({bundle.name: entry}))
-    assert "full" not in models.installed(folder)
-    assert "not a pose landmarker bundle" in models.damaged(folder)["full"]
 
 
 def test_try_again_opens_a_new_store_once_the_damaged_file_is_moved_aside(data_dir):
