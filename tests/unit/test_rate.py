@@ -61,7 +61,7 @@ def test_a_verdict_change_brings_back_every_frame():
 
 def test_slow_drift_within_the_still_speed_keeps_the_low_rate():
     drift = lambda i: i * 0.5  # noqa: E731  # 15 px/s = 0.15 trunk lengths a second
-    analysed = drive(AdaptiveRate(RateParams(max_stride=3, still_speed=0.5)), 90, drift)
+    analysed = drive(AdaptiveRate(RateParams(max_stride=3, still_speed_trunk_lengths_per_s=0.5)), 90, drift)
     assert set(np.diff(analysed[20:])) == {3}
 
 

@@ -180,7 +180,7 @@ def parse_variants(text: str) -> tuple[RateParams, ...]:
     for item in text.split(","):
         stride, speed, settle, *free = item.split(":")
         review = free == ["free"]  # as the default review: gaps growing, a second at every frame after a change
-        out.append(RateParams(max_stride=int(stride), still_speed=float(speed), settle_ms=float(settle),
+        out.append(RateParams(max_stride=int(stride), still_speed_trunk_lengths_per_s=float(speed), settle_ms=float(settle),
                               follow_recognition=not review, growth=REVIEW_RATE.growth if review else 1.0,
                               label_settle_ms=REVIEW_RATE.label_settle_ms if review else 0.0))
     return tuple(out)
@@ -190,7 +190,7 @@ def describe(p: RateParams) -> str:
     default = " (the default review at 30 fps)" if replace(p, max_gap_ms=None) == replace(REVIEW_RATE.params(30.0),
                                                                                          max_gap_ms=None) else ""
     free = "" if p.follow_recognition else ", recognition on those frames only"
-    still = f"{p.still_speed:g} trunk lengths/s for {p.settle_ms:.0f} ms"
+    still = f"{p.still_speed_trunk_lengths_per_s:g} trunk lengths/s for {p.settle_ms:.0f} ms"
     return f"at most {p.max_stride} frames apart while still < {still}{free}{default}"
 
 

@@ -19,7 +19,7 @@ TRUNK = (lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, lm.LEFT_HIP, lm.RIGHT_HIP)
 class FramingParams:
     """Thresholds on the picture (fractions: of the frame's width, or of full brightness 0..1)."""
 
-    edge_margin: float = 0.04  # a shoulder or hip this close to the left or right edge: the body is cut
+    edge_margin_frac_width: float = 0.04  # a shoulder or hip this close to the left or right edge: the body is cut
     min_visibility: float = lm.MIN_VISIBILITY  # a trunk landmark below this visibility does not count for the edge rule
     min_brightness: float = 0.12  # mean luma of the frame below this: too dark
     min_contrast: float = 0.025  # luma standard deviation below this: flat, fogged or nearly black
@@ -45,7 +45,7 @@ def cut_by_side_edge(landmarks: np.ndarray, p: FramingParams = FramingParams()) 
     trunk = landmarks[list(TRUNK)]
     seen = trunk[:, 3] >= p.min_visibility
     x = trunk[seen, 0]
-    return bool(x.size) and bool(((x < p.edge_margin) | (x > 1.0 - p.edge_margin)).any())
+    return bool(x.size) and bool(((x < p.edge_margin_frac_width) | (x > 1.0 - p.edge_margin_frac_width)).any())
 
 
 def light_is_poor(measures: dict[str, float] | None, p: FramingParams = FramingParams()) -> bool:

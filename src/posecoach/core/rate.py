@@ -27,7 +27,7 @@ MOVING = np.array([lm.NOSE, *range(lm.LEFT_SHOULDER, lm.RIGHT_WRIST + 1), *range
 
 @dataclass(frozen=True)
 class RateParams:
-    """``max_stride``: frames apart while still (1 analyses every frame). ``still_speed``:
+    """``max_stride``: frames apart while still (1 analyses every frame). ``still_speed_trunk_lengths_per_s``:
     joints slower than this, in trunk lengths per second, are still. ``settle_ms``: the body
     and the verdicts stay still this long before the rate drops. ``follow_recognition``: also
     analyse the frame on which the exercise recognition is due (every 100 ms while the exercise
@@ -37,7 +37,7 @@ class RateParams:
     moments of a hold, when a fault most often shows, are looked at more closely."""
 
     max_stride: int = 3
-    still_speed: float = 1.0
+    still_speed_trunk_lengths_per_s: float = 1.0
     settle_ms: float = 300.0
     min_visibility: float = lm.MIN_VISIBILITY
     follow_recognition: bool = True
@@ -52,7 +52,7 @@ class ReviewRate:
 
     ``max_gap_ms``: the longest time between two analysed frames while still, so a fault that
     appears in a hold is seen at most this late (400 ms: within half a second; `posecoach bench
-    rate` measures what it keeps of the exact review). ``still_speed`` 0.5 trunk lengths a
+    rate` measures what it keeps of the exact review). ``still_speed_trunk_lengths_per_s`` 0.5 trunk lengths a
     second (the rendered clips' breathing moves the joints about 0.02; at 1 the slow lowering
     out of a bridge passed for still and its rep was lost), for ``settle_ms``.
     ``label_settle_ms``: after the exercise or the person changes, every frame for a second
@@ -63,7 +63,7 @@ class ReviewRate:
     bound."""
 
     max_gap_ms: float = 400.0
-    still_speed: float = 0.5
+    still_speed_trunk_lengths_per_s: float = 0.5
     settle_ms: float = 300.0
     growth: float = 2.0
     label_settle_ms: float = 1000.0
@@ -72,8 +72,8 @@ class ReviewRate:
         """The rate for a clip of ``fps_hz`` frames a second (None or 0: 30)."""
         fps = fps_hz if fps_hz and fps_hz > 0 else 30.0
         stride = max(1, int(self.max_gap_ms * fps / 1000.0 + 0.05))  # 29.97 fps: 12 frames for 400 ms
-        return RateParams(max_stride=stride, still_speed=self.still_speed, settle_ms=self.settle_ms,
-                          follow_recognition=False, growth=self.growth, max_gap_ms=self.max_gap_ms,
+        return RateParams(max_stride=stride, still_speed_trunk_lengths_per_s=self.still_speed_trunk_lengths_per_s,
+                          settle_ms=self.settle_ms, follow_recognition=False, growth=self.growth, max_gap_ms=self.max_gap_ms,
                           label_settle_ms=self.label_settle_ms)
 
 
@@ -189,7 +189,7 @@ class AdaptiveRate:
             else:
                 speed = joint_speed(self._last_px, landmarks_px, self._last_vis, visibility, (t_ms - self._last_t_ms) / 1000,
                                     p.min_visibility)
-                still = speed <= p.still_speed
+                still = speed <= p.still_speed_trunk_lengths_per_s
         if not still or self._still_since_ms is None:
             self._still_since_ms = None if not still else t_ms
         self._last_index, self._last_t_ms, self._last_state = index, t_ms, state

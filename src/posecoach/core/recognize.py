@@ -35,7 +35,7 @@ class RecognizeParams:
 
     upright_max_deg: float = 40.0  # trunk within this of vertical: upright or kneeling
     lying_min_deg: float = 55.0  # trunk beyond this from vertical: lying (or plank)
-    lunge_max_front_knee: float = 140.0  # a bent front knee: a split stance
+    lunge_max_front_knee_deg: float = 140.0  # a bent front knee: a split stance
     lunge_min_back_hip: float = 165.0  # the back thigh at or behind the trunk line
     lunge_min_split: float = 0.35  # knees apart along the facing direction
     pigeon_min_shin_lean: float = 50.0  # pigeon's front shin lies across the floor
@@ -166,8 +166,8 @@ def _upright(f: dict[str, float], p: RecognizeParams, b: Body) -> Recognition:
         return Recognition("pigeon", 0.7)
     if not np.isnan(f["front_foot_up"]) and f["front_foot_up"] > p.foot_up_max:
         return Recognition(None, 0.7, plainly_out=True)  # a knee drive or a step up: the front foot is off the floor
-    if fk <= p.lunge_max_front_knee and bh >= p.lunge_min_back_hip and (np.isnan(split) or split >= p.lunge_min_split):
-        margin = min(p.lunge_max_front_knee - fk, bh - p.lunge_min_back_hip) / 30.0
+    if fk <= p.lunge_max_front_knee_deg and bh >= p.lunge_min_back_hip and (np.isnan(split) or split >= p.lunge_min_split):
+        margin = min(p.lunge_max_front_knee_deg - fk, bh - p.lunge_min_back_hip) / 30.0
         return Recognition("lunge", float(np.clip(0.6 + margin, 0.6, 0.98)))
     return Recognition(None, 0.8)
 

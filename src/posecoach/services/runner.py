@@ -86,7 +86,8 @@ class AnalysisPlan:
                "max_stride": self.stride, "max_gap_ms": self.review.max_gap_ms if self.review is not None else None}
         if self.adaptive:
             p = self.rate_params
-            out["skips"] = (f"while the body is still (joints under {p.still_speed:g} trunk lengths/s, verdicts, cue "
+            still = p.still_speed_trunk_lengths_per_s
+            out["skips"] = (f"while the body is still (joints under {still:g} trunk lengths/s, verdicts, cue "
                             f"and exercise unchanged for {p.settle_ms:g} ms, the exercise and the person unchanged for "
                             f"{p.label_settle_ms:g} ms) up to {p.max_stride - 1} frames in a row are not analysed; they "
                             "carry the analysed frame before them (frames[].analysed false), so a change is seen up to "
