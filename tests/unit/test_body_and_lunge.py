@@ -164,3 +164,29 @@ def test_belly_evidence_in_one_pass_is_the_joint_by_joint_sum_to_the_bit():
     got = _belly_evidence(xy, seen, np.zeros((500, 2)), np.ones(500))
     assert got.tobytes() == expected.tobytes()
     assert got[:1].tobytes() == _belly_evidence(xy[:1], seen[:1], np.zeros((1, 2)), np.ones(1)).tobytes()
+
+
+def test_a_measure_asked_twice_in_a_frame_is_computed_once_and_read_only():
+    from dataclasses import replace
+
+    from posecoach.core.body import analyse_body
+    from posecoach.core.measures import m_back_hip, m_front_knee, m_kneeling_back_hip
+
+    lms = make_landmarks(kneeling_lunge_facing_right())
+    body = analyse_body(lms[None, :, :2] * np.array([640, 480]), lms[None, :, 3], lms[None, :, 2])
+    first = m_back_hip(body)
+    assert m_back_hip(body) is first  # kept, not computed again
+    assert not first.flags.writeable  # shared: nobody may write into it
+    assert m_kneeling_back_hip(body).tobytes() == first.tobytes()  # a kneeling lunge: the same angle
+    swapped = replace(body, front_leg=1 - body.front_leg)  # a replaced body keeps nothing of the first's
+    assert swapped.derived == {}
+    assert m_front_knee(swapped).tobytes() != m_front_knee(body).tobytes()
+
+
+def test_the_filters_median_is_numpys():
+    from posecoach.core.smoothing import _median
+
+    rng = np.random.default_rng(3)
+    for n in range(1, 40):
+        values = rng.normal(size=n)
+        assert _median(values) == float(np.median(values))

@@ -71,6 +71,13 @@ class Body:
         return self.seen[np.arange(len(label)), np.where(label == 1, pair[1], pair[0])] & (label >= 0)
 
     @cached_property
+    def derived(self) -> dict:
+        """Values computed from this body and kept, so that a measure asked for twice in a
+        frame (by recognition and by the exercise's measures, or by two measures) is computed
+        once (``core.measures``); a replaced body starts empty."""
+        return {}
+
+    @cached_property
     def belly0(self) -> np.ndarray:
         """The belly direction with unknown frames as (0, 0)."""
         return np.where(np.isnan(self.belly), 0.0, self.belly)
@@ -221,7 +228,7 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
     thighs = np.stack([np.where(seen[:, lm.HIP[s]] & seen[:, lm.KNEE[s]], norm2(xy[:, lm.KNEE[s]] - xy[:, lm.HIP[s]]), np.nan)
                        for s in (0, 1)], axis=1)
     with np.errstate(invalid="ignore"):
-        thigh = np.nanmax(np.where(np.isnan(thighs), -np.inf, thighs), axis=1)
+        thigh = np.where(np.isnan(thighs), -np.inf, thighs).max(axis=1)  # no NaN left: nanmax's answer, without its overhead
         lying = tilt > p.upright_max_deg
         end_on = trunk_px < p.end_on_max_trunk * thigh
     view = np.where(((view == 1) | (view == 2)) & lying & ~end_on & np.isfinite(thigh), OBLIQUE, view)
