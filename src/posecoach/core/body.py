@@ -94,8 +94,10 @@ OBLIQUE = 3
 
 def _mid(xy: np.ndarray, vis: np.ndarray, pair: tuple[int, int]) -> np.ndarray:
     """Visibility-weighted midpoint of a left/right pair, (T, 2)."""
-    w = np.clip(vis[:, list(pair)], 1e-3, 1.0)[..., None]
-    return (xy[:, list(pair)] * w).sum(axis=1) / w.sum(axis=1)
+    # Written out for the pair (the same floats as a weighted sum over the pair's axis).
+    w0 = np.minimum(np.maximum(vis[:, pair[0], None], 1e-3), 1.0)
+    w1 = np.minimum(np.maximum(vis[:, pair[1], None], 1e-3), 1.0)
+    return (xy[:, pair[0]] * w0 + xy[:, pair[1]] * w1) / (w0 + w1)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -236,8 +238,9 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
 
     depth = np.asarray(z, dtype=float)
     depth = np.where(np.isnan(depth), 0.0, depth)
-    left_z = depth[:, [lm.LEFT_SHOULDER, lm.LEFT_HIP, lm.LEFT_KNEE]].mean(axis=1)
-    right_z = depth[:, [lm.RIGHT_SHOULDER, lm.RIGHT_HIP, lm.RIGHT_KNEE]].mean(axis=1)
+    # Means of three, summed from 0.0 one after another as numpy's mean sums them.
+    left_z = (0.0 + depth[:, lm.LEFT_SHOULDER] + depth[:, lm.LEFT_HIP] + depth[:, lm.LEFT_KNEE]) / 3.0
+    right_z = (0.0 + depth[:, lm.RIGHT_SHOULDER] + depth[:, lm.RIGHT_HIP] + depth[:, lm.RIGHT_KNEE]) / 3.0
     near = np.where(left_z <= right_z, 0, 1)
 
     ahead = np.stack(
