@@ -132,3 +132,69 @@ def test_angles_are_null_not_nan_when_unknown():
     r = Coach(CAT, "lunge").step(0.0, lms, 640, 480)
     assert all(v is None for v in r.angles.values())
     assert not any(isinstance(v, float) and np.isnan(v) for v in r.angles.values())
+
+
+def _belly_evidence_one_turn_at_a_time(xy, seen):
+    """The belly evidence summed joint by joint, as it was written before the turns were
+    measured in one pass: the reference the one-pass sum must equal exactly."""
+    from posecoach.core import landmarks as lm
+    from posecoach.core.body import _turn
+
+    score = np.zeros(len(xy))
+    for side in (0, 1):
+        h, k, a = lm.HIP[side], lm.KNEE[side], lm.ANKLE[side]
+        turn = _turn(xy[:, k] - xy[:, h], xy[:, a] - xy[:, k])
+        score += np.where(seen[:, h] & seen[:, k] & seen[:, a] & (np.abs(turn) > 0.26), turn, 0.0)
+        s, e, w = lm.SHOULDER[side], lm.ELBOW[side], lm.WRIST[side]
+        turn = _turn(xy[:, e] - xy[:, s], xy[:, w] - xy[:, e])
+        score -= np.where(seen[:, s] & seen[:, e] & seen[:, w] & (np.abs(turn) > 0.34), 0.6 * turn, 0.0)
+        heel, toe = lm.HEEL[side], lm.FOOT[side]
+        turn = _turn(xy[:, a] - xy[:, k], xy[:, toe] - xy[:, heel])
+        score -= np.where(seen[:, k] & seen[:, a] & seen[:, heel] & seen[:, toe] & (np.abs(turn) > 0.34), 0.4 * turn, 0.0)
+    ears = seen[:, list(lm.EAR)]
+    w = np.where(ears, 1.0, 1e-3)
+    ear_mid = (xy[:, list(lm.EAR)] * w[..., None]).sum(axis=1) / w.sum(axis=1)[:, None]
+    shoulder_mid = (xy[:, lm.LEFT_SHOULDER] + xy[:, lm.RIGHT_SHOULDER]) / 2.0
+    turn = _turn(ear_mid - shoulder_mid, xy[:, lm.NOSE] - ear_mid)
+    face = seen[:, lm.NOSE] & ears.any(axis=1) & (seen[:, lm.LEFT_SHOULDER] | seen[:, lm.RIGHT_SHOULDER])
+    return score + np.where(face, 0.8 * turn, 0.0)
+
+
+def test_belly_evidence_in_one_pass_is_the_joint_by_joint_sum_to_the_bit():
+    from posecoach.core.body import _belly_evidence
+
+    rng = np.random.default_rng(21)
+    xy = rng.uniform(0, 640, (500, 33, 2))
+    seen = rng.uniform(size=(500, 33)) < 0.8
+    xy[~seen & (rng.uniform(size=(500, 33)) < 0.3)] = np.nan  # some unseen points are missing
+    seen &= ~np.isnan(xy).any(axis=-1)
+    expected = _belly_evidence_one_turn_at_a_time(xy, seen)
+    got = _belly_evidence(xy, seen, np.zeros((500, 2)), np.ones(500))
+    assert got.tobytes() == expected.tobytes()
+    assert got[:1].tobytes() == _belly_evidence(xy[:1], seen[:1], np.zeros((1, 2)), np.ones(1)).tobytes()
+
+
+def test_a_measure_asked_twice_in_a_frame_is_computed_once_and_read_only():
+    from dataclasses import replace
+
+    from posecoach.core.body import analyse_body
+    from posecoach.core.measures import m_back_hip, m_front_knee, m_kneeling_back_hip
+
+    lms = make_landmarks(kneeling_lunge_facing_right())
+    body = analyse_body(lms[None, :, :2] * np.array([640, 480]), lms[None, :, 3], lms[None, :, 2])
+    first = m_back_hip(body)
+    assert m_back_hip(body) is first  # kept, not computed again
+    assert not first.flags.writeable  # shared: nobody may write into it
+    assert m_kneeling_back_hip(body).tobytes() == first.tobytes()  # a kneeling lunge: the same angle
+    swapped = replace(body, front_leg=1 - body.front_leg)  # a replaced body keeps nothing of the first's
+    assert swapped.derived == {}
+    assert m_front_knee(swapped).tobytes() != m_front_knee(body).tobytes()
+
+
+def test_the_filters_median_is_numpys():
+    from posecoach.core.smoothing import _median
+
+    rng = np.random.default_rng(3)
+    for n in range(1, 40):
+        values = rng.normal(size=n)
+        assert _median(values) == float(np.median(values))

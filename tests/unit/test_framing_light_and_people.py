@@ -130,3 +130,18 @@ def test_the_largest_person_is_coached_first_and_someone_else_only_after_the_use
         if t * 40.0 <= 5000:
             assert pick.index is None, t  # not coached in the user's place while they may come back
     assert pick.index == 0 and pick.new_person is False and lock.changes == 1
+
+
+def test_subject_brightness_is_numpys_median_of_the_luma_on_the_body():
+    from posecoach.adapters.light import _luma, _on_body, picture_light, subject_light
+
+    rng = np.random.default_rng(7)
+    for n_seen in range(4, 34):  # odd and even counts of landmarks seen
+        rgb = rng.integers(0, 256, (120, 160, 3), dtype=np.uint8)
+        lms = np.column_stack([rng.uniform(0, 1, (33, 2)), np.zeros(33), np.zeros(33)])
+        lms[:n_seen, 3] = 1.0
+        luma, whole = picture_light(rgb)
+        expected = round(float(np.median(_on_body(_luma(rgb), lms))) / 255.0, 3)
+        assert subject_light(luma, lms) == {"subject_brightness": expected}
+        assert light_measures(rgb, lms) == {**whole, "subject_brightness": expected}
+    assert subject_light(luma, None) == {}

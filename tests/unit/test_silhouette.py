@@ -47,3 +47,13 @@ def test_unknown_without_a_mask_or_belly_direction():
     m = kneeling_torso_mask(10)
     assert np.isnan(lumbar_curve(m, HIP, SHOULDER, np.array([np.nan, np.nan])))
     assert np.isnan(lumbar_curve(np.zeros_like(m), HIP, SHOULDER, BELLY))
+
+
+def test_quartiles_are_numpys_percentiles_to_the_bit():
+    from posecoach.core.silhouette import quartiles
+
+    rng = np.random.default_rng(4)
+    for n in range(1, 60):
+        for values in (rng.normal(size=n), np.round(rng.uniform(0, 0.2, n), 4), rng.choice([0.0, 0.01, 0.2], n)):
+            expected = np.percentile(values, [25, 50, 75])
+            assert np.array(quartiles(values)).tobytes() == expected.tobytes()

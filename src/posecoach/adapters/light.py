@@ -43,12 +43,11 @@ def _on_body(luma: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     return luma[(y[keep] * h).astype(int), (x[keep] * w).astype(int)]
 
 
-def light_measures(rgb: np.ndarray, landmarks: np.ndarray | None = None) -> dict[str, float]:
-    """``brightness`` (mean luma), ``contrast`` (luma standard deviation), ``highlights`` (the
+def picture_light(rgb: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
+    """The frame's luma sample (``_luma``) and the measures of the whole picture:
+    ``brightness`` (mean luma), ``contrast`` (luma standard deviation), ``highlights`` (the
     luma the brightest thousandth of the picture reaches) and ``flat_share`` (the largest share
-    of the picture within one level of a single luma) of an RGB uint8 frame, and
-    ``subject_brightness`` (median luma at the person's seen landmarks, which lie on the body:
-    dark on a silhouette against a window) when ``landmarks`` are given; all 0..1."""
+    of the picture within one level of a single luma) of an RGB uint8 frame, all 0..1."""
     import cv2
 
     luma = _luma(rgb)
@@ -57,10 +56,26 @@ def light_measures(rgb: np.ndarray, landmarks: np.ndarray | None = None) -> dict
     n = float(luma.size)
     highlights = int(np.searchsorted(np.cumsum(counts), HIGHLIGHTS_QUANTILE * n))
     flat = float(np.convolve(counts, np.ones(3), mode="same").max()) / n
-    out = {"brightness": round(float(mean[0, 0]) / 255.0, 3), "contrast": round(float(std[0, 0]) / 255.0, 3),
-           "highlights": round(min(highlights, 255) / 255.0, 3), "flat_share": round(min(flat, 1.0), 3)}
-    if landmarks is not None:
-        body = _on_body(luma, np.asarray(landmarks, dtype=float))
-        if body.size >= 4:
-            out["subject_brightness"] = round(float(np.median(body)) / 255.0, 3)
-    return out
+    return luma, {"brightness": round(float(mean[0, 0]) / 255.0, 3), "contrast": round(float(std[0, 0]) / 255.0, 3),
+                  "highlights": round(min(highlights, 255) / 255.0, 3), "flat_share": round(min(flat, 1.0), 3)}
+
+
+def subject_light(luma: np.ndarray, landmarks: np.ndarray | None) -> dict[str, float]:
+    """``subject_brightness`` (median luma at the person's seen landmarks, which lie on the
+    body: dark on a silhouette against a window; 0..1) from ``picture_light``'s luma sample;
+    empty without landmarks or with fewer than 4 of them seen in the picture."""
+    if landmarks is None:
+        return {}
+    body = np.sort(_on_body(luma, np.asarray(landmarks, dtype=float)))
+    if body.size < 4:
+        return {}
+    mid = body.size // 2  # the median as numpy's: the middle value, or the mean of the two middle ones
+    median = float(body[mid]) if body.size % 2 else (float(body[mid - 1]) + float(body[mid])) / 2.0
+    return {"subject_brightness": round(median / 255.0, 3)}
+
+
+def light_measures(rgb: np.ndarray, landmarks: np.ndarray | None = None) -> dict[str, float]:
+    """``picture_light``'s measures of an RGB uint8 frame, and ``subject_light``'s when
+    ``landmarks`` are given; all 0..1."""
+    luma, out = picture_light(rgb)
+    return {**out, **subject_light(luma, landmarks)}

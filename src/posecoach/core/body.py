@@ -75,6 +75,13 @@ class Body:
         return self.seen[np.arange(len(label)), np.where(label == 1, pair[1], pair[0])] & (label >= 0)
 
     @cached_property
+    def derived(self) -> dict:
+        """Values computed from this body and kept, so that a measure asked for twice in a
+        frame (by recognition and by the exercise's measures, or by two measures) is computed
+        once (``core.measures``); a replaced body starts empty."""
+        return {}
+
+    @cached_property
     def belly0(self) -> np.ndarray:
         """The belly direction with unknown frames as (0, 0)."""
         return np.where(np.isnan(self.belly), 0.0, self.belly)
@@ -91,8 +98,10 @@ OBLIQUE = 3
 
 def _mid(xy: np.ndarray, vis: np.ndarray, pair: tuple[int, int]) -> np.ndarray:
     """Visibility-weighted midpoint of a left/right pair, (T, 2)."""
-    w = np.clip(vis[:, list(pair)], 1e-3, 1.0)[..., None]
-    return (xy[:, list(pair)] * w).sum(axis=1) / w.sum(axis=1)
+    # Written out for the pair (the same floats as a weighted sum over the pair's axis).
+    w0 = np.minimum(np.maximum(vis[:, pair[0], None], 1e-3), 1.0)
+    w1 = np.minimum(np.maximum(vis[:, pair[1], None], 1e-3), 1.0)
+    return (xy[:, pair[0]] * w0 + xy[:, pair[1]] * w1) / (w0 + w1)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -106,6 +115,33 @@ def _turn(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return cross2(a, b) / np.maximum(norm2(a) * norm2(b), 1e-9)
 
 
+# The joint turns that show the belly side (see ``_belly_evidence``), as landmark indices: the
+# turn from segment A (``A_FROM`` -> ``A_TO``) to segment B (``B_FROM`` -> ``B_TO``), for
+# each side a knee, an elbow and a foot, then the face (indices ``_EAR_MID`` and
+# ``_SHOULDER_MID`` are points appended after the 33 landmarks). ``_NEEDS``: the landmarks a
+# limb's turn needs seen; ``_MIN_TURN``: the turn's sine below which the joint is taken as
+# straight; ``_WEIGHT``: the signed weight of its evidence, in the order it is summed.
+_EAR_MID, _SHOULDER_MID = lm.N_LANDMARKS, lm.N_LANDMARKS + 1
+_LIMB_TURNS = [(side, joint) for side in (0, 1) for joint in ("knee", "elbow", "foot")]
+_SEGMENTS = {  # (A_FROM, A_TO, B_FROM, B_TO) of each limb turn, by side
+    "knee": lambda s: (lm.HIP[s], lm.KNEE[s], lm.KNEE[s], lm.ANKLE[s]),
+    "elbow": lambda s: (lm.SHOULDER[s], lm.ELBOW[s], lm.ELBOW[s], lm.WRIST[s]),
+    "foot": lambda s: (lm.KNEE[s], lm.ANKLE[s], lm.HEEL[s], lm.FOOT[s]),
+}
+_NEEDS_SEEN = {
+    "knee": lambda s: (lm.HIP[s], lm.KNEE[s], lm.ANKLE[s], lm.ANKLE[s]),
+    "elbow": lambda s: (lm.SHOULDER[s], lm.ELBOW[s], lm.WRIST[s], lm.WRIST[s]),
+    "foot": lambda s: (lm.KNEE[s], lm.ANKLE[s], lm.HEEL[s], lm.FOOT[s]),
+}
+_MIN_TURN_SINE = {"knee": 0.26, "elbow": 0.34, "foot": 0.34}  # bent 15+, 20+, 20+ degrees
+_TURN_WEIGHT = {"knee": 1.0, "elbow": -0.6, "foot": -0.4}
+_FACE_WEIGHT = 0.8
+_TURN_INDEX = np.array([_SEGMENTS[j](s) for s, j in _LIMB_TURNS] + [(_SHOULDER_MID, _EAR_MID, _EAR_MID, lm.NOSE)]).T
+_NEEDS = np.array([_NEEDS_SEEN[j](s) for s, j in _LIMB_TURNS])
+_MIN_TURN = np.array([_MIN_TURN_SINE[j] for _, j in _LIMB_TURNS])
+_WEIGHT = np.array([_TURN_WEIGHT[j] for _, j in _LIMB_TURNS] + [_FACE_WEIGHT])
+
+
 def _belly_evidence(xy: np.ndarray, seen: np.ndarray, normal: np.ndarray, trunk_px: np.ndarray) -> np.ndarray:
     """Signed evidence (T,) that the belly lies along +normal, where normal = perp(trunk).
 
@@ -114,30 +150,22 @@ def _belly_evidence(xy: np.ndarray, seen: np.ndarray, normal: np.ndarray, trunk_
     backward, an elbow with the forearm turning forward, the foot points forward from the
     shin, and the face looks forward from the neck. In the image each gives the sign of
     cross2(trunk, belly); bent joints give strong evidence, straight ones almost none.
+    All the turns are measured in one pass and summed in a fixed order (left knee, elbow,
+    foot, right knee, elbow, foot, face), so the sum is the same float frame by frame.
     """
     del normal, trunk_px  # perp(trunk) is the belly when cross2(trunk, belly) > 0
-    score = np.zeros(len(xy))
-    for side in (0, 1):
-        h, k, a = lm.HIP[side], lm.KNEE[side], lm.ANKLE[side]
-        knee_turn = _turn(xy[:, k] - xy[:, h], xy[:, a] - xy[:, k])
-        ok = seen[:, h] & seen[:, k] & seen[:, a] & (np.abs(knee_turn) > 0.26)  # bent 15+ degrees
-        score += np.where(ok, knee_turn, 0.0)
-        s, e, w = lm.SHOULDER[side], lm.ELBOW[side], lm.WRIST[side]
-        elbow_turn = _turn(xy[:, e] - xy[:, s], xy[:, w] - xy[:, e])
-        ok = seen[:, s] & seen[:, e] & seen[:, w] & (np.abs(elbow_turn) > 0.34)  # bent 20+ degrees
-        score -= np.where(ok, 0.6 * elbow_turn, 0.0)
-        heel, toe = lm.HEEL[side], lm.FOOT[side]
-        foot_turn = _turn(xy[:, a] - xy[:, k], xy[:, toe] - xy[:, heel])
-        ok = seen[:, k] & seen[:, a] & seen[:, heel] & seen[:, toe] & (np.abs(foot_turn) > 0.34)
-        score -= np.where(ok, 0.4 * foot_turn, 0.0)
     ears = seen[:, list(lm.EAR)]
     w = np.where(ears, 1.0, 1e-3)
     ear_mid = (xy[:, list(lm.EAR)] * w[..., None]).sum(axis=1) / w.sum(axis=1)[:, None]
     shoulder_mid = (xy[:, lm.LEFT_SHOULDER] + xy[:, lm.RIGHT_SHOULDER]) / 2.0
-    face_turn = _turn(ear_mid - shoulder_mid, xy[:, lm.NOSE] - ear_mid)
-    face_ok = seen[:, lm.NOSE] & ears.any(axis=1) & (seen[:, lm.LEFT_SHOULDER] | seen[:, lm.RIGHT_SHOULDER])
-    score += np.where(face_ok, 0.8 * face_turn, 0.0)
-    return score
+    points = np.concatenate([xy, ear_mid[:, None], shoulder_mid[:, None]], axis=1)
+    a_from, a_to, b_from, b_to = _TURN_INDEX
+    turns = _turn(points[:, a_to] - points[:, a_from], points[:, b_to] - points[:, b_from])  # (T, 7)
+    limbs = seen[:, _NEEDS].all(axis=2) & (np.abs(turns[:, :-1]) > _MIN_TURN)
+    face = seen[:, lm.NOSE] & ears.any(axis=1) & (seen[:, lm.LEFT_SHOULDER] | seen[:, lm.RIGHT_SHOULDER])
+    used = np.concatenate([limbs, face[:, None]], axis=1)
+    terms = np.concatenate([np.zeros((len(xy), 1)), np.where(used, _WEIGHT * turns, 0.0)], axis=1)
+    return np.cumsum(terms, axis=1)[:, -1]  # summed left to right, one term after another
 
 
 @dataclass(frozen=True)
@@ -206,7 +234,7 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
     thighs = np.stack([np.where(seen[:, lm.HIP[s]] & seen[:, lm.KNEE[s]], norm2(xy[:, lm.KNEE[s]] - xy[:, lm.HIP[s]]), np.nan)
                        for s in (0, 1)], axis=1)
     with np.errstate(invalid="ignore"):
-        thigh = np.nanmax(np.where(np.isnan(thighs), -np.inf, thighs), axis=1)
+        thigh = np.where(np.isnan(thighs), -np.inf, thighs).max(axis=1)  # no NaN left: nanmax's answer, without its overhead
         lying = tilt > p.lying_beyond_deg
         end_on = trunk_px < p.end_on_max_trunk * thigh
     view = np.where(((view == 1) | (view == 2)) & lying & ~end_on & np.isfinite(thigh), OBLIQUE, view)
@@ -214,8 +242,9 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
 
     depth = np.asarray(z, dtype=float)
     depth = np.where(np.isnan(depth), 0.0, depth)
-    left_z = depth[:, [lm.LEFT_SHOULDER, lm.LEFT_HIP, lm.LEFT_KNEE]].mean(axis=1)
-    right_z = depth[:, [lm.RIGHT_SHOULDER, lm.RIGHT_HIP, lm.RIGHT_KNEE]].mean(axis=1)
+    # Means of three, summed from 0.0 one after another as numpy's mean sums them.
+    left_z = (0.0 + depth[:, lm.LEFT_SHOULDER] + depth[:, lm.LEFT_HIP] + depth[:, lm.LEFT_KNEE]) / 3.0
+    right_z = (0.0 + depth[:, lm.RIGHT_SHOULDER] + depth[:, lm.RIGHT_HIP] + depth[:, lm.RIGHT_KNEE]) / 3.0
     near = np.where(left_z <= right_z, 0, 1)
 
     ahead = np.stack(

@@ -35,6 +35,23 @@ def _nan_unless(ok: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.where(ok, values, np.nan)
 
 
+def _once_per_body(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """``fn(body, *args)`` computed once per body and arguments (arrays compared by value) and
+    kept in ``Body.derived``; the array given back is read-only, as it is shared."""
+    def kept(b: Body, *args) -> np.ndarray:
+        key = (fn.__name__, *((a.dtype.str, a.shape, a.tobytes()) if isinstance(a, np.ndarray) else a for a in args))
+        derived = b.derived
+        if key not in derived:
+            value = fn(b, *args)
+            value.flags.writeable = False
+            derived[key] = value
+        return derived[key]
+
+    kept.__name__, kept.__doc__ = fn.__name__, fn.__doc__
+    return kept
+
+
+@_once_per_body
 def hip_front_angle(b: Body, leg: np.ndarray, end: tuple[int, int]) -> np.ndarray:
     """Front-side angle shoulder-hip-(knee or ankle) for the chosen leg."""
     ok = b.seen_at(lm.HIP, leg) & b.seen_at(end, leg) & ~np.isnan(b.belly[:, 0])
@@ -43,6 +60,7 @@ def hip_front_angle(b: Body, leg: np.ndarray, end: tuple[int, int]) -> np.ndarra
     return _nan_unless(ok, angle)
 
 
+@_once_per_body
 def knee_angle(b: Body, leg: np.ndarray) -> np.ndarray:
     ok = b.seen_at(lm.HIP, leg) & b.seen_at(lm.KNEE, leg) & b.seen_at(lm.ANKLE, leg)
     return _nan_unless(ok, inner_angle_deg(b.point(lm.HIP, leg), b.point(lm.KNEE, leg), b.point(lm.ANKLE, leg)))
@@ -165,6 +183,7 @@ STANDING_SPLIT_MIN_RATIO = 0.55
 KNEELING_MAX_RATIO = 0.5
 
 
+@_once_per_body
 def _knee_height_ratio(b: Body) -> np.ndarray:
     """Back knee's height above the floor over the front knee's (the front shin as the ruler)."""
     back, front = back_leg(b), front_leg(b)

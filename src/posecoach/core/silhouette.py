@@ -10,6 +10,8 @@ flat back, larger for a deeper lumbar curve.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 SAMPLES = 33
@@ -74,6 +76,22 @@ def lumbar_curve(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, 
     return float(max(0.0, np.max(line - d[between])) / length)
 
 
+def quartiles(values: np.ndarray) -> tuple[float, float, float]:
+    """The 25th, 50th and 75th percentiles of a 1-D array without NaN, as numpy's percentile
+    gives them (linear interpolation, computed as numpy does it), without numpy's overhead
+    for a few values."""
+    ordered = np.sort(values)
+    out = []
+    for share in (0.25, 0.5, 0.75):
+        at = (len(ordered) - 1) * share
+        below = math.floor(at)
+        weight = at - below
+        a, b = float(ordered[below]), float(ordered[min(below + 1, len(ordered) - 1)])
+        step = b - a
+        out.append(b - step * (1 - weight) if weight >= 0.5 else a + step * weight)
+    return out[0], out[1], out[2]
+
+
 class SteadyReading:
     """A silhouette reading with a confidence: the median of the last ``window_ms`` of
     readings, kept only while they agree (the spread between their quartiles at most
@@ -111,9 +129,9 @@ class SteadyReading:
         ok = vals[np.isfinite(vals)]
         if len(ok) < self.min_readings or len(ok) < self.min_share * len(vals):
             return float("nan"), 0.0
-        q1, med, q3 = np.percentile(ok, [25, 50, 75])
-        spread = float(q3 - q1)
-        confidence = float(np.clip(1.0 - spread / self.max_spread, 0.0, 1.0))
+        q1, med, q3 = quartiles(ok)
+        spread = q3 - q1
+        confidence = min(max(1.0 - spread / self.max_spread, 0.0), 1.0)
         if spread > self.max_spread:
             return float("nan"), confidence
         return float(med), confidence

@@ -44,6 +44,14 @@ def _alpha(cutoff_hz: np.ndarray | float, dt_s: float) -> np.ndarray | float:
     return 1.0 / (1.0 + tau / dt_s)
 
 
+def _median(values: np.ndarray) -> float:
+    """The median of a 1-D array without NaN, as numpy's (the middle value, or the mean of the
+    two middle ones), without numpy's overhead for a small array."""
+    ordered = np.sort(values)
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else (float(ordered[mid - 1]) + float(ordered[mid])) / 2.0
+
+
 class OneEuroFilter:
     """One Euro filter over an array of values of fixed shape.
 
@@ -67,7 +75,7 @@ class OneEuroFilter:
         p = self.params
         step = np.abs(x - before) if x.ndim < 2 else np.linalg.norm(x - before, axis=-1)
         step = step[np.isfinite(step)]
-        return bool(step.size) and float(np.median(step)) > max(p.max_jump, p.max_speed * dt_s)
+        return bool(step.size) and _median(step) > max(p.max_jump, p.max_speed * dt_s)
 
     def __call__(self, value: np.ndarray, t_ms: float) -> np.ndarray:
         """Filter one sample taken at ``t_ms``; return the smoothed value (same shape)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from posecoach.adapters.estimators.base import Detection, Estimator
-from posecoach.adapters.light import light_measures
+from posecoach.adapters.light import light_measures, picture_light, subject_light
 from posecoach.core.body import analyse_trunk
 from posecoach.core.coach import Coach, CoachParams, FrameResult, Observation
 from posecoach.core.landmarks import landmarks_to_px
@@ -38,9 +38,15 @@ class Session:
         return self.judge(self.detect(rgb, t_ms), t_ms, rgb.shape, size_px)
 
     def detect(self, rgb: np.ndarray, t_ms: float) -> Detection:
-        """The model's part of ``step``: the pose (and mask) in the frame."""
+        """The model's part of ``step``: the pose (and mask) in the frame, with its light
+        measures. The whole picture's are read before the model runs, while the frame just
+        converted is still in the processor's cache (after the model it has to be fetched
+        again: twice the time); the person's after, from the same luma sample."""
         assert self.estimator is not None, "Session without an estimator can only replay landmarks"
-        return self.with_light(self.estimator.detect(rgb, t_ms), rgb)
+        luma, light = picture_light(rgb)
+        det = self.estimator.detect(rgb, t_ms)
+        self.last_detection = replace(det, light={**light, **subject_light(luma, det.landmarks)})
+        return self.last_detection
 
     def with_light(self, det: Detection, rgb: np.ndarray) -> Detection:
         """The detection with the frame's light measures (read where the frame is: the judging
