@@ -1,6 +1,7 @@
 """A video file analysed into the store as a session, as if it had been coached live: the
 landmarks, image measures and verdicts of every frame, the holds, and (if asked) a copy of
-the video for annotated playback. Used by the Review page's upload and by tests."""
+the video for annotated playback. Used by the Review page's upload and by tests. Like
+`posecoach analyze` and the live page, it keeps to one person when others come into view."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def analyse_into_store(path: Path, store: Store, person: int, catalogue: Catalog
         session = Session(catalogue, exercise, None)
         done = 0
         try:
-            with open_estimator(model.path, "single", mode="video", masks=needs_mask(catalogue, exercise)) as estimator:
+            with open_estimator(model.path, "people", mode="video", masks=needs_mask(catalogue, exercise)) as estimator:
                 session.estimator = estimator
                 for frame in reader.frames():
                     result = session.step(frame.rgb, frame.t_ms)
