@@ -45,7 +45,12 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow"
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests tools app.py
+	$(VENV)/bin/ruff check src tests tools benchmarks app.py
+
+# The benchmarks (from this checkout, not part of the package): `make bench B="speed --quick"`.
+B ?= engine
+bench: $(STAMP)
+	$(PY) -m benchmarks $(B)
 
 samples:
 	bash tools/synth/make_samples.sh

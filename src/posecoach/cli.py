@@ -134,57 +134,17 @@ def _parser() -> argparse.ArgumentParser:
     pg = sub.add_parser("progress", help="a person's adherence to their plan, measurements per side and pain ratings")
     pg.add_argument("--person", required=True)
     pg.add_argument("--store", default=None, help="the store file (default: the page's)")
-    b = sub.add_parser("bench", help="benchmarks (engine, speed, accuracy)")
-    bsub = b.add_subparsers(dest="bench", required=True)
-    be = bsub.add_parser("engine", help="engine cost per frame and re-scoring time (no model)")
-    be.add_argument("--frames", type=int, default=18000)
-    bv = bsub.add_parser("review", help="reviewing and re-scoring a long stored session (no model)")
-    bv.add_argument("--minutes", type=float, default=10.0)
-    bs = bsub.add_parser("speed", help="raw landmarker vs whole pipeline, cold start (needs the models)")
-    bs.add_argument("--clip", help="a 640x480 clip for the per-frame figures (default: a sample clip)")
-    bs.add_argument("--quick", action="store_true", help="a 0.3-minute routine and a 10 s clip, no 1920x1080 clip")
-    bs.add_argument("--keep", metavar="DIR", help="keep the exact and default reports of the sessions in this folder")
-    bb = bsub.add_parser("batch", help="posecoach batch on sample clips: files per minute with 1 and 2 workers")
-    bb.add_argument("--files", type=int, default=12, help="how many sample clips (default 12)")
-    bm = bsub.add_parser("memory", help="memory of a live-like session (the live worker and store), and its growth")
-    bm.add_argument("--minutes", type=float, default=10.0, help="stream minutes at 30 fps (default 10; 1 for a short run)")
-    bm.add_argument("--paced", action="store_true",
-                    help="feed a frame every 1/30 s of wall time, as a camera (the run takes its stream time)")
-    bm.add_argument("--review", action="store_true", help="instead: peak memory of `posecoach analyze` on the bench "
-                                                           "routine of --minutes (the default review)")
-    bm.add_argument("--exact", action="store_true", help="with --review: of `posecoach analyze --exact`")
-    bk = bsub.add_parser("live", help="the live page's judged frames per second and latency, idle and under load")
-    bk.add_argument("--seconds", type=float, default=20.0, help="seconds fed in each run (default 20)")
-    br = bsub.add_parser("rate", help="the default review against the exact review (every frame) on a 10-minute "
-                                      "routine and a 60 s clip: verdicts, hold times, reps, faults found")
-    br.add_argument("--minutes", type=float, help="the routine's length (default 10)")
-    br.add_argument("--keep", metavar="DIR", help="keep the exact and default reports in this folder")
-    br.add_argument("--variants", help="instead: the sample clips at these adaptive settings against every frame, as "
-                                       "stride:still_speed:settle_ms[:free],... ('default' for a built-in list)")
-    br.add_argument("--samples", help="with --variants: folder of clips (default: sample_videos)")
-    br.add_argument("--limit", type=int, help="with --variants: only the first N clips")
-    ba = bsub.add_parser("accuracy", help="angles, verdicts and recognition against the rendered clips' truth")
-    ba.add_argument("--samples", help="folder of clips with .truth.json files (default: sample_videos)")
-    ba.add_argument("--photos", help="folder of labelled real photos (labels.csv, or one sub-folder per exercise)")
-    ba.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
-    bt = bsub.add_parser("retest", help="test-retest spread of stretch depth and the Thomas test (the same body "
-                                        "measured as several sessions)")
-    bt.add_argument("--samples", help="folder of the rendered clips (default: sample_videos)")
-    bt.add_argument("--video", action="append", default=[], help="a real video of the kneeling stretch (repeatable)")
-    bt.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
-    bl = bsub.add_parser("real", help="recognition and verdicts on real footage labelled by eye (benchmarks/real)")
-    bl.add_argument("data", nargs="?", help="folder of real footage (default: ../shared/realdata)")
-    bl.add_argument("--out", help="write overlays of the worst frames to this folder")
-    bl.add_argument("--labels", help="folder of the label files (default: benchmarks/real)")
-    bl.add_argument("--cache", help="folder for the landmarks of each file (default: ~/.cache/posecoach/real)")
-    bl.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
-    bl.add_argument("--classifier", action="store_true",
-                    help="also train a k-NN classifier (renders + dev part) and score it against the rules")
+    # Listed here for --help; main() hands everything after `bench` to the checkout's benchmarks.
+    b = sub.add_parser("bench", help="benchmarks (engine, speed, accuracy)", add_help=False)
+    b.add_argument("args", nargs=argparse.REMAINDER, help="as for python -m benchmarks (from a source checkout)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     _hold_standard_fds()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:  # before parsing: every option after `bench` is the benchmarks' (--help too)
+        return _bench_forward(argv[1:])
     args = _parser().parse_args(argv)
     try:
         with _termination_as_interrupt():
@@ -208,8 +168,6 @@ def _command(args) -> int:
         from posecoach.services.batch import BatchRequest, run_batch
 
         return run_batch(BatchRequest.from_options(args))
-    if args.command == "bench":
-        return _bench_command(args)
     if args.command in ("plan", "progress"):
         return _plan_command(args)
     if args.command == "serve":
@@ -262,83 +220,43 @@ def _models_command(args) -> int:
     return EXIT_OK
 
 
-def _bench_command(args) -> int:
-    if args.bench == "engine":
-        from posecoach.bench.engine import run
+def _checkout() -> str | None:
+    """The source checkout this posecoach runs from (``benchmarks/`` beside ``src/``), or None
+    (installed from a wheel)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+    if os.path.isfile(os.path.join(root, "benchmarks", "__main__.py")) and os.path.isdir(os.path.join(root, "src", "posecoach")):
+        return root
+    return None
 
-        print(run(args.frames))
-    elif args.bench == "review":
-        from posecoach.bench.stored_session import run as run_review
 
-        print(run_review(args.minutes))
-    elif args.bench == "speed":
-        from posecoach.bench.speed import run as run_speed
+def _bench_forward(argv: list[str]) -> int:
+    """`posecoach bench ...`: ``python -m benchmarks ...`` from the checkout, in this directory
+    (relative paths in the options stay as given), its exit status returned. Ctrl-C reaches the
+    benchmark itself (the same process group); SIGTERM and SIGHUP are passed on to it."""
+    root = _checkout()
+    if root is None:
+        say("the benchmarks run from a source checkout (python -m benchmarks there); this posecoach is installed without one")
+        return EXIT_ENV
+    import subprocess
 
-        print(run_speed(args.clip, args.quick, keep=args.keep))
-    elif args.bench == "batch":
-        from posecoach.bench.batch import run as run_batch_bench
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p))
+    child: list[subprocess.Popen] = []
 
-        if args.files < 1:
-            say(f"--files must be 1 or more, not {args.files}")
-            return EXIT_INPUT
-        print(run_batch_bench(args.files))
-    elif args.bench == "memory":
-        from posecoach.bench.memory import run as run_memory
+    def pass_on(signum: int, frame) -> None:
+        for proc in child:
+            proc.send_signal(signum)
 
-        if not args.minutes > 0:
-            say(f"--minutes must be more than 0, not {args.minutes}")
-            return EXIT_INPUT
-        if args.review:
-            from posecoach.bench.memory import run_review
-
-            print(run_review(args.minutes, exact=args.exact))
-            return EXIT_OK
-        print(run_memory(args.minutes, paced=args.paced))
-    elif args.bench == "live":
-        from posecoach.bench.live import run as run_live
-
-        if not args.seconds > 0:
-            say(f"--seconds must be more than 0, not {args.seconds}")
-            return EXIT_INPUT
-        print(run_live(args.seconds))
-    elif args.bench == "rate":
-        from posecoach.bench import rate
-
-        if args.variants is None:
-            if args.minutes is not None and not args.minutes > 0:
-                say(f"--minutes must be more than 0, not {args.minutes}")
-                return EXIT_INPUT
-            print(rate.run(args.minutes, args.keep))
-            return EXIT_OK
-        try:
-            variants = rate.VARIANTS if args.variants == "default" else rate.parse_variants(args.variants)
-        except ValueError:
-            say(f"--variants: {args.variants!r} is not a list like 3:1.0:300,12:1.0:300:free (stride:still speed:settle ms)")
-            return EXIT_INPUT
-        print(rate.run_variants(args.samples, variants, args.limit))
-    elif args.bench == "accuracy":
-        from posecoach.bench.accuracy import run as run_accuracy
-
-        print(run_accuracy(args.samples, args.photos, args.model))
-    elif args.bench == "retest":
-        from pathlib import Path
-
-        from posecoach.bench.retest import run as run_retest
-
-        missing = [v for v in args.video if not Path(v).is_file()]
-        if missing:
-            say(f"{missing[0]}: no such video")
-            return EXIT_INPUT
-        print(run_retest(args.samples, [Path(v) for v in args.video], args.model))
-    elif args.bench == "real":
-        from posecoach.bench.real import run as run_real
-
-        try:
-            print(run_real(args.data, args.out, args.model, args.labels, args.cache, classifier=args.classifier))
-        except FileNotFoundError as exc:
-            say(str(exc))
-            return EXIT_INPUT
-    return EXIT_OK
+    handlers = {signal.SIGINT: lambda signum, frame: None, **{s: pass_on for s in TERMINATION_SIGNALS}}
+    on_main = threading.current_thread() is threading.main_thread()
+    before = {s: signal.signal(s, handler) for s, handler in handlers.items()} if on_main else {}
+    try:
+        # -P: the checkout's benchmarks, never a `benchmarks` folder in the current directory
+        child.append(subprocess.Popen([sys.executable, "-P", "-m", "benchmarks", *argv], env=env))
+        code = child[0].wait()
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+    return code if code >= 0 else 128 - code  # ended by a signal: reported as a shell does
 
 
 def entry() -> None:

@@ -201,7 +201,7 @@ def test_a_termination_signal_mid_run_leaves_no_partial_file(tmp_path, sig):
 
 @pytest.mark.slow
 def test_sigterm_with_two_workers_leaves_no_partial_file(tmp_path, full_model):
-    from posecoach.bench.clips import make_session_clip
+    from benchmarks.support.clips import make_session_clip
 
     clip = make_session_clip(tmp_path / "session.mp4", 12.0)  # two segments of 6 s
     out = tmp_path / "out"

@@ -10,8 +10,8 @@ import json
 import av
 import pytest
 
-from posecoach.bench.clips import make_session_clip
-from posecoach.bench.rate import agreement, compare
+from benchmarks.rate import agreement, compare
+from benchmarks.support.clips import make_session_clip
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from posecoach.bench.rate import agreement, fault_runs
+from benchmarks.rate import agreement, fault_runs
 
 
 def report(verdicts: str, holds: list[tuple[str, str, float, int]], analysed: int | None = None) -> dict:

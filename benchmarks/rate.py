@@ -17,10 +17,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from posecoach.bench.common import hardware_line, load_line, table
+from benchmarks.support.places import checkout_root
+from benchmarks.support.report_table import hardware_line, load_line, table
 from posecoach.core.rate import REVIEW_RATE, RateParams
 
-SAMPLES = Path(__file__).resolve().parents[3] / "sample_videos"
+SAMPLES = checkout_root() / "sample_videos"
 
 
 @dataclass(frozen=True)
@@ -260,8 +261,8 @@ def review_sessions(sessions=SESSIONS, workdir: Path | None = None, minutes: flo
     import json
     import tempfile
 
-    from posecoach.bench.clips import cached
-    from posecoach.bench.review import analyse, analyse_measured
+    from benchmarks.support.clips import cached
+    from benchmarks.support.review_modes import analyse, analyse_measured
 
     out = []
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:

@@ -23,16 +23,17 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.support.places import checkout_root
+from benchmarks.support.report_table import hardware_line, table
 from posecoach.adapters.estimators.landmarker import PoseEstimator
 from posecoach.adapters.models import provision
 from posecoach.adapters.video import VideoReader
-from posecoach.bench.common import hardware_line, table
 from posecoach.core.coach import Coach
 from posecoach.core.thomas import ThomasTest, thomas_angles
 from posecoach.engine.session import Session, needs_mask
 from posecoach.exercises.catalogue import load_catalogue
 
-SAMPLES = Path(__file__).resolve().parents[3] / "sample_videos"
+SAMPLES = checkout_root() / "sample_videos"
 DEPTH_CLIPS = ("lunge_kneeling_ok_a", "lunge_kneeling_ok_b", "lunge_kneeling_ok_c", "lunge_kneeling_hysteresis",
                "transition_standing_to_lunge")
 THOMAS_CLIPS = ("edge_hang_intermediate_ok", "edge_hang_advanced_ok")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from posecoach.bench.common import hardware_line, load_line, table
+from benchmarks.support.report_table import hardware_line, load_line, table
 
 FPS = 30.0
 
@@ -173,8 +173,8 @@ def _feed(coach, updates: queue.Queue, n_frames: int, every: int,
     and sample RSS every ``every`` frames. ``stream_s`` given: it is the worker's clock, moved
     1/30 s a frame, and each frame waits for its verdict (as fast as judged). None: a frame
     every 1/30 s of wall time, the verdicts that have come read without waiting (paced)."""
+    from benchmarks.support.clips import session_frames
     from posecoach.adapters.overlay import draw
-    from posecoach.bench.clips import session_frames
 
     frames = session_frames()
     samples: list[tuple[float, float]] = []
@@ -244,8 +244,8 @@ def run_review(minutes: float = 10.0, exact: bool = False) -> str:
     routine of ``minutes``: all its processes together, and the largest one."""
     import tempfile
 
-    from posecoach.bench.clips import cached
-    from posecoach.bench.review import analyse_measured
+    from benchmarks.support.clips import cached
+    from benchmarks.support.review_modes import analyse_measured
 
     load_before = load_line()
     clip = cached("long", minutes * 60.0)

@@ -13,9 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from posecoach.bench.common import hardware_line, load_line, table
+from benchmarks.support.places import checkout_root
+from benchmarks.support.report_table import hardware_line, load_line, table
 
-SAMPLES = Path(__file__).resolve().parents[3] / "sample_videos"
+SAMPLES = checkout_root() / "sample_videos"
 
 
 def batch_run(inputs: Path, out: Path, workers: int) -> float:

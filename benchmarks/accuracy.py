@@ -18,17 +18,18 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.support.places import checkout_root
+from benchmarks.support.report_table import hardware_line, table
 from posecoach.adapters.estimators.landmarker import PoseEstimator
 from posecoach.adapters.models import provision
 from posecoach.adapters.video import IMAGE_EXTS, VideoReader, read_image
-from posecoach.bench.common import hardware_line, table
 from posecoach.core.coach import Coach
 from posecoach.core.depth import DepthTracker
 from posecoach.core.thomas import ThomasTest, thomas_angles
 from posecoach.engine.session import Session, image_measures, needs_mask
 from posecoach.exercises.catalogue import load_catalogue
 
-SAMPLES = Path(__file__).resolve().parents[3] / "sample_videos"
+SAMPLES = checkout_root() / "sample_videos"
 # Measures whose definition the truth files share with the coach (report contract names).
 COMPARED = ("front_knee", "back_hip", "trunk_lean", "elbow", "hip", "knee", "bent_hip", "straight_knee",
             "body_line", "hang_hip", "hang_knee", "hip_level", "back_knee")

@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from posecoach.bench.clips import make_session_clip
-from posecoach.bench.rate import compare
+from benchmarks.rate import compare
+from benchmarks.support.clips import make_session_clip
 
 # (label, options) of the modes compared; the first is the exact review.
 MODES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -55,7 +55,7 @@ def analyse_measured(clip: Path, out: Path, options: tuple[str, ...], both: bool
     """Wall seconds of one `posecoach analyze` run and its peak memory in MB: all its
     processes' proportional set sizes summed (``bench.memory.TreeMemory``); ``both``: also
     the largest single process's resident memory."""
-    from posecoach.bench.memory import TreeMemory
+    from benchmarks.memory import TreeMemory
 
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "posecoach.cli", "analyze", str(clip), "--json", str(out), "--quiet",
@@ -98,7 +98,7 @@ def review_rows(seconds: float, modes=MODES, size_px: tuple[int, int] | None = N
                 workdir: Path | None = None, kind: str = "session") -> list[list[str]]:
     """Table rows for a clip of ``seconds`` (640x480 or ``size_px``): the 60 s kind of clip
     (``session``) or the first ``seconds`` of the long routine (``long``)."""
-    from posecoach.bench.clips import cached
+    from benchmarks.support.clips import cached
 
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         clip = cached(kind, seconds, size_px=size_px) if kind == "long" else \

@@ -36,11 +36,12 @@ from pathlib import Path
 
 import numpy as np
 
-from posecoach.bench.common import hardware_line, table
+from benchmarks.support.places import checkout_root
+from benchmarks.support.report_table import hardware_line, table
 from posecoach.core.coach import Coach, CoachParams, FrameResult
 from posecoach.exercises.catalogue import load_catalogue
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = checkout_root()
 LABELS = REPO / "benchmarks" / "real"
 DEFAULT_DATA = REPO.parent / "shared" / "realdata"
 CACHE = Path.home() / ".cache" / "posecoach" / "real"
@@ -404,8 +405,8 @@ def compare_classifier(data: Path, windows: list[Window], split: dict[str, str],
                        samples: Path) -> str:
     """The rules against a k-NN classifier trained on the renders and the dev part, scored on the
     held-aside part frame by frame (both through the same causal vote)."""
+    from benchmarks.support.knn import recognise_clip, training_set
     from posecoach.adapters.landmarks_file import read_landmarks
-    from posecoach.bench.knn import recognise_clip, training_set
 
     by_file: dict[str, list[Window]] = defaultdict(list)
     for w in windows:
@@ -513,7 +514,7 @@ def run(data: Path | None = None, out: Path | None = None, model: str = "full", 
     if missing:
         lines += ["", "not found: " + ", ".join(missing)]
     if classifier:
-        from posecoach.bench.accuracy import SAMPLES
+        from benchmarks.accuracy import SAMPLES
 
         lines += ["", "Hand rules against a k-NN classifier over normalised landmarks (held-aside part decides):", "",
                   compare_classifier(data, windows, split, cache, model, SAMPLES)]

@@ -30,15 +30,16 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.support.places import checkout_root
+from benchmarks.support.report_table import hardware_line, load_line, process_cpu_s, table
 from posecoach.adapters.estimators.landmarker import PoseEstimator
 from posecoach.adapters.models import provision
 from posecoach.adapters.overlay import draw
 from posecoach.adapters.video import VideoReader, decode_ahead
-from posecoach.bench.common import hardware_line, load_line, process_cpu_s, table
 from posecoach.engine.session import Session, needs_mask
 from posecoach.exercises.catalogue import load_catalogue
 
-DEFAULT_CLIP = Path(__file__).resolve().parents[3] / "sample_videos" / "lunge_kneeling_ok_a.mp4"
+DEFAULT_CLIP = checkout_root() / "sample_videos" / "lunge_kneeling_ok_a.mp4"
 
 
 def _decode(path: Path, limit: int | None = None) -> list:
@@ -320,10 +321,10 @@ def run(clip: Path | None = None, quick: bool = False, review_s: float | None = 
     clip, no 1920x1080 clip (for the tests)."""
     import os
 
-    from posecoach.bench.clips import cached
-    from posecoach.bench.engine import rescore_ms
-    from posecoach.bench.rate import SESSIONS, review_sessions
-    from posecoach.bench.review import LARGE_MODES, review_rows
+    from benchmarks.engine import rescore_ms
+    from benchmarks.rate import SESSIONS, review_sessions
+    from benchmarks.support.clips import cached
+    from benchmarks.support.review_modes import LARGE_MODES, review_rows
 
     minutes = 0.3 if quick else minutes
     short_s = review_s or (10.0 if quick else 60.0)

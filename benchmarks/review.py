@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.engine import _session
+from benchmarks.support.report_table import best_of, hardware_line, table
 from posecoach.adapters.store import Store
-from posecoach.bench.common import best_of, hardware_line, table
-from posecoach.bench.engine import _session
 from posecoach.core.coach import Coach
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.exercises.tuning import with_values

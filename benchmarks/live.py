@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from posecoach.bench.common import hardware_line, load_line, table
+from benchmarks.support.report_table import hardware_line, load_line, table
 
 FPS = 30.0
 CLIP = "lunge_kneeling_ok_a"
@@ -44,8 +44,8 @@ def _frames(clip: str) -> list[np.ndarray]:
     """The held part of a rendered clip (the correct position only), decoded once."""
     import json
 
+    from benchmarks.support.clips import SAMPLES
     from posecoach.adapters.video import VideoReader
-    from posecoach.bench.clips import SAMPLES
 
     truth = json.loads((SAMPLES / f"{clip}.truth.json").read_text(encoding="utf-8"))
     held = {i for i, f in enumerate(truth["frames"]) if f.get("phase") == "hold"}

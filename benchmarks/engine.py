@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from posecoach.bench.common import best_of, hardware_line, table
+from benchmarks.support.report_table import best_of, hardware_line, table
 from posecoach.core.coach import Coach
 from posecoach.core.rescore import rescore
 from posecoach.exercises.catalogue import load_catalogue

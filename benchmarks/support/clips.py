@@ -8,7 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-SAMPLES = Path(__file__).resolve().parents[3] / "sample_videos"
+from benchmarks.support.places import checkout_root
+
+SAMPLES = checkout_root() / "sample_videos"
 
 # A session's worth of positions: rests, knee to chest, kneeling lunges each side, cobra, with
 # faults and transitions in between.

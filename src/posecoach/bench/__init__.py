@@ -1,1 +1,0 @@
-"""Benchmarks: `posecoach bench engine|speed|accuracy`. Figures go into BENCHMARKS.md."""
