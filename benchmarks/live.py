@@ -63,7 +63,7 @@ def live_run(seconds: float, frames: list[np.ndarray], workdir: Path) -> LiveRun
     from posecoach.adapters.models import provision
     from posecoach.adapters.store import Store
     from posecoach.exercises.catalogue import load_catalogue
-    from posecoach.ui.live import LiveCoach, LiveConfig
+    from posecoach.services.live_session import LiveCoach, LiveConfig
 
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         store = Store(Path(tmp) / "posecoach.db")

@@ -141,7 +141,7 @@ def live_run(minutes: float = 10.0, sample_every_s: float = 30.0, workdir: Path 
     from posecoach.adapters.models import installed, provision
     from posecoach.adapters.store import Store
     from posecoach.exercises.catalogue import load_catalogue
-    from posecoach.ui.live import LiveCoach, LiveConfig
+    from posecoach.services.live_session import LiveCoach, LiveConfig
 
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         store = Store(Path(tmp) / "posecoach.db")

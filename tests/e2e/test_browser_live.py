@@ -21,7 +21,7 @@ import pytest
 
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.reports.words import side_words
-from posecoach.ui.coach_state import split_cue
+from posecoach.services.live_state import split_cue
 from tests.e2e.app_server import serve_app
 from tests.e2e.browser import browser as _browser
 from tests.e2e.browser import until as _until

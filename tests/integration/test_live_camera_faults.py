@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import load_catalogue
-from posecoach.ui.live import CAMERA_STOPPED, LiveConfig, LiveHub, LiveStats, LiveUpdate
+from posecoach.services.live_session import CAMERA_STOPPED, LiveConfig, LiveHub, LiveStats, LiveUpdate
 from tests.e2e.media import sample_frames
 
 PERSON = "Zelda Quintessa"  # personal data: must never reach a log

@@ -12,8 +12,8 @@ import pytest
 from posecoach.adapters.models import installed
 from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import load_catalogue
-from posecoach.ui.coach_state import DONE, GOOD, GOOD_FORM
-from posecoach.ui.live import LiveConfig, LiveHub, LiveUpdate
+from posecoach.services.live_session import LiveConfig, LiveHub, LiveUpdate
+from posecoach.services.live_state import DONE, GOOD, GOOD_FORM
 from tests.e2e.media import sample_frames
 
 pytestmark = pytest.mark.slow

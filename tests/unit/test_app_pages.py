@@ -17,9 +17,9 @@ from posecoach.core.holds import HoldStatus
 from posecoach.core.setup import SetupGate
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.reports.words import clock_s, hold_words, side_words
-from posecoach.ui.coach_state import coach_view
+from posecoach.services.live_session import LiveStats, LiveUpdate, describe
+from posecoach.services.live_state import coach_view
 from posecoach.ui.common import SAFETY_NOTES
-from posecoach.ui.live import LiveStats, LiveUpdate, describe
 from posecoach.ui.sound import SoundPlanner
 from tests.poses import kneeling_lunge_facing_right, make_landmarks
 

@@ -13,9 +13,9 @@ from posecoach.core.routine import RoutineTracker
 from posecoach.core.setup import SetupGate, setup_status
 from posecoach.exercises.catalogue import load_catalogue, load_routine, with_routine_targets
 from posecoach.reports.instructions import instructions
+from posecoach.services.live_session import describe, shown_result
+from posecoach.services.live_state import DONE, FIX, GOOD, GOOD_FORM, INFO, FaultTally, SessionSummary, coach_view, hold_lines
 from posecoach.ui.coach_panel import busy_words, card_html, summary_html, view_html
-from posecoach.ui.coach_state import DONE, FIX, GOOD, GOOD_FORM, INFO, FaultTally, SessionSummary, coach_view, hold_lines
-from posecoach.ui.live import describe, shown_result
 from tests.poses import kneeling_lunge_facing_right, make_landmarks
 
 FRAME_MS = 40.0

@@ -14,9 +14,9 @@ from posecoach.core.holds import HoldSet, HoldStatus
 from posecoach.core.thomas import ThomasParams, ThomasTest
 from posecoach.exercises.catalogue import ConfigError
 from posecoach.exercises.measurements import plus_minus, trust
+from posecoach.services.live_thomas import feed_thomas, save_measurements
 from posecoach.ui.coach_progress import depth_words
 from posecoach.ui.progress_view import difference_words, import_plan_text
-from posecoach.ui.thomas_live import feed_thomas, save_measurements
 
 PLAN = b"""schema = 1
 name = "Hip flexors, weeks 1-4"

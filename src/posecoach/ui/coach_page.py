@@ -15,10 +15,10 @@ from posecoach.adapters.models import ModelInfo
 from posecoach.adapters.store import Store, data_dir
 from posecoach.exercises.catalogue import Catalogue, load_routine, with_routine_targets
 from posecoach.reports.words import fps_words, plain_error
+from posecoach.services.live_session import LiveConfig, LiveHub, LiveUpdate, frame_callback
+from posecoach.services.live_state import INFO, step_name
 from posecoach.ui import coach_panel, coach_progress, progress_view, review_page, sound
-from posecoach.ui.coach_state import INFO, step_name
 from posecoach.ui.common import current_store, privacy_footer, safety_notes, storing
-from posecoach.ui.live import LiveConfig, LiveHub, LiveUpdate, frame_callback
 from posecoach.ui.profiles import (
     ProfileChoice,
     catalogue_for,

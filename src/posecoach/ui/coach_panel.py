@@ -18,7 +18,7 @@ from posecoach.core.setup import SetupStatus, ready_words
 from posecoach.exercises.catalogue import Catalogue
 from posecoach.reports.instructions import instructions
 from posecoach.reports.words import clock_s
-from posecoach.ui.coach_state import DONE, FIX, GOOD, INFO, CoachView, SessionSummary
+from posecoach.services.live_state import DONE, FIX, GOOD, INFO, CoachView, SessionSummary
 from posecoach.ui.sources import sample_clips
 
 # Background colours behind white type: each at least 7:1 contrast (WCAG AAA) with white.

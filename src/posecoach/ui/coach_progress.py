@@ -18,9 +18,9 @@ from posecoach.core.thomas import DONE, UNSEEN, ThomasReading
 from posecoach.exercises.catalogue import BUILTIN_PROFILES, Catalogue, ConfigError, load_catalogue
 from posecoach.exercises.measurements import plus_minus
 from posecoach.exercises.plan import Plan, parse_plan
-from posecoach.ui.coach_state import step_name
+from posecoach.services.live_state import step_name
+from posecoach.services.live_thomas import ThomasLive
 from posecoach.ui.common import store_callback
-from posecoach.ui.thomas_live import ThomasLive
 
 PLAN = "plan"  # the exercise picker's option: follow the person's plan
 THOMAS = "thomas"  # the exercise picker's option: the guided Thomas test

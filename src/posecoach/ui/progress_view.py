@@ -21,9 +21,9 @@ from posecoach.exercises.catalogue import Catalogue, ConfigError, load_catalogue
 from posecoach.exercises.measurements import plus_minus, trust
 from posecoach.exercises.plan import Plan, parse_plan
 from posecoach.services.history import local_time
+from posecoach.services.live_state import step_name
 from posecoach.services.progress import SideDifference, Trend, plan_adherence, side_differences, trends
 from posecoach.ui.coach_progress import person_plan, plan_steps
-from posecoach.ui.coach_state import step_name
 from posecoach.ui.common import store_callback
 
 MAX_PLAN_BYTES = 256 * 1024

@@ -42,9 +42,9 @@ from posecoach.core.setup import SetupGate, SetupStatus, setup_status
 from posecoach.core.thomas import ThomasTest
 from posecoach.engine.session import Session, needs_mask
 from posecoach.exercises.catalogue import Catalogue, ExerciseSpec, load_routine
-from posecoach.ui.coach_state import CoachView, FaultTally, SessionSummary, coach_view, hold_lines
-from posecoach.ui.meters import FreezeWatch, LatestBox, RateMeter, Window
-from posecoach.ui.thomas_live import ThomasLive, feed_thomas, save_measurements
+from posecoach.services.live_meters import FreezeWatch, LatestBox, RateMeter, Window
+from posecoach.services.live_state import CoachView, FaultTally, SessionSummary, coach_view, hold_lines
+from posecoach.services.live_thomas import ThomasLive, feed_thomas, save_measurements
 
 log = logging.getLogger(__name__)
 
