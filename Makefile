@@ -45,7 +45,7 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow"
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests tools app.py
+	$(VENV)/bin/ruff check src tests tools
 
 samples:
 	bash tools/synth/make_samples.sh
