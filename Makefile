@@ -45,7 +45,7 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow"
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests tools benchmarks app.py
+	$(VENV)/bin/ruff check src tests tools benchmarks
 
 # The benchmarks (from this checkout, not part of the package): `make bench B="speed --quick"`.
 B ?= engine

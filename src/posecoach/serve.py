@@ -4,116 +4,54 @@ The page shows the camera picture, so by default it listens on 127.0.0.1 (this c
 ``--host 0.0.0.0`` (or any other address) serves it to the network, and a warning says so.
 Usage statistics stay off either way. The address and port are checked before Streamlit starts:
 an impossible one is one line and exit status 2, a port already taken exit status 3.
+
+The app script and the server settings ship in the package (``ui/streamlit_app.py``,
+``ui/streamlit.toml``): an installed wheel serves the page from any folder.
 """
 
 from __future__ import annotations
 
-import errno
-import ipaddress
 import os
-import re
-import socket
 import sys
-from pathlib import Path
+import tomllib
+from importlib import resources
+from importlib.resources.abc import Traversable
 
-from posecoach.adapters.console import EXIT_ENV, EXIT_INPUT
+from posecoach.adapters.console import EXIT_ENV
+from posecoach.adapters.net import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    AddressError,
+    check_listen,
+    checked_host,
+    checked_port,
+    exposure_warning,
+    is_loopback,
+)
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8501
-APP = Path(__file__).resolve().parents[2] / "app.py"
-
-_HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
-_EXAMPLES = "such as 127.0.0.1 for this computer only, or 0.0.0.0 for every address"
-
-
-class AddressError(ValueError):
-    """An address or port the page cannot be served on; ``code`` is the exit status."""
-
-    def __init__(self, message: str, code: int = EXIT_INPUT) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def checked_port(port: int) -> int:
-    """``port`` if it is a TCP port (0: any free one), else AddressError."""
-    if not 0 <= port <= 65535:
-        raise AddressError(f"--port {port}: a port is a number from 1 to 65535 (default {DEFAULT_PORT})")
-    return port
+APP: Traversable = resources.files("posecoach.ui") / "streamlit_app.py"
+SETTINGS: Traversable = resources.files("posecoach.ui") / "streamlit.toml"
 
 
-def checked_host(host: str) -> str:
-    """The address to listen on (brackets around an IPv6 address dropped); AddressError when it is
-    neither an IP address nor a host name this computer can resolve."""
-    name = host.strip()
-    if name.startswith("[") and name.endswith("]"):
-        name = name[1:-1]
-    if not name:
-        raise AddressError(f"--host is empty: give an address {_EXAMPLES}")
-    try:
-        return str(ipaddress.ip_address(name))
-    except ValueError:
-        pass
-    if re.fullmatch(r"[0-9.]+", name):
-        raise AddressError(f"--host {host}: not an IP address (four numbers from 0 to 255); give one {_EXAMPLES}")
-    if ":" in name:
-        raise AddressError(f"--host {host}: not an IPv6 address; give an address {_EXAMPLES}")
-    if len(name) > 253 or not _HOST_NAME.fullmatch(name):
-        raise AddressError(f"--host {host!r}: not an address or a host name; give an address {_EXAMPLES}")
-    try:
-        socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise AddressError(f"--host {host}: no such host name ({getattr(exc, 'strerror', None) or exc}); "
-                           f"give an address {_EXAMPLES}") from None
-    return name
+def streamlit_settings(settings: Traversable = SETTINGS) -> dict[str, object]:
+    """The server settings shipped with the page, as Streamlit names them ("server.maxUploadSize": 500)."""
+    table = tomllib.loads(settings.read_text(encoding="utf-8"))
+    return {f"{section}.{key}": value for section, keys in table.items() for key, value in keys.items()}
 
 
-def check_listen(host: str, port: int) -> None:
-    """Listen on ``host``:``port`` for a moment, as Streamlit will; AddressError (one line) if that fails."""
-    where = f"{host}:{port}"
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                             flags=socket.AI_PASSIVE)[0]
-        with socket.socket(family, kind, proto) as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind(address)
-    except socket.gaierror as exc:
-        raise AddressError(f"--host {host}: no such host name ({exc.strerror})") from None
-    except OSError as exc:
-        if exc.errno == errno.EADDRNOTAVAIL:
-            raise AddressError(f"--host {host}: not an address of this computer; give one {_EXAMPLES}") from None
-        if exc.errno == errno.EACCES:
-            raise AddressError(f"--port {port}: ports below 1024 need administrator rights; "
-                               f"choose 1024 or above (default {DEFAULT_PORT})") from None
-        if exc.errno == errno.EADDRINUSE:
-            raise AddressError(f"cannot serve on {where}: another program is using port {port}; "
-                               "stop it or choose another --port", EXIT_ENV) from None
-        raise AddressError(f"cannot serve on {where} ({exc.strerror or exc})", EXIT_ENV) from None
+def _flag_value(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def is_loopback(host: str) -> bool:
-    """True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost)."""
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def exposure_warning(host: str, port: int) -> str | None:
-    """The warning to print when ``host`` lets other machines open the page, else None."""
+def streamlit_argv(host: str, port: int, app: Traversable | str = APP) -> list[str]:
+    """The command that serves the page: the privacy settings given explicitly, then every other
+    setting of ``ui/streamlit.toml`` as a ``--section.key value`` flag."""
+    own = {"server.address": host, "server.port": port, "server.headless": True, "browser.gatherUsageStats": False}
     if is_loopback(host):
-        return None
-    return (f"warning: serving on {host}:{port}: anyone who can reach this address on your network can open the "
-            "coach page and see the camera picture. Use --host 127.0.0.1 (the default) to keep it on this computer.")
-
-
-def streamlit_argv(host: str, port: int, app: Path = APP) -> list[str]:
-    """The command that serves the page, with the privacy settings given explicitly."""
-    argv = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host, "--server.port", str(port),
-            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    if is_loopback(host):
-        argv += ["--browser.serverAddress", host]
+        own["browser.serverAddress"] = host
+    argv = [sys.executable, "-m", "streamlit", "run", str(app)]
+    for key, value in {**own, **{k: v for k, v in streamlit_settings().items() if k not in own}}.items():
+        argv += [f"--{key}", _flag_value(value)]
     return argv
 
 
@@ -134,12 +72,12 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     warning = exposure_warning(host, port)
     if warning:
         _say(warning)
-    argv = streamlit_argv(host, port)
-    if dry_run:
-        print(" ".join(argv))
-        return 0
-    if not APP.is_file():
-        _say(f"{APP}: the app is missing (serve runs from a source checkout)")
-        return EXIT_ENV
-    os.chdir(APP.parent)  # the project's .streamlit/config.toml is read from here
-    os.execv(argv[0], argv)  # streamlit takes this process's place: a signal to it stops the server
+    with resources.as_file(APP) as app:  # a real file even if the package is not a folder
+        argv = streamlit_argv(host, port, app)
+        if dry_run:
+            print(" ".join(argv))
+            return 0
+        if not app.is_file():
+            _say(f"{app}: the app is missing (reinstall posecoach)")
+            return EXIT_ENV
+        os.execv(argv[0], argv)  # streamlit takes this process's place: a signal to it stops the server

@@ -1,4 +1,5 @@
-"""The app served as `make run` serves it (`streamlit run app.py`), for the browser tests."""
+"""The app served as `make run` serves it (`posecoach serve`: the same `streamlit run` command), for the
+browser tests."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import contextlib
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from posecoach.serve import streamlit_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +30,7 @@ def serve_app(data: Path, timeout_s: float = 90.0) -> Iterator[str]:
     """Serve the app with its data in ``data``; yield its URL once healthy; stop it after."""
     port = free_port()
     log = data / "streamlit.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"]
+    cmd = streamlit_argv("127.0.0.1", port)
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "POSECOACH_DATA": str(data)}, stdout=out,
                                 stderr=subprocess.STDOUT)

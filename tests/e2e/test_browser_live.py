@@ -1,6 +1,6 @@
 """The live coach in a real browser: a rendered clip plays as the webcam, the page coaches it.
 
-The app runs as `make run` runs it (`streamlit run app.py`), with its data in a temporary
+The app runs as `make run` runs it (`posecoach serve`), with its data in a temporary
 folder. Headless Chromium plays the clip as its camera (YUV4MPEG2 fake capture), the test
 picks the webcam and the clip's exercise, presses Start and reads the page: the cue the
 clip's truth calls for, the hold timer, and the session in the SQLite store. Screenshots go

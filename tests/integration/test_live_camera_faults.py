@@ -7,11 +7,11 @@ import html
 import logging
 import queue
 import time
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from posecoach import serve
 from posecoach.adapters.store import Store
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.services.live_session import CAMERA_STOPPED, LiveConfig, LiveHub, LiveStats, LiveUpdate
@@ -19,7 +19,7 @@ from tests.e2e.media import sample_frames
 
 PERSON = "Zelda Quintessa"  # personal data: must never reach a log
 SOURCE = "upload:zelda-knee-rehab.mp4"
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+APP = str(serve.APP)  # the app script as the package ships it
 
 
 @pytest.fixture

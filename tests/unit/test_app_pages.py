@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from posecoach import serve
 from posecoach.adapters.store import Store
 from posecoach.core.coach import Coach
 from posecoach.core.holds import HoldStatus
@@ -23,7 +24,8 @@ from posecoach.ui.common import SAFETY_NOTES
 from posecoach.ui.sound import SoundPlanner
 from tests.poses import kneeling_lunge_facing_right, make_landmarks
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+APP = str(serve.APP)  # the app script as the package ships it
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -119,7 +121,7 @@ def test_a_sample_clip_can_be_chosen_as_the_camera(app):
     app.radio(key="source_kind").set_value("Sample clip")
     app.run()
     config = app.session_state["live_hub"]._plan[0]
-    clips = sorted(Path(APP).parent.glob("sample_videos/*.mp4"))
+    clips = sorted((ROOT / "sample_videos").glob("*.mp4"))
     if clips:
         assert config.source.startswith("clip:") and config.source.endswith(".mp4")
         assert app.toggle(key="mirror-Sample clip").value is False  # a clip is shown as filmed
@@ -240,7 +242,7 @@ def test_before_start_the_chosen_exercise_has_its_card_and_a_looping_demo(app):
     card = instructions("cobra")
     assert all(step in text for step in card.steps) and card.camera_words() in text
     assert "Stop at once if you feel sharp, shooting or pulsing pain." in text
-    clips = sorted(Path(APP).parent.glob("sample_videos/cobra_beginner_ok.mp4"))
+    clips = sorted((ROOT / "sample_videos").glob("cobra_beginner_ok.mp4"))
     if clips:
         [video] = app.get("video")
         assert video.proto.loop and video.proto.autoplay and video.proto.muted

@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from posecoach import serve
 from posecoach.adapters.store import Store, StoreError
 from posecoach.core.coach import FrameResult
 from posecoach.core.holds import HoldStatus
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+APP = str(serve.APP)  # the app script as the package ships it
 PAGE_SIZE = 4096
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tomllib
@@ -12,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from posecoach.serve import exposure_warning, is_loopback, streamlit_argv
+from posecoach.adapters.net import exposure_warning, is_loopback
+from posecoach.serve import SETTINGS, streamlit_argv, streamlit_settings
 from posecoach.ui.common import PRIVACY, privacy_text
 from posecoach.ui.uploads import MAX_UPLOAD_MB, UploadError, check_upload, safe_name, save_upload, upload_path
 
@@ -56,8 +58,9 @@ def test_uploads_of_the_wrong_type_empty_or_too_large_are_refused_by_name():
 
 
 def test_the_upload_limit_matches_streamlits(tmp_path):
-    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    config = tomllib.loads(SETTINGS.read_text())
     assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB
+    assert f"--server.maxUploadSize {MAX_UPLOAD_MB}" in " ".join(streamlit_argv("127.0.0.1", 8600))
 
 
 def test_a_saved_upload_is_a_readable_video_in_the_folder_and_a_fake_one_is_removed(tmp_path):
@@ -114,6 +117,35 @@ def test_streamlit_reads_loopback_and_no_usage_statistics_from_the_projects_conf
             "print(c.get_option('server.address'), c.get_option('browser.gatherUsageStats'))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.stdout.split() == ["127.0.0.1", "False"], proc.stderr
+
+
+_STREAMLIT_READS_FLAGS = """
+import json, sys
+from streamlit import config
+from streamlit.web import bootstrap
+from streamlit.web.cli import main_run
+
+ctx = main_run.make_context("run", sys.argv[1:])  # as `streamlit run` parses them: an unknown flag fails
+flags = {k: v for k, v in ctx.params.items() if k not in ("target", "args")}
+bootstrap.load_config_options(flags)
+print(json.dumps({k: config.get_option(k) for k in config.get_config_options() if config.get_where_defined(k) != "<default>"}))
+"""
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0"])
+def test_streamlit_knows_every_setting_serve_passes_and_reads_it_from_the_flags_alone(tmp_path, host):
+    argv = streamlit_argv(host, 8600)
+    # An empty folder and home: no config.toml to read, only the flags.
+    proc = subprocess.run([sys.executable, "-c", _STREAMLIT_READS_FLAGS, *argv[4:]], capture_output=True, text=True,
+                          cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    read = json.loads(proc.stdout)
+    expected = {**streamlit_settings(), "server.address": host, "server.port": 8600, "server.headless": True,
+                "browser.gatherUsageStats": False}
+    if host == "127.0.0.1":
+        expected["browser.serverAddress"] = host
+    assert read == expected
+    assert read["server.maxUploadSize"] == MAX_UPLOAD_MB and read["runner.postScriptGC"] is False
 
 
 def test_the_webcam_connection_contacts_no_stun_server():

@@ -31,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from posecoach.adapters.places import checkout_root
+
 VARIANTS = ("lite", "full", "heavy")
 OFFICIAL_URL = (
     "https://storage.googleapis.com/mediapipe-models/pose_landmarker/"
@@ -58,13 +60,13 @@ def _say(msg: str) -> None:
 
 
 def models_dir() -> Path:
-    """Where bundles live: $POSECOACH_MODELS, else the source tree's models/, else ~/.cache."""
+    """Where bundles live: $POSECOACH_MODELS, else the source checkout's models/, else ~/.cache."""
     env = os.environ.get("POSECOACH_MODELS")
     if env:
         return Path(env)
-    tree = Path(__file__).resolve().parents[3] / "models"
-    if (tree.parent / "pyproject.toml").exists():
-        return tree
+    root = checkout_root()
+    if root is not None:
+        return root / "models"
     return Path.home() / ".cache" / "posecoach" / "models"
 
 

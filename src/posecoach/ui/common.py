@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from posecoach.adapters.net import is_loopback
 from posecoach.adapters.store import Person, Store, StoreUnusable, default_path
 from posecoach.reports.notices import PRIVACY, SAFETY_NOTES
 
@@ -80,8 +81,6 @@ EXPOSED = (
 def privacy_text(address: str | None) -> str:
     """The privacy note for a server listening on ``address`` (a warning when it is not loopback;
     Streamlit listens on every address when none is set)."""
-    from posecoach.serve import is_loopback
-
     if address and is_loopback(address):
         return PRIVACY
     return EXPOSED.format(address=address or "every address of this computer")

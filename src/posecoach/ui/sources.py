@@ -8,7 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-SAMPLES_DIR = Path(__file__).resolve().parents[3] / "sample_videos"
+from posecoach.adapters.places import checkout_root
+
+_CHECKOUT = checkout_root()
+SAMPLES_DIR: Path | None = _CHECKOUT / "sample_videos" if _CHECKOUT else None  # installed: no sample clips
 WEBCAM, CLIP, UPLOAD = "Webcam", "Sample clip", "Uploaded video"
 SOURCE_KINDS = (WEBCAM, CLIP, UPLOAD)
 
@@ -45,9 +48,10 @@ def _title(entry: dict, path: Path) -> str:
     return ", ".join(parts) + (f": {str(fault).replace('_', ' ')}" if fault else ": good form")
 
 
-def sample_clips(directory: Path = SAMPLES_DIR) -> list[Clip]:
-    """The sample clips, described by ``index.json`` when there is one, else every ``*.mp4``."""
-    if not directory.is_dir():
+def sample_clips(directory: Path | None = SAMPLES_DIR) -> list[Clip]:
+    """The sample clips, described by ``index.json`` when there is one, else every ``*.mp4``
+    (none without a folder: an installed wheel has no sample clips)."""
+    if directory is None or not directory.is_dir():
         return []
     described: dict[str, Clip] = {}
     try:

@@ -16,7 +16,7 @@ import unicodedata
 from pathlib import Path
 
 VIDEO_TYPES = ["mp4", "mov", "avi", "webm", "mkv", "m4v", "gif"]  # an animated GIF plays as a clip
-MAX_UPLOAD_MB = 500  # the same as server.maxUploadSize in .streamlit/config.toml
+MAX_UPLOAD_MB = 500  # the same as server.maxUploadSize in ui/streamlit.toml
 MAX_NAME_CHARS = 80
 
 
