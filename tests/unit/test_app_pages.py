@@ -69,7 +69,7 @@ def test_the_person_picker_adds_a_person_and_selects_them(app, data_dir):
     people = {p.name: p.id for p in Store(data_dir / "posecoach.db").people()}
     assert set(people) == {"Me", "Sam"}
     assert app.sidebar.selectbox(key="person_id").value == people["Sam"]
-    assert app.session_state["live_hub"]._plan[0].person_id == people["Sam"]
+    assert app.session_state["live_hub"].configured[0].person_id == people["Sam"]
 
 
 def test_a_second_person_with_the_same_name_is_refused_with_a_message(app, data_dir):
@@ -87,7 +87,7 @@ def test_the_chosen_exercise_and_profile_are_what_the_live_coach_uses(app):
     exercise.set_value("lunge")
     app.selectbox(key="profile").set_value("advanced")
     app.run()
-    config, catalogue, _ = app.session_state["live_hub"]._plan
+    config, catalogue, _ = app.session_state["live_hub"].configured
     assert (config.exercise, config.profile_name, catalogue.profile) == ("lunge", "advanced", "advanced")
     assert catalogue["cobra"].check("elbow_bend").conditions[0].low == 160  # the advanced threshold
 
@@ -100,7 +100,7 @@ def test_a_profile_made_in_the_form_becomes_the_persons_default_and_its_threshol
     app.run()
     assert not app.exception, app.exception
     assert app.selectbox(key="profile").value == "slow (yours)"  # the person's own profile is chosen for them
-    config, catalogue, _ = app.session_state["live_hub"]._plan
+    config, catalogue, _ = app.session_state["live_hub"].configured
     assert config.profile_name == "slow" and "hold_s = 45" in config.profile_toml
     assert "# From my physiotherapist: 45 s." in config.profile_toml
     assert catalogue["lunge"].hold_s == 45
@@ -120,7 +120,7 @@ def test_a_broken_profile_is_refused_with_the_line_that_is_wrong(app, data_dir):
 def test_a_sample_clip_can_be_chosen_as_the_camera(app):
     app.radio(key="source_kind").set_value("Sample clip")
     app.run()
-    config = app.session_state["live_hub"]._plan[0]
+    config = app.session_state["live_hub"].configured[0]
     clips = sorted((ROOT / "sample_videos").glob("*.mp4"))
     if clips:
         assert config.source.startswith("clip:") and config.source.endswith(".mp4")
@@ -215,7 +215,7 @@ def test_routine_mode_follows_the_seeds_routine_and_shows_where_the_person_is(ap
     app.selectbox(key="exercise").set_value("routine:seeds")
     app.run()
     assert not app.exception, app.exception
-    config, catalogue, _ = app.session_state["live_hub"]._plan
+    config, catalogue, _ = app.session_state["live_hub"].configured
     assert config.routine == "seeds" and config.exercise is None
     assert catalogue["knee_to_chest"].hold_s == 60 and catalogue["constructive_rest"].hold_s == 300
     update = _live_update(10)

@@ -373,6 +373,12 @@ class LiveHub:
         with self._lock:
             self._plan = (config, catalogue, models)
 
+    @property
+    def configured(self) -> tuple[LiveConfig, Catalogue, dict[str, ModelInfo]] | None:
+        """What the next frames will be coached with: the last ``configure``'s arguments (None before)."""
+        with self._lock:
+            return self._plan
+
     def on_frame(self, rgb: np.ndarray, arrival_s: float) -> FrameResult | None:
         """From the video thread: hand over a frame; return the latest verdict to draw."""
         with self._lock:
