@@ -5,7 +5,7 @@ the ``Detection``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -22,6 +22,7 @@ class Detection:
     light: dict[str, float] | None = None  # the frame's light measures (``posecoach.adapters.light``)
 
 
+@runtime_checkable
 class Estimator(Protocol):
     """A pose estimator for one stream: ``detect`` one RGB frame at ``t_ms`` (milliseconds,
     increasing in video mode). A context manager; ``close`` frees the model."""
