@@ -17,13 +17,15 @@ class Trust:
     error_deg: float  # the largest error against the truth on rendered clips (degrees)
     retest_deg: float  # half the range over repeated sessions of the same recording (degrees)
     reason: str
+    side_difference_deg: float  # a left-right difference within this is the measurement's, not the body's
 
 
 @cache
 def trust_table() -> dict[str, Trust]:
     where, text = _builtin_text("measurements.toml")
     data = parse_toml(where, text)
-    return {kind: Trust(kind, float(v["error_deg"]), float(v["retest_deg"]), str(v["reason"])) for kind, v in data.items()}
+    return {kind: Trust(kind, float(v["error_deg"]), float(v["retest_deg"]), str(v["reason"]),
+                        float(v["side_difference_deg"])) for kind, v in data.items()}
 
 
 def trust(kind: str) -> Trust | None:

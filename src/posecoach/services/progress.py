@@ -14,17 +14,13 @@ from datetime import date, datetime
 
 from posecoach.adapters.store import Store, StoredMeasurement, StoredRating
 from posecoach.core.adherence import Adherence, adherence
+from posecoach.exercises.measurements import trust
 from posecoach.exercises.plan import Plan
 from posecoach.services.history import local_time
 
-# A left-right difference counts only beyond what the measurement itself varies by. Each kind's
-# floor (degrees) is its error on the rendered clips with known angles, for each side, added:
-# stretch depth reads 2.6 to 6.9 degrees deeper than the truth on the five rendered kneeling
-# clips (bench accuracy): the bias is shared by both sides, the errors differ by up to 4.3, so two
-# sides may differ by 6 degrees without the bodies differing; the Thomas test's hanging thigh has a median
-# error of about 4 degrees (8 for two sides), its knee about 2 (4). A measurement's own spread
-# over repeated readings is added when it is larger.
-DIFFERENCE_FLOOR_DEG = {"stretch_depth_deg": 6.0, "thomas_hip_deg": 8.0, "thomas_knee_deg": 4.0}
+# A left-right difference counts only beyond what the measurement itself varies by: each kind's
+# side_difference_deg in exercises/measurements.toml (from its error on rendered clips with known
+# angles), or the two readings' own spreads added when that is larger.
 
 
 @dataclass(frozen=True)
@@ -103,7 +99,8 @@ def side_differences(all_trends: tuple[Trend, ...]) -> tuple[SideDifference, ...
         if left is None or right is None or left.latest is None or right.latest is None:
             continue
         spreads = (left.latest.spread or 0.0) + (right.latest.spread or 0.0)
-        allowed = max(DIFFERENCE_FLOOR_DEG.get(kind, 0.0), spreads)
+        known = trust(kind)
+        allowed = max(known.side_difference_deg if known is not None else 0.0, spreads)
         out.append(SideDifference(kind, left.latest.value, right.latest.value, allowed))
     return tuple(out)
 
