@@ -125,6 +125,7 @@ class Runner:
         self._measured_px: tuple[int, int] | None = None
         self._video_tmp: Path | None = None
         self._last_overlay: np.ndarray | None = None
+        self._hold_label = None  # the overlay's hold timer in words, made on the first frame drawn
         self._session: Session | None = None
         self._progress = None
         self._count = 0
@@ -165,7 +166,10 @@ class Runner:
 
     def _annotate(self, f: AnalysedFrame) -> None:
         from posecoach.adapters.overlay import draw
+        from posecoach.reports.words import video_hold_label, video_measure_label
 
+        if self._hold_label is None:
+            self._hold_label = video_hold_label({e: spec.name for e, spec in self.catalogue.exercises.items()})
         rgb = f.rgb
         if rgb is None:
             rgb = np.full((self.report.height, self.report.width, 3), 40, np.uint8)
@@ -174,7 +178,8 @@ class Runner:
         if result.landmarks_px is not None and measured is not None and rgb.shape[:2] != (measured[1], measured[0]):
             scale = np.array([rgb.shape[1] / measured[0], rgb.shape[0] / measured[1]])
             result = replace(result, landmarks_px=result.landmarks_px * scale)  # drawn on the shrunk frame
-        img = draw(rgb, result, copy=False)  # the decoded frame is not needed afterwards
+        # The names a person reads ("Front knee 92 deg", the stretch's name and side), as on the pages.
+        img = draw(rgb, result, copy=False, label_of=video_measure_label, hold_label=self._hold_label)
         target = Path(self.sinks.annotate)
         if target.suffix.lower() != ".mp4":
             self._last_overlay = img
