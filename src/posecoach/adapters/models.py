@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -315,7 +316,8 @@ def provision(variant: str, directory: Path | None = None, say: Progress = _say,
                 break
             except (OSError, ModelError, ValueError) as exc:
                 reason = getattr(exc, "reason", None) or exc
-                errors.append(str(reason))
+                reason = re.sub(r"\[Errno -?\d+\]\s*", "", str(reason)).strip() or type(exc).__name__  # words, not a number
+                errors.append(reason)
                 say(f"  not available that way: {reason}")
         else:
             raise ModelError(
