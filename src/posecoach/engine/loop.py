@@ -42,9 +42,13 @@ def analyse_frames(session: Session, frames: Iterable, rate: Rate,
 
         return analyse_overlapped(session, frames, rate, on_frame, keep_from_ms, size_px)
     n = 0
+    # A segment's first kept frame is analysed whatever the rate says, so that analysed frames are
+    # never further apart than the rate's bound across a cut (the segment before ends on its own).
+    cut = keep_from_ms > -math.inf
     for i, frame in enumerate(frames):
         index = frame.index if frame.index >= 0 else i
-        if not rate.wants(index, frame.t_ms):
+        wanted = rate.wants(index, frame.t_ms)  # asked of every frame: the rate follows the frame times
+        if not wanted and not (cut and n == 0 and frame.t_ms >= keep_from_ms):
             if on_skip is not None and frame.t_ms >= keep_from_ms:
                 on_skip(frame)
             continue

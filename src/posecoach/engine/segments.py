@@ -1,9 +1,9 @@
 """A clip analysed in parallel segments, one process each, judged in one pass.
 
-The landmarker's tracking, the smoothing and the recognition vote remember about a second,
-so a segment's observations (landmarks, image measures, smoothed measures, view, side,
-exercise: everything before a threshold is applied) only need a short lead-in of the frames
-before it. The verdicts' hysteresis, the hold timer and the cue remember the whole session,
+The landmarker's tracking, the smoothing and the recognition vote remember about a second, and
+a rest is named once it has lasted 3 s, so a segment's observations (landmarks, image measures, smoothed measures, view, side,
+exercise: everything before a threshold is applied) only need a lead-in of the frames
+before it (``LEAD_IN_MS``). The verdicts' hysteresis, the hold timer and the cue remember the whole session,
 so they are not computed in the segments: every observation goes, in time order, through one
 Judge, exactly as the live coach would judge them. Near a cut the observations can differ
 slightly from one sequential run (the tracker starts afresh in the lead-in), hence a
@@ -22,9 +22,14 @@ import numpy as np
 
 from posecoach.core.coach import Observation
 from posecoach.core.rate import AdaptiveRate, FixedRate, RateParams
+from posecoach.core.recognize import ENTER_AFTER_MS
 from posecoach.exercises.catalogue import Catalogue
 
-LEAD_IN_MS = 1000.0  # frames analysed before a segment to warm the tracker and the filters up (they remember < 1 s)
+# Frames analysed before a segment: the tracker, the filters and the recognition vote remember
+# about a second, and a position that must last before it is named (a rest: ENTER_AFTER_MS, 3 s)
+# needs that long again, or a rest spanning a cut is named late in the segment after it (the
+# 1920x1080 bench clip's 51 s rest lost 1.9 s of hold at its cut with a 1 s lead-in).
+LEAD_IN_MS = 1000.0 + max(ENTER_AFTER_MS.values(), default=0.0)
 MIN_SEGMENT_MS = 5000.0  # shorter segments are not worth a process
 
 
