@@ -59,10 +59,35 @@ class ExerciseSpec:
         raise KeyError(check_id)
 
 
+# The breathing pacing guide of the rest positions (issue 18): how long each breath in and out
+# lasts on the guide, and whether the Coach page shows it. The defaults are a slow, calm rhythm
+# of 6 breaths a minute with a longer out-breath (4 s in, 6 s out), in the range slow-breathing
+# guides use; a phase shorter than 1 s cannot be followed and one longer than 15 s is a held
+# breath rather than a breath.
+BREATH_PHASE_RANGE_S = (1.0, 15.0)  # seconds, the bounds of breathe_in_s and breathe_out_s
+PACING_KEYS = ("breathe_in_s", "breathe_out_s", "pacing_guide")  # a profile's top-level keys for it
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """The pacing guide a profile sets: breathe in for ``breathe_in_s`` seconds, out for
+    ``breathe_out_s`` seconds; ``pacing_guide`` shows the guide on the Coach page."""
+
+    breathe_in_s: float = 4.0
+    breathe_out_s: float = 6.0
+    pacing_guide: bool = False
+
+    @property
+    def breaths_per_min(self) -> float:
+        """The rhythm the guide paces, breaths a minute."""
+        return 60.0 / (self.breathe_in_s + self.breathe_out_s)
+
+
 @dataclass(frozen=True)
 class Catalogue:
     exercises: dict[str, ExerciseSpec]
     profile: str
+    pacing: Pacing = Pacing()
 
     def __getitem__(self, exercise_id: str) -> ExerciseSpec:
         return self.exercises[exercise_id]
@@ -138,6 +163,22 @@ class _Reader:
         if low is not None and high is not None and low > high:
             raise self.fail(f"{where}.band", f"low {low} is above high {high}")
         return low, high
+
+
+def read_pacing(r: _Reader, table: dict[str, Any], where: str, base: Pacing) -> Pacing:
+    """The pacing keys of a profile table on top of ``base`` (seconds within BREATH_PHASE_RANGE_S)."""
+    low, high = BREATH_PHASE_RANGE_S
+    values: dict[str, Any] = {}
+    for key in ("breathe_in_s", "breathe_out_s"):
+        if key in table:
+            seconds = r.get(table, key, where, (int, float))
+            if not low <= seconds <= high:
+                raise r.fail(f"{where}.{key}" if where else key,
+                             f"must be between {low:g} and {high:g} seconds, not {seconds:g}")
+            values[key] = seconds
+    if "pacing_guide" in table:
+        values["pacing_guide"] = r.get(table, "pacing_guide", where, bool)
+    return replace(base, **values)
 
 
 def _shown(value: Any) -> str:
@@ -351,7 +392,9 @@ def load_catalogue(profile: str | Path | None = None) -> Catalogue:
     builtin = parse_toml(where, text)
     rb = _Reader(where, text)
     if name in BUILTIN_PROFILES:
-        return Catalogue(apply_overrides(exercises, builtin.get(name, {}), rb), name)
+        table = builtin.get(name, {})
+        pacing = read_pacing(rb, table, name, Pacing())
+        return Catalogue(apply_overrides(exercises, _without_pacing(table), rb), name, pacing)
     path = Path(name)
     if path.suffix != ".toml" and not path.exists():
         raise ConfigError(path, "", f"unknown profile (use {', '.join(BUILTIN_PROFILES)} or a .toml file)")
@@ -361,10 +404,17 @@ def load_catalogue(profile: str | Path | None = None) -> Catalogue:
     base = r.get(data, "base", "", str, "beginner")
     if base not in BUILTIN_PROFILES:
         raise r.fail("base", f"unknown base profile {base!r} (use {', '.join(BUILTIN_PROFILES)})")
-    exercises = apply_overrides(exercises, builtin.get(base, {}), rb)
-    overrides = {k: v for k, v in data.items() if k not in ("base", "name", "schema")}
+    table = builtin.get(base, {})
+    exercises = apply_overrides(exercises, _without_pacing(table), rb)
+    pacing = read_pacing(r, data, "", read_pacing(rb, table, base, Pacing()))
+    overrides = {k: v for k, v in _without_pacing(data).items() if k not in ("base", "name", "schema")}
     label = r.get(data, "name", "", str, path.stem)
-    return Catalogue(apply_overrides(exercises, overrides, r), label)
+    return Catalogue(apply_overrides(exercises, overrides, r), label, pacing)
+
+
+def _without_pacing(table: dict[str, Any]) -> dict[str, Any]:
+    """A profile table without its pacing keys (the rest are per-exercise overrides)."""
+    return {k: v for k, v in table.items() if k not in PACING_KEYS}
 
 
 def load_routine(name: str | Path, catalogue: Catalogue | None = None):
@@ -416,4 +466,4 @@ def with_routine_targets(catalogue: Catalogue, routine) -> Catalogue:
     exercises = dict(catalogue.exercises)
     for step in routine.steps:
         exercises[step.exercise] = replace(exercises[step.exercise], hold_s=step.hold_s)
-    return Catalogue(exercises, catalogue.profile)
+    return replace(catalogue, exercises=exercises)

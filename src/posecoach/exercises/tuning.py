@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from posecoach.core.checks import CheckSpec, Condition
 from posecoach.core.units import is_ratio, unit_of
-from posecoach.exercises.catalogue import Catalogue, ExerciseSpec
+from posecoach.exercises.catalogue import PACING_KEYS, Catalogue, ExerciseSpec, Pacing
 
 DEG_SPAN = 60.0  # a slider reaches this many degrees either side of the base value
 DEG_LIMITS = (-180.0, 360.0)  # no angle of the contract lies outside these
@@ -104,7 +104,7 @@ def with_values(catalogue: Catalogue, values: dict[str, float]) -> Catalogue:
         if changes:
             raise KeyError(f"unknown thresholds of {eid}: {', '.join(sorted(changes))}")
         exercises[eid] = replace(spec, checks=tuple(checks))
-    return Catalogue(exercises, catalogue.profile)
+    return replace(catalogue, exercises=exercises)
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,7 @@ def profile_toml(name: str, base_name: str, base: Catalogue, tuned: Catalogue, n
     """
     lines = [f"# {note}" if note else "# Thresholds tuned in posecoach.", f"name = {_toml_value(name)}",
              f"base = {_toml_value(base_name)}"]
+    lines += pacing_lines(base.pacing, tuned.pacing)
     by_exercise: dict[str, list[Difference]] = {}
     for d in differences(base, tuned):
         by_exercise.setdefault(d.exercise, []).append(d)
@@ -190,6 +191,13 @@ def profile_toml(name: str, base_name: str, base: Catalogue, tuned: Catalogue, n
             else:
                 lines.append(f"{parts[0]}.{parts[1]}.{parts[2]} = {_toml_value(d.now)}")
     return "\n".join(lines) + "\n"
+
+
+def pacing_lines(base: Pacing, tuned: Pacing) -> list[str]:
+    """The profile file's top-level lines for the pacing guide where ``tuned`` differs from ``base``
+    (seconds for the breaths in and out, true or false for the guide)."""
+    return [f"{key} = {_toml_value(getattr(tuned, key))}" for key in PACING_KEYS
+            if getattr(tuned, key) != getattr(base, key)]
 
 
 def describe(d: Difference, unit: str = "") -> str:

@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import functools
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
 
 from posecoach.adapters.store import Store
-from posecoach.exercises.catalogue import BUILTIN_PROFILES, Catalogue, ConfigError, load_catalogue, parse_toml
+from posecoach.exercises.catalogue import (
+    BREATH_PHASE_RANGE_S,
+    BUILTIN_PROFILES,
+    Catalogue,
+    ConfigError,
+    Pacing,
+    load_catalogue,
+    parse_toml,
+)
 from posecoach.exercises.tuning import HOLD_RANGE_S, profile_toml, with_values
 from posecoach.ui.common import store_callback
 
 TEMPLATE = """# Your own thresholds, on top of a built-in profile (see the catalogue for every check).
 base = "beginner"
+
+# The breathing pacing guide in the rest positions: in for 4 s, out for 6 s, shown.
+breathe_in_s = 4
+breathe_out_s = 6
+pacing_guide = true
 
 # Hold the kneeling hip-flexor stretch for 45 seconds instead of 30.
 [lunge]
@@ -47,7 +60,7 @@ def catalogue_for(name: str, toml: str | None) -> Catalogue:
             catalogue = load_catalogue(path)
         except ConfigError as exc:  # name the profile, not the temporary file
             raise ConfigError(f"profile {name!r}", exc.key, exc.problem, exc.line) from None
-    return Catalogue(catalogue.exercises, name)
+    return replace(catalogue, profile=name)
 
 
 GENERATED_NOTES = ("Thresholds tuned in posecoach.", "Made in posecoach.")  # comments posecoach writes itself
@@ -100,12 +113,25 @@ def _hold_key(exercise: str) -> str:
     return f"profile_form_hold:{exercise}"
 
 
-def form_toml(name: str, base_name: str, holds_s: dict[str, float], note: str) -> str:
-    """The profile file the form describes: ``holds_s`` (exercise -> hold target, seconds) on top
-    of the built-in ``base_name``, the note as its leading comment."""
+PACING_IN, PACING_OUT, PACING_ON = "profile_form_breathe_in_s", "profile_form_breathe_out_s", "profile_form_pacing"
+
+
+def form_toml(name: str, base_name: str, holds_s: dict[str, float], note: str, pacing: Pacing | None = None) -> str:
+    """The profile file the form describes: ``holds_s`` (exercise -> hold target, seconds) and the
+    breathing ``pacing`` (None: the base's) on top of the built-in ``base_name``, the note as its
+    leading comment."""
     base = catalogue_for(base_name, None)
     values = {f"{e}.hold_s": float(v) for e, v in holds_s.items() if e in base.exercises and float(v) != base[e].hold_s}
-    return profile_toml(name, base_name, base, with_values(base, values), note=note_comment(note, GENERATED_NOTES[1]))
+    tuned = replace(with_values(base, values), pacing=pacing or base.pacing)
+    return profile_toml(name, base_name, base, tuned, note=note_comment(note, GENERATED_NOTES[1]))
+
+
+def _form_pacing() -> Pacing:
+    """The pacing guide as the form sets it (seconds in and out, shown or not)."""
+    default = Pacing()
+    return Pacing(float(st.session_state.get(PACING_IN, default.breathe_in_s)),
+                  float(st.session_state.get(PACING_OUT, default.breathe_out_s)),
+                  bool(st.session_state.get(PACING_ON, default.pacing_guide)))
 
 
 def _fill_form(store: Store, person: int) -> None:
@@ -127,6 +153,9 @@ def _fill_form(store: Store, person: int) -> None:
     st.session_state[FORM_NOTE] = profile_note(toml)
     for eid, spec in catalogue.exercises.items():
         st.session_state[_hold_key(eid)] = float(spec.hold_s)
+    st.session_state[PACING_IN] = float(catalogue.pacing.breathe_in_s)
+    st.session_state[PACING_OUT] = float(catalogue.pacing.breathe_out_s)
+    st.session_state[PACING_ON] = bool(catalogue.pacing.pacing_guide)
 
 
 @store_callback
@@ -135,7 +164,7 @@ def _save_form(store: Store, person: int) -> None:
     base_name = st.session_state.get(FORM_BASE, "beginner")
     holds = {eid: st.session_state[_hold_key(eid)] for eid in catalogue_for(base_name, None).exercises
              if _hold_key(eid) in st.session_state}
-    toml = form_toml(name, base_name, holds, st.session_state.get(FORM_NOTE, ""))
+    toml = form_toml(name, base_name, holds, st.session_state.get(FORM_NOTE, ""), _form_pacing())
     problem = check_profile(name, toml)
     if problem is None:
         store.save_profile(person, name, toml)
@@ -185,6 +214,7 @@ def profile_editor(store: Store | None, person: int) -> None:
             st.session_state.setdefault(_hold_key(eid), float(spec.hold_s))
             columns[i % 2].number_input(spec.name, min_value=HOLD_RANGE_S[0], max_value=HOLD_RANGE_S[1], step=5.0,
                                         format="%.0f", key=_hold_key(eid))
+        _pacing_inputs(base.pacing)
         st.text_area("Note kept with the profile", key=FORM_NOTE, height=80,
                      placeholder="e.g. From my physiotherapist, 3 June: hold 45 s, both sides.")
         st.button("Save profile", key="profile_save", type="primary", on_click=_save_form, args=(store, person))
@@ -200,6 +230,23 @@ def profile_editor(store: Store | None, person: int) -> None:
         if saved:
             st.selectbox("Delete a profile", ["", *saved], key="profile_delete_pick")
             st.button("Delete", key="profile_delete", on_click=_delete, args=(store, person))
+
+
+def _pacing_inputs(default: Pacing) -> None:
+    """The breathing pacing guide's part of the form: seconds in, seconds out, shown or not."""
+    low, high = BREATH_PHASE_RANGE_S
+    st.markdown("**Breathing in the rest positions**")
+    st.session_state.setdefault(PACING_IN, float(default.breathe_in_s))
+    st.session_state.setdefault(PACING_OUT, float(default.breathe_out_s))
+    st.session_state.setdefault(PACING_ON, bool(default.pacing_guide))
+    left, right = st.columns(2)
+    left.number_input("Breathe in for (seconds)", min_value=low, max_value=high, step=0.5, format="%.1f",
+                      key=PACING_IN)
+    right.number_input("Breathe out for (seconds)", min_value=low, max_value=high, step=0.5, format="%.1f",
+                       key=PACING_OUT)
+    st.toggle("Show the pacing guide while I rest", key=PACING_ON,
+              help="A shape that grows as you breathe in and shrinks as you breathe out, with a soft tone, "
+                   "in the rest positions and knee to chest.")
 
 
 # Which profile follows the person: the one they last chose or saved on any page (this browser
