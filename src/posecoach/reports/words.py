@@ -13,6 +13,7 @@ from posecoach.exercises.catalogue import Catalogue
 from posecoach.exercises.tuning import Difference
 
 # The names a person reads for checks and measures (instructions.toml), offered here with the rest.
+from posecoach.reports.instructions import breathing_reason
 from posecoach.reports.instructions import check_name as check_name
 from posecoach.reports.instructions import measure_name as measure_name
 
@@ -170,3 +171,54 @@ def difference_words(d: Difference, catalogue: Catalogue) -> str:
         return (f"{exercise} · {check}: {measure_name(measure)} leaves its band after "
                 f"{value_words(float(d.base), unit)} → {value_words(float(d.now), unit)}")
     return f"{exercise} · {check}: the words said for {measure_name(measure)} → “{d.now}”"
+
+
+BREATHING_PATTERN_WORDS = {"belly": "into the belly", "chest": "into the chest"}
+HELD_BREATH_BPM = 0.5  # a known rate below this (breaths a minute) is a held breath
+
+
+def breathing_unknown_words(reason: str | None) -> str:
+    """Why the breathing cannot be read and what to do: "your arms cover your belly, rest them by your sides"."""
+    what, do = breathing_reason(reason)
+    return ", ".join(p for p in (what, do) if p) or "the belly and chest are not in view"
+
+
+def breathing_words(state: str, rate_bpm: float | None, pattern: str | None, reason: str | None = None) -> str:
+    """The live breathing readout: "Breathing 7 a minute, into the belly", "Measuring your
+    breathing…" or "Breathing: can't see — <what>, <what to do>". ``state`` is "measuring",
+    "known" or "unknown" (core.breathing), ``rate_bpm`` breaths a minute."""
+    if state == "measuring":
+        return "Measuring your breathing…"
+    if state != "known" or rate_bpm is None or not math.isfinite(rate_bpm):
+        return f"Breathing: can't see — {breathing_unknown_words(reason)}"
+    if rate_bpm < HELD_BREATH_BPM:
+        return "Breath held: let it flow out slowly"
+    where = BREATHING_PATTERN_WORDS.get(pattern or "", "")
+    return f"Breathing {rate_bpm:.0f} a minute" + (f", {where}" if where else "")
+
+
+def breathing_summary_words(summary: dict | None) -> str:
+    """A stored breathing summary (core.breathing.breathing_summary's keys) in one line:
+    "7 breaths a minute, into the belly (belly 72% of the motion), in 3.9 s, out 5.1 s, over 4:30
+    measured", or why it was not measured."""
+    if not summary:
+        return "Not measured"
+    rate = summary.get("rate_bpm")
+    if rate is None or not math.isfinite(float(rate)):
+        reason = summary.get("unknown_reason")
+        return f"Not measured: {breathing_unknown_words(reason)}" if reason else "Not measured"
+    if float(rate) < HELD_BREATH_BPM:
+        parts = ["Breath held"]
+    else:
+        parts = [f"{float(rate):.0f} breaths a minute"]
+        where = BREATHING_PATTERN_WORDS.get(summary.get("pattern") or "", "")
+        share = summary.get("belly_share")
+        if where:
+            parts[0] += f", {where}" + (f" (belly {100 * float(share):.0f}% of the motion)" if share is not None else "")
+        inhale, exhale = summary.get("inhale_s"), summary.get("exhale_s")
+        if inhale is not None and exhale is not None:
+            parts.append(f"in {float(inhale):.1f} s, out {float(exhale):.1f} s")
+    measured = summary.get("measured_s")
+    if measured:
+        parts.append(f"over {clock_s(float(measured))} measured")
+    return ", ".join(parts)

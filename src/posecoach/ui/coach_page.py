@@ -17,7 +17,7 @@ from posecoach.exercises.catalogue import Catalogue, load_routine, with_routine_
 from posecoach.reports.words import fps_words, plain_error
 from posecoach.services.live_session import LiveConfig, LiveHub, LiveUpdate, frame_callback
 from posecoach.services.live_state import INFO, step_name
-from posecoach.ui import coach_panel, coach_progress, progress_view, review_page, sound
+from posecoach.ui import coach_panel, coach_progress, pacing, progress_view, review_page, sound
 from posecoach.ui.common import current_store, privacy_footer, safety_notes, storing
 from posecoach.ui.profiles import (
     ProfileChoice,
@@ -67,6 +67,7 @@ class Choices:
     model: str
     plan: coach_progress.PersonPlan | None = None  # follow the person's plan as the routine
     thomas: bool = False  # the guided Thomas test
+    pacing_guide: bool = False  # the breathing pacing guide while a rest position is held
 
     @property
     def source(self) -> str:
@@ -189,10 +190,20 @@ def _controls(store: Store | None, person: int, narrow: bool = False) -> Choices
         chime = st.toggle("Chime when a hold is complete", value=True, key="chime")
         record = st.toggle("Record video of this session", value=False, key="record",
                            help="Off by default. Only your poses are stored unless you turn this on.")
+        guide = _pacing_toggle(profile)
         with st.expander("Advanced"):
             model = _model_picker()
     return Choices(exercise, routine, profile, kind, video, mirror, speech, chime, record, model,
-                   plan if special == coach_progress.PLAN else None, special == coach_progress.THOMAS)
+                   plan if special == coach_progress.PLAN else None, special == coach_progress.THOMAS, guide)
+
+
+def _pacing_toggle(profile: ProfileChoice) -> bool:
+    """The breathing pacing guide on or off: the profile's setting, which the person may change here."""
+    rhythm = catalogue_for(profile.name, profile.toml).pacing
+    return st.toggle("Breathing pacing guide in the rest positions", value=rhythm.pacing_guide,
+                     key=f"pacing:{profile.label}",
+                     help=f"Breathe in for {rhythm.breathe_in_s:g} s and out for {rhythm.breathe_out_s:g} s with a "
+                          "growing and shrinking shape and a soft tone; set the seconds in your own profile below.")
 
 
 def _models(preferred: str) -> dict[str, ModelInfo]:
@@ -270,7 +281,7 @@ def _show_ended(update: LiveUpdate, store: Store | None = None, person: int = 0,
     st.caption("Press Start to go again.")
 
 
-def _show_update(update: LiveUpdate, catalogue: Catalogue, playing: bool) -> None:
+def _show_update(update: LiveUpdate, catalogue: Catalogue, playing: bool, pacing_guide: bool = False) -> None:
     if update.ended:
         _show_ended(update)
         return
@@ -289,6 +300,11 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue, playing: bool) -> Non
     else:
         spec = catalogue.exercises.get(update.result.exercise) if update.result and update.result.exercise else None
         coach_panel.show_view(view, spec.view if spec else "side")
+        breathing = getattr(update.result, "breathing", None)
+        if pacing_guide:
+            pacing.show_guide(catalogue.pacing, breathing is not None)
+        if breathing is not None:
+            coach_panel.show_breathing(breathing)
         depth = coach_progress.depth_words(update.result, st.session_state.setdefault("coach_depth", {}))
         if depth:
             st.markdown(f'<div class="posecoach-depth" style="font-size:1.15rem;font-weight:600">{depth}</div>',
@@ -306,7 +322,7 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue, playing: bool) -> Non
 
 
 @st.fragment(run_every=STATUS_REFRESH_S)
-def _status_panel(hub: LiveHub, catalogue: Catalogue, speech: bool, chime: bool) -> None:
+def _status_panel(hub: LiveHub, catalogue: Catalogue, speech: bool, chime: bool, pacing_guide: bool = False) -> None:
     """The coach's verdict in large type, refreshed twice a second while the page is open."""
     update = _latest(hub.updates)
     if update is not None:
@@ -319,7 +335,7 @@ def _status_panel(hub: LiveHub, catalogue: Catalogue, speech: bool, chime: bool)
         if playing:
             coach_panel.show_head(INFO, "Starting…", "Loading the pose model")
         return
-    _show_update(update, catalogue, playing)
+    _show_update(update, catalogue, playing, pacing_guide)
     planner = st.session_state.setdefault("sound_planner", sound.SoundPlanner())
     view, result = update.view, update.result
     if view is not None and result is not None and not update.ended and playing:
@@ -388,7 +404,7 @@ def render() -> None:
         elif choices.model not in models and not focus:
             st.caption(f"The {choices.model} pose model is fetched when you press Start (first time only).")
     with panel_box:
-        _status_panel(hub, catalogue, choices.speech, choices.chime)
+        _status_panel(hub, catalogue, choices.speech, choices.chime, choices.pacing_guide)
     if not focus:  # before Start: the instruction card under the camera, the demo beside it
         first, steps = _routine_steps(choices.routine, catalogue)
         if plan_routine is not None:

@@ -17,7 +17,7 @@ import streamlit as st
 from posecoach.core.setup import SetupStatus, ready_words
 from posecoach.exercises.catalogue import Catalogue
 from posecoach.reports.instructions import instructions
-from posecoach.reports.words import clock_s
+from posecoach.reports.words import breathing_words, clock_s
 from posecoach.services.live_state import DONE, FIX, GOOD, INFO, CoachView, SessionSummary
 from posecoach.ui.sources import sample_clips
 
@@ -48,6 +48,8 @@ CSS = """
 .pc-setup{list-style:none;padding:0;margin:0.2rem 0;font-size:clamp(1.05rem,2.5vh,1.45rem);font-weight:700;line-height:1.4}
 .pc-small{font-size:0.9rem;color:#333}
 .pc-card h3{margin:0 0 0.3rem 0}
+.pc-breathing{font-size:clamp(1.1rem,2.8vh,1.7rem);font-weight:700;color:#0d2b3e;line-height:1.2;margin:0.1rem 0 0.2rem 0}
+.pc-breathing.pc-unknown{color:#555}
 </style>
 """
 
@@ -121,6 +123,14 @@ def view_html(view: CoachView, exercise_view: str = "side") -> str:
         if view.tip:
             parts.append(f'<div class="pc-tip">Tip: {_e(view.tip)}</div>')
     return "".join(parts)
+
+
+def breathing_html(reading) -> str:
+    """The live breathing readout (``reading`` a core.breathing BreathingReading): one line in
+    large type, grey while it cannot be read."""
+    words = breathing_words(reading.state, reading.rate_bpm, reading.pattern, reading.reason)
+    kind = "pc-unknown" if reading.state == "unknown" else ""
+    return f'<div class="pc-breathing {kind}" data-testid="posecoach-breathing">{_e(words)}</div>'
 
 
 def summary_html(summary: SessionSummary, saved: bool) -> str:
@@ -223,6 +233,10 @@ def show_card(exercise: str | None, catalogue: Catalogue, routine_steps: list[st
 
 def show_view(view: CoachView, exercise_view: str) -> None:
     st.markdown(CSS + view_html(view, exercise_view), unsafe_allow_html=True)
+
+
+def show_breathing(reading) -> None:
+    st.markdown(CSS + breathing_html(reading), unsafe_allow_html=True)
 
 
 def show_head(tone: str, headline: str, detail: str = "") -> None:
