@@ -1,0 +1,421 @@
+"""Breathing in the rest positions, from the trunk's thickness in the segmentation mask.
+
+Seen from the side, a body lying on its back grows thicker as it breathes in: the belly
+rises (diaphragmatic breathing) or the chest does (chest breathing). ``trunk_thickness``
+reads both from the soft mask: for a few lines across the trunk, perpendicular to the hip to
+shoulder line at given fractions along it, the sum of the mask's values (pixels, so a wall
+moving a fraction of a pixel still moves the sum), divided by the trunk length.
+
+``BreathingMeter`` turns those per-frame thicknesses into breaths a minute, the length of
+each inhale and exhale and which of belly and chest moves more. Frames come irregularly (a
+review analyses a still hold every 400 ms at most), so everything works on timestamps: the
+samples are averaged into bins of fixed length, gaps are interpolated, the slow drift of a
+person settling is removed with a quadratic fit, and the breaths are counted as crossings of
+the main breathing component with hysteresis. No movement above the mask's noise is "no
+breathing seen", an unknown with its reason, never a made-up rate.
+
+Units: times in milliseconds where they are timestamps (``t_ms``) and in seconds where they
+are lengths (``*_s``); thickness in trunk lengths (shoulder midpoint to hip midpoint); rates
+in breaths a minute.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+MEASURING, KNOWN, UNKNOWN = "measuring", "known", "unknown"
+BELLY, CHEST = "belly", "chest"
+
+# Why a breathing reading is unknown: ids whose words are in reports/instructions.toml.
+NO_BREATHING_SEEN = "no_breathing_seen"  # no movement above the mask's noise (a held breath, or too far away)
+NOT_SIDE_VIEW = "not_side_view"  # the thickness of the trunk shows only from the side
+ARMS_OVER_TRUNK = "arms_over_trunk"  # a hand or forearm on the belly or chest moves with it
+OUTLINE_HIDDEN = "outline_hidden"  # no trunk outline in the mask (a blanket, the body out of the picture)
+UNSTEADY = "unsteady"  # the thickness jumps more than breathing can (moving, loose clothes)
+REASONS = (NO_BREATHING_SEEN, NOT_SIDE_VIEW, ARMS_OVER_TRUNK, OUTLINE_HIDDEN, UNSTEADY)
+
+
+@dataclass(frozen=True)
+class BreathingParams:
+    """The meter's settings; their values, units and reasons are data (exercises/breathing.toml).
+
+    Column positions are fractions of the hip (0) to shoulder (1) line; thickness in trunk
+    lengths; times in seconds."""
+
+    belly_fractions: tuple[float, ...]  # lines across the belly, fractions hip -> shoulder
+    chest_fractions: tuple[float, ...]  # lines across the chest
+    reach_trunk_lengths: float  # how far from the hip-shoulder line a line across the trunk reaches, each way
+    mask_floor: float  # soft-mask values below this end the body along a line (0..1)
+    min_trunk_px: float  # a trunk shorter than this in the mask's pixels is too small to read
+    window_s: float  # the reading rests on this many seconds of signal
+    min_window_s: float  # no reading before this many seconds
+    bin_s: float  # samples are averaged into bins this long
+    smooth_s: float  # moving average over the binned signal
+    max_gap_s: float  # samples further apart than this start the signal afresh
+    unreadable_s: float  # unreadable this long: the reading is unknown
+    update_every_s: float  # the reading is worked out again at most this often
+    hysteresis_share: float  # a breath crosses +/- this share of the half range
+    min_range: float  # peak-to-peak breathing component below this (trunk lengths): no breathing seen
+    min_snr: float  # the component's range over the noise's standard deviation below this: no breathing seen
+    max_range: float  # a range above this (trunk lengths) is not breathing: unsteady
+    belly_share_min: float  # belly share at or above this: belly breathing
+    arms_margin_trunk_lengths: float  # a wrist or elbow this far above the trunk line over the belly or chest: arms over it
+
+
+@dataclass(frozen=True)
+class BreathingReading:
+    """The breathing over the last window: ``state`` "measuring" (not enough seconds yet),
+    "known" or "unknown" (then ``reason``, an id of ``REASONS``)."""
+
+    state: str
+    rate_bpm: float | None  # breaths a minute over the last window
+    inhale_s: float | None  # mean inhale length over the window, seconds
+    exhale_s: float | None  # mean exhale length, seconds
+    pattern: str | None  # "belly" | "chest"; None when unknown or no breathing seen
+    belly_share: float | None  # belly motion / (belly + chest motion), 0..1
+    reason: str | None  # when "unknown": why (see REASONS)
+    window_s: float  # seconds of signal the reading rests on
+
+
+def _unknown(reason: str, window_s: float = 0.0) -> BreathingReading:
+    return BreathingReading(UNKNOWN, None, None, None, None, None, reason, window_s)
+
+
+def _measuring(window_s: float) -> BreathingReading:
+    return BreathingReading(MEASURING, None, None, None, None, None, None, window_s)
+
+
+# --- the image measure ------------------------------------------------------------------------
+
+def trunk_thickness(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray,
+                    params: BreathingParams) -> tuple[float, float]:
+    """(belly, chest) thickness of the trunk in trunk lengths, from a soft mask (H, W) of 0..1.
+
+    Across the trunk at each of ``params``' fractions along hip -> shoulder (pixels, x right,
+    y down), the mask is sampled one pixel apart (bilinear) out to ``reach_trunk_lengths`` on
+    both sides; the body along the line is the run of samples from the trunk line outward until
+    the mask falls below ``mask_floor``, and its thickness the sum of the mask's values over
+    that run. NaN when the trunk line is off the person or too short."""
+    chord = np.asarray(shoulder_px, float) - np.asarray(hip_px, float)
+    length = math.hypot(chord[0], chord[1])
+    if not math.isfinite(length) or length < params.min_trunk_px:
+        return float("nan"), float("nan")
+    normal = np.array([-chord[1], chord[0]]) / length
+    fractions = np.array((*params.belly_fractions, *params.chest_fractions))
+    reach = int(params.reach_trunk_lengths * length)
+    steps = np.arange(-reach, reach + 1, dtype=float)  # (D,) pixels along the normal
+    centres = np.asarray(hip_px, float)[None, :] + fractions[:, None] * chord[None, :]  # (C, 2)
+    x = centres[:, 0, None] + steps[None, :] * normal[0]  # (C, D)
+    y = centres[:, 1, None] + steps[None, :] * normal[1]
+    values = _bilinear(mask, x, y)
+    run = _run_from_centre(values >= params.mask_floor, reach)
+    thick = np.where(run, values, 0.0).sum(axis=1) / length
+    thick[~(values[:, reach] >= params.mask_floor)] = np.nan  # the trunk line itself is off the person
+    nb = len(params.belly_fractions)
+    belly, chest = thick[:nb], thick[nb:]
+    return (float(np.mean(belly)) if np.isfinite(belly).all() else float("nan"),
+            float(np.mean(chest)) if np.isfinite(chest).all() else float("nan"))
+
+
+def _bilinear(mask: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The mask's value at sub-pixel points (x, y), 0 outside the image."""
+    h, w = mask.shape[:2]
+    inside = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
+    xc = np.clip(x, 0, w - 1.001)
+    yc = np.clip(y, 0, h - 1.001)
+    x0 = xc.astype(np.intp)
+    y0 = yc.astype(np.intp)
+    fx = xc - x0
+    fy = yc - y0
+    m = mask if mask.ndim == 2 else mask[..., 0]
+    top = m[y0, x0] * (1 - fx) + m[y0, x0 + 1] * fx
+    bottom = m[y0 + 1, x0] * (1 - fx) + m[y0 + 1, x0 + 1] * fx
+    return np.where(inside, top * (1 - fy) + bottom * fy, 0.0)
+
+
+def _run_from_centre(on: np.ndarray, centre: int) -> np.ndarray:
+    """Per row, the contiguous run of True through column ``centre`` (all False when it is off)."""
+    cols = np.arange(on.shape[1])
+    off = ~on
+    # the nearest off sample on each side of the centre
+    right_off = np.where(off[:, centre:].any(axis=1), off[:, centre:].argmax(axis=1) + centre, on.shape[1])
+    left_part = off[:, :centre + 1][:, ::-1]
+    left_off = np.where(left_part.any(axis=1), centre - left_part.argmax(axis=1), -1)
+    return (cols[None, :] > left_off[:, None]) & (cols[None, :] < right_off[:, None])
+
+
+def arms_over_trunk(hip_px: np.ndarray, shoulder_px: np.ndarray, belly_unit: np.ndarray,
+                    arm_points_px: np.ndarray, params: BreathingParams) -> bool:
+    """Whether a wrist or elbow (``arm_points_px``, (N, 2) pixels, NaN unseen) lies over the
+    belly or the chest: between the first belly line and the last chest line along the trunk,
+    and more than ``arms_margin_trunk_lengths`` out on the belly side of the trunk line."""
+    chord = np.asarray(shoulder_px, float) - np.asarray(hip_px, float)
+    length = math.hypot(chord[0], chord[1])
+    if not math.isfinite(length) or length <= 0 or not np.isfinite(belly_unit).all():
+        return False
+    rel = np.asarray(arm_points_px, float) - np.asarray(hip_px, float)
+    along = rel @ chord / length**2
+    normal = np.array([-chord[1], chord[0]]) / length
+    if normal @ belly_unit < 0:
+        normal = -normal
+    out = rel @ normal / length
+    lo = min(params.belly_fractions)
+    hi = max(params.chest_fractions)
+    with np.errstate(invalid="ignore"):
+        over = (along >= lo) & (along <= hi) & (out > params.arms_margin_trunk_lengths)
+    return bool(over.any())
+
+
+# --- the meter ------------------------------------------------------------------------------
+
+class BreathingMeter:
+    """Breathing from per-frame belly and chest thickness, causally. One per session; reset
+    when the exercise changes. ``update`` takes a frame's time (ms) and its two thicknesses
+    (trunk lengths; None or NaN when the mask could not be read, ``reason`` then says why)."""
+
+    def __init__(self, params: BreathingParams) -> None:
+        self.params = params
+        self._t: list[float] = []  # times of readable samples, ms
+        self._belly: list[float] = []
+        self._chest: list[float] = []
+        self._unreadable_since: float | None = None
+        self._reason: str | None = None
+        self._last: BreathingReading = _measuring(0.0)
+        self._last_worked_ms = -math.inf
+
+    def reset(self) -> None:
+        self.__init__(self.params)
+
+    def update(self, t_ms: float, belly: float | None, chest: float | None,
+               reason: str | None = None) -> BreathingReading:
+        """The reading after a frame at ``t_ms``."""
+        p = self.params
+        if self._t and (t_ms - self._t[-1] > p.max_gap_s * 1000.0 or t_ms < self._t[-1]):
+            self._forget()
+        readable = belly is not None and chest is not None and math.isfinite(belly) and math.isfinite(chest)
+        if not readable:
+            if self._unreadable_since is None:
+                self._unreadable_since = t_ms
+            self._reason = reason or self._reason or OUTLINE_HIDDEN
+            if t_ms - self._unreadable_since >= p.unreadable_s * 1000.0:
+                self._forget()
+                self._unreadable_since = t_ms - p.unreadable_s * 1000.0  # stays unreadable until a reading
+                self._last = _unknown(self._reason)
+            return self._last
+        self._unreadable_since, self._reason = None, None
+        self._t.append(float(t_ms))
+        self._belly.append(float(belly))
+        self._chest.append(float(chest))
+        start = t_ms - p.window_s * 1000.0
+        if self._t[0] < start:
+            keep = next(i for i, t in enumerate(self._t) if t >= start)
+            del self._t[:keep], self._belly[:keep], self._chest[:keep]
+        if t_ms - self._last_worked_ms < p.update_every_s * 1000.0 and self._last.state != UNKNOWN:
+            return self._last
+        self._last_worked_ms = t_ms
+        self._last = read_breathing(np.array(self._t), np.array(self._belly), np.array(self._chest), p)
+        return self._last
+
+    def _forget(self) -> None:
+        self._t, self._belly, self._chest = [], [], []
+        self._last = _measuring(0.0)
+        self._last_worked_ms = -math.inf
+
+
+def read_breathing(t_ms: np.ndarray, belly: np.ndarray, chest: np.ndarray,
+                   params: BreathingParams) -> BreathingReading:
+    """The breathing in one window of samples (times in ms, increasing; thickness in trunk
+    lengths, finite)."""
+    p = params
+    span_s = (t_ms[-1] - t_ms[0]) / 1000.0 if len(t_ms) else 0.0
+    if span_s < p.min_window_s:
+        return _measuring(span_s)
+    grid_t, both = _binned(t_ms, np.stack([belly, chest], axis=1), p.bin_s * 1000.0)
+    trend = _trend(grid_t, both)
+    detrended = both - trend
+    smooth = _moving_average(detrended, max(1, round(p.smooth_s / p.bin_s)))
+    component, weights = _main_component(smooth)
+    spread = float(np.percentile(component, 95) - np.percentile(component, 5))
+    if spread > p.max_range:
+        return _unknown(UNSTEADY, span_s)
+    per_smoothing = len(t_ms) / max(span_s, 1e-9) * p.smooth_s  # samples a smoothing window averages
+    noise = _noise_sd(t_ms, np.stack([belly, chest], axis=1) @ weights, grid_t, (trend + smooth) @ weights)
+    noise /= math.sqrt(max(per_smoothing, 1.0))
+    if spread < p.min_range or spread < p.min_snr * max(noise, 1e-12):
+        full = span_s >= p.window_s - p.bin_s * 2
+        return _unknown(NO_BREATHING_SEEN, span_s) if full else _measuring(span_s)
+    ups, downs = _crossings(grid_t, component, p.hysteresis_share * spread / 2.0)
+    if len(ups) < 2 and len(downs) < 2:
+        full = span_s >= p.window_s - p.bin_s * 2
+        return _unknown(NO_BREATHING_SEEN, span_s) if full else _measuring(span_s)
+    rate_bpm = _rate_bpm(ups, downs)
+    inhale_s, exhale_s = _phases(grid_t, component, ups, downs)
+    belly_amp, chest_amp = (abs(float(np.cov(smooth[:, k], component)[0, 1])) for k in (0, 1))
+    share = belly_amp / (belly_amp + chest_amp) if belly_amp + chest_amp > 0 else None
+    pattern = None if share is None else (BELLY if share >= p.belly_share_min else CHEST)
+    return BreathingReading(KNOWN, round(rate_bpm, 2), inhale_s, exhale_s, pattern,
+                            None if share is None else round(share, 3), None, span_s)
+
+
+def _binned(t_ms: np.ndarray, values: np.ndarray, bin_ms: float) -> tuple[np.ndarray, np.ndarray]:
+    """Samples averaged into bins of ``bin_ms`` from the first sample; empty bins interpolated.
+    Returns the bins' centre times (ms) and values (bins, channels)."""
+    idx = ((t_ms - t_ms[0]) // bin_ms).astype(np.intp)
+    n = int(idx[-1]) + 1
+    counts = np.bincount(idx, minlength=n).astype(float)
+    sums = np.stack([np.bincount(idx, values[:, k], minlength=n) for k in range(values.shape[1])], axis=1)
+    filled = counts > 0
+    centres = t_ms[0] + (np.arange(n) + 0.5) * bin_ms
+    out = np.empty_like(sums)
+    for k in range(values.shape[1]):
+        out[:, k] = np.interp(centres, centres[filled], sums[filled, k] / counts[filled])
+    return centres, out
+
+
+def _trend(t_ms: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each channel's quadratic fit over time: a person settling drifts slowly."""
+    x = (t_ms - t_ms.mean()) / max(float(np.ptp(t_ms)), 1.0)
+    design = np.stack([np.ones_like(x), x, x * x], axis=1)
+    coef, *_ = np.linalg.lstsq(design, values, rcond=None)
+    return design @ coef
+
+
+def _noise_sd(t_ms: np.ndarray, raw: np.ndarray, grid_t: np.ndarray, fitted: np.ndarray) -> float:
+    """The samples' noise about the smoothed signal (``fitted`` on ``grid_t``): a standard
+    deviation from the median absolute deviation, robust to a few frames of a bad mask."""
+    resid = raw - np.interp(t_ms, grid_t, fitted)
+    return float(np.median(np.abs(resid - np.median(resid))) * 1.4826)
+
+
+def _moving_average(values: np.ndarray, width: int) -> np.ndarray:
+    """Centred moving average over ``width`` bins (the ends average what there is)."""
+    if width <= 1:
+        return values
+    kernel = np.ones(width)
+    num = np.stack([np.convolve(values[:, k], kernel, mode="same") for k in range(values.shape[1])], axis=1)
+    den = np.convolve(np.ones(len(values)), kernel, mode="same")
+    return num / den[:, None]
+
+
+def _main_component(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The signal along the direction of largest variance of (belly, chest), signed so that the
+    channel that moves more grows with it (the trunk thickens breathing in)."""
+    cov = np.cov(values.T)
+    _, vecs = np.linalg.eigh(cov)
+    w = vecs[:, -1]
+    if w[np.argmax(np.abs(w))] < 0:
+        w = -w
+    return values @ w, w
+
+
+def _crossings(t_ms: np.ndarray, x: np.ndarray, band: float) -> tuple[np.ndarray, np.ndarray]:
+    """Times (ms) the signal crosses zero upward and downward, counted only when it goes on to
+    leave the band +/- ``band`` on the other side (hysteresis): each crossing's time is
+    interpolated where it last crossed zero before leaving the band."""
+    ups: list[float] = []
+    downs: list[float] = []
+    state = 0
+    last_zero = None
+    for i in range(1, len(x)):
+        if (x[i - 1] < 0) != (x[i] < 0):
+            frac = x[i - 1] / (x[i - 1] - x[i]) if x[i - 1] != x[i] else 0.0
+            last_zero = t_ms[i - 1] + frac * (t_ms[i] - t_ms[i - 1])
+        if x[i] > band and state <= 0:
+            if state < 0 and last_zero is not None:
+                ups.append(last_zero)
+            state = 1
+        elif x[i] < -band and state >= 0:
+            if state > 0 and last_zero is not None:
+                downs.append(last_zero)
+            state = -1
+    return np.array(ups), np.array(downs)
+
+
+def _rate_bpm(ups: np.ndarray, downs: np.ndarray) -> float:
+    """Breaths a minute from whole cycles between crossings of the same direction (both
+    directions' cycles pooled)."""
+    cycles = 0
+    span_ms = 0.0
+    for times in (ups, downs):
+        if len(times) >= 2:
+            cycles += len(times) - 1
+            span_ms += float(times[-1] - times[0])
+    return 60_000.0 * cycles / span_ms
+
+
+def _phases(t_ms: np.ndarray, x: np.ndarray, ups: np.ndarray, downs: np.ndarray) -> tuple[float | None, float | None]:
+    """Mean inhale and exhale lengths (s): from each trough (the lowest point between a
+    downward and the next upward crossing) to the next peak, and from each peak to the next
+    trough."""
+    events = sorted([(t, 1) for t in ups] + [(t, -1) for t in downs])
+    extremes: list[tuple[float, int]] = []  # (time ms, +1 peak / -1 trough)
+    for (a, kind_a), (b, kind_b) in zip(events, events[1:], strict=False):
+        if kind_a == kind_b:
+            continue
+        inside = (t_ms >= a) & (t_ms <= b)
+        if inside.sum() < 1:
+            continue
+        idx = np.flatnonzero(inside)
+        i = idx[np.argmax(x[idx])] if kind_a > 0 else idx[np.argmin(x[idx])]
+        extremes.append((_refined_time(t_ms, x, int(i)), kind_a))
+    inhales = [b - a for (a, ka), (b, kb) in zip(extremes, extremes[1:], strict=False) if ka < 0 < kb]
+    exhales = [b - a for (a, ka), (b, kb) in zip(extremes, extremes[1:], strict=False) if ka > 0 > kb]
+    return (round(float(np.mean(inhales)) / 1000.0, 2) if inhales else None,
+            round(float(np.mean(exhales)) / 1000.0, 2) if exhales else None)
+
+
+def _refined_time(t_ms: np.ndarray, x: np.ndarray, i: int) -> float:
+    """The time of an extreme at bin ``i``, refined by the parabola through its neighbours."""
+    if 0 < i < len(x) - 1:
+        a, b, c = x[i - 1], x[i], x[i + 1]
+        den = a - 2 * b + c
+        if den != 0:
+            shift = 0.5 * (a - c) / den
+            if abs(shift) <= 1:
+                return float(t_ms[i] + shift * (t_ms[i + 1] - t_ms[i]))
+    return float(t_ms[i])
+
+
+# --- the summary ----------------------------------------------------------------------------
+
+SUMMARY_KEYS = ("rate_bpm", "inhale_s", "exhale_s", "pattern", "belly_share", "measured_s", "unknown_reason")
+
+
+def breathing_summary(readings: Iterable[tuple[float, BreathingReading | None]],
+                      belly_share_min: float | None = None) -> dict:
+    """A segment's or a session's breathing from its frames' (t_ms, reading) pairs: the medians
+    of the known readings' rate, inhale, exhale and belly share, the pattern of the median share
+    (``belly_share_min``; without it, the known readings' most common pattern), ``measured_s``
+    the seconds with a known reading, and ``unknown_reason`` the most common reason when no
+    reading was known. Values are None when not known."""
+    known: list[BreathingReading] = []
+    reasons: Counter[str] = Counter()
+    measured_ms = 0.0
+    last: tuple[float, BreathingReading | None] | None = None
+    for t_ms, reading in readings:
+        if last is not None and last[1] is not None and last[1].state == KNOWN and t_ms > last[0]:
+            measured_ms += t_ms - last[0]
+        if reading is not None and reading.state == KNOWN:
+            known.append(reading)
+        elif reading is not None and reading.state == UNKNOWN and reading.reason:
+            reasons[reading.reason] += 1
+        last = (t_ms, reading)
+
+    def median(name: str) -> float | None:
+        vals = [getattr(r, name) for r in known if getattr(r, name) is not None]
+        return round(float(np.median(vals)), 2 if name != "belly_share" else 3) if vals else None
+
+    share = median("belly_share")
+    if share is not None and belly_share_min is not None:
+        pattern = BELLY if share >= belly_share_min else CHEST
+    else:
+        patterns = Counter(r.pattern for r in known if r.pattern)
+        pattern = patterns.most_common(1)[0][0] if patterns else None
+    return {"rate_bpm": median("rate_bpm"), "inhale_s": median("inhale_s"), "exhale_s": median("exhale_s"),
+            "pattern": pattern, "belly_share": share, "measured_s": round(measured_ms / 1000.0, 1),
+            "unknown_reason": None if known or not reasons else reasons.most_common(1)[0][0]}

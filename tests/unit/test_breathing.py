@@ -1,0 +1,208 @@
+"""Breathing from the trunk's thickness (core/breathing.py), on constructed signals and masks:
+a known rate read within 1 breath a minute from irregular samples, through noise and a person
+settling, belly told from chest, a held breath and a short signal never given a rate, and the
+soft mask's thickness following a wall that moves a fraction of a pixel."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from posecoach.core.breathing import (
+    ARMS_OVER_TRUNK,
+    BELLY,
+    CHEST,
+    KNOWN,
+    MEASURING,
+    NO_BREATHING_SEEN,
+    OUTLINE_HIDDEN,
+    SUMMARY_KEYS,
+    UNKNOWN,
+    BreathingMeter,
+    arms_over_trunk,
+    breathing_summary,
+    trunk_thickness,
+)
+from posecoach.exercises.breathing import breathing_params
+
+PARAMS = breathing_params()
+TRUNK_MM = 500.0  # a trunk (hip to shoulder) of 500 mm: a 10 mm rise is 0.02 trunk lengths
+
+
+def breath_wave(t_s: np.ndarray, inhale_s: float, exhale_s: float) -> np.ndarray:
+    """0 at the end of each exhale, 1 at the end of each inhale: a half cosine up over the inhale,
+    down over the exhale."""
+    period = inhale_s + exhale_s
+    phase = np.mod(t_s, period)
+    up = 0.5 - 0.5 * np.cos(np.pi * phase / inhale_s)
+    down = 0.5 + 0.5 * np.cos(np.pi * (phase - inhale_s) / exhale_s)
+    return np.where(phase < inhale_s, up, down)
+
+
+def irregular_times_ms(seconds: float, rng: np.random.Generator, gaps_ms=(33.0, 400.0)) -> np.ndarray:
+    """Frame times with gaps drawn between ``gaps_ms`` (a review's frames through a still hold)."""
+    gaps = rng.uniform(*gaps_ms, size=int(seconds * 1000 / gaps_ms[0]) + 10)
+    t = np.concatenate([[0.0], np.cumsum(gaps)])
+    return t[t <= seconds * 1000.0]
+
+
+def signals(t_ms, rate_bpm, inhale_share=0.4, belly_mm=12.0, chest_mm=3.0, noise_mm=0.0, drift_mm=0.0,
+            rng=None):
+    """Belly and chest thickness (trunk lengths) over ``t_ms``: a rest's trunk 0.45 thick, the
+    walls rising by ``belly_mm`` and ``chest_mm`` at ``rate_bpm``, with mask noise and a settling drift."""
+    rng = rng or np.random.default_rng(0)
+    period = 60.0 / rate_bpm if rate_bpm else 1.0
+    t_s = np.asarray(t_ms) / 1000.0
+    wave = breath_wave(t_s + 0.3 * period, inhale_share * period, (1 - inhale_share) * period) if rate_bpm else 0 * t_s
+    settle = drift_mm * (1 - np.exp(-t_s / 20.0))
+    belly = 0.45 + (belly_mm * wave + settle + rng.normal(0, noise_mm, len(t_s))) / TRUNK_MM
+    chest = 0.42 + (chest_mm * wave - 0.5 * settle + rng.normal(0, noise_mm, len(t_s))) / TRUNK_MM
+    return belly, chest
+
+
+def run(t_ms, belly, chest):
+    meter = BreathingMeter(PARAMS)
+    return [meter.update(t, b, c) for t, b, c in zip(t_ms, belly, chest, strict=True)]
+
+
+@pytest.mark.parametrize("rate_bpm", [5.0, 6.0, 8.0, 10.0, 12.0, 14.0, 18.0, 24.0])
+def test_the_rate_is_read_within_one_breath_a_minute_from_irregular_frames(rate_bpm):
+    rng = np.random.default_rng(int(rate_bpm))
+    t = irregular_times_ms(60.0, rng)
+    last = run(t, *signals(t, rate_bpm, noise_mm=0.5, rng=rng))[-1]
+    assert last.state == KNOWN
+    assert abs(last.rate_bpm - rate_bpm) <= 1.0
+    assert last.window_s == pytest.approx(30.0, abs=0.5)
+
+
+def test_inhale_and_exhale_lengths_are_read():
+    t = np.arange(0, 60_000, 100.0)
+    last = run(t, *signals(t, 6.0, inhale_share=0.4, noise_mm=0.2))[-1]
+    assert last.inhale_s == pytest.approx(4.0, abs=0.5)
+    assert last.exhale_s == pytest.approx(6.0, abs=0.5)
+
+
+def test_a_person_settling_and_noise_of_a_fifth_of_the_breath_still_read_right():
+    rng = np.random.default_rng(3)
+    t = irregular_times_ms(90.0, rng)
+    readings = run(t, *signals(t, 8.0, belly_mm=10.0, chest_mm=2.0, noise_mm=2.0, drift_mm=25.0, rng=rng))
+    late = [r for tt, r in zip(t, readings, strict=True) if tt > 40_000]
+    assert all(r.state == KNOWN for r in late)
+    assert max(abs(r.rate_bpm - 8.0) for r in late) <= 1.0
+    assert all(r.pattern == BELLY for r in late)
+
+
+@pytest.mark.parametrize(("belly_mm", "chest_mm", "pattern"), [(12.0, 3.0, BELLY), (3.0, 10.0, CHEST), (1.0, 8.0, CHEST),
+                                                               (8.0, -2.0, BELLY), (-2.0, 8.0, CHEST)])
+def test_belly_is_told_from_chest_breathing(belly_mm, chest_mm, pattern):
+    rng = np.random.default_rng(5)
+    t = irregular_times_ms(45.0, rng)
+    last = run(t, *signals(t, 12.0, belly_mm=belly_mm, chest_mm=chest_mm, noise_mm=0.5, rng=rng))[-1]
+    assert last.state == KNOWN
+    assert last.pattern == pattern
+    expected = abs(belly_mm) / (abs(belly_mm) + abs(chest_mm))
+    assert last.belly_share == pytest.approx(expected, abs=0.08)
+
+
+def test_a_held_breath_is_no_breathing_seen_not_a_rate():
+    rng = np.random.default_rng(7)
+    t = irregular_times_ms(60.0, rng)
+    readings = run(t, *signals(t, 0.0, noise_mm=0.5, drift_mm=5.0, rng=rng))
+    assert all(r.rate_bpm is None for r in readings)
+    assert readings[-1].state == UNKNOWN
+    assert readings[-1].reason == NO_BREATHING_SEEN
+
+
+def test_breathing_that_stops_turns_into_no_breathing_seen_within_a_window():
+    t = np.arange(0, 90_000, 200.0)
+    belly, chest = signals(t, 10.0, noise_mm=0.3)
+    still = t > 40_000
+    belly[still], chest[still] = 0.45, 0.42
+    readings = run(t, belly, chest)
+    assert readings[int(39_000 / 200)].state == KNOWN
+    assert readings[-1].state == UNKNOWN and readings[-1].reason == NO_BREATHING_SEEN
+
+
+def test_a_short_signal_is_measuring_without_a_rate():
+    t = np.arange(0, 10_000, 100.0)
+    readings = run(t, *signals(t, 12.0))
+    assert {r.state for r in readings} == {MEASURING}
+    assert all(r.rate_bpm is None and r.pattern is None for r in readings)
+
+
+def test_a_gap_in_the_frames_starts_the_signal_afresh():
+    t = np.concatenate([np.arange(0, 40_000, 100.0), np.arange(45_000, 50_000, 100.0)])
+    readings = run(t, *signals(t, 12.0))
+    assert readings[399].state == KNOWN
+    assert readings[-1].state == MEASURING
+
+
+def test_an_unreadable_outline_is_unknown_with_the_reason_given_after_a_grace():
+    meter = BreathingMeter(PARAMS)
+    t = np.arange(0, 30_000, 100.0)
+    belly, chest = signals(t, 12.0)
+    for tt, b, c in zip(t, belly, chest, strict=True):
+        meter.update(tt, b, c)
+    assert meter.update(30_100, None, None, ARMS_OVER_TRUNK).state == KNOWN  # a hand passing: the reading stands
+    gone = meter.update(30_100 + PARAMS.unreadable_s * 1000, float("nan"), None, ARMS_OVER_TRUNK)
+    assert (gone.state, gone.reason, gone.rate_bpm) == (UNKNOWN, ARMS_OVER_TRUNK, None)
+    hidden = BreathingMeter(PARAMS)
+    readings = [hidden.update(tt, None, None) for tt in t]
+    assert readings[-1].reason == OUTLINE_HIDDEN
+
+
+def test_the_summary_takes_the_medians_and_counts_the_seconds_known():
+    t = np.arange(0, 60_000, 100.0)
+    readings = run(t, *signals(t, 9.0, noise_mm=0.3))
+    summary = breathing_summary(zip(t, readings, strict=True), PARAMS.belly_share_min)
+    assert set(summary) == set(SUMMARY_KEYS)
+    assert summary["rate_bpm"] == pytest.approx(9.0, abs=1.0)
+    assert summary["pattern"] == BELLY
+    known_from = next(tt for tt, r in zip(t, readings, strict=True) if r.state == KNOWN)
+    assert summary["measured_s"] == pytest.approx((t[-1] - known_from) / 1000.0, abs=0.2)
+    assert summary["unknown_reason"] is None
+    held = run(t, *signals(t, 0.0))
+    none = breathing_summary(zip(t, held, strict=True))
+    assert none["rate_bpm"] is None and none["pattern"] is None and none["unknown_reason"] == NO_BREATHING_SEEN
+    assert breathing_summary([])["measured_s"] == 0.0
+
+
+def lying_trunk_mask(belly_px: float, chest_px: float, width=640, height=360, floor_y=300.0, blur_px=2.0):
+    """A soft mask of a trunk lying on a floor at ``floor_y``, hips at x=150, shoulders at x=450,
+    its top edge at ``floor_y - belly_px`` over the belly and ``- chest_px`` over the chest, with a
+    soft edge ``blur_px`` wide (as the model's mask, upsampled)."""
+    x = np.arange(width)[None, :]
+    y = np.arange(height)[:, None]
+    along = np.clip((x - 150) / 300.0, 0, 1)
+    top = floor_y - (belly_px + (chest_px - belly_px) * np.clip((along - 0.47) / 0.13, 0, 1))
+    inside_x = (x >= 120) & (x <= 480)
+    soft = 1 / (1 + np.exp(-(y - top) / (blur_px / 4)))
+    return np.where(inside_x & (y <= floor_y), soft, 0.0).astype(np.float32)
+
+
+def test_the_soft_mask_thickness_follows_a_wall_moving_a_fraction_of_a_pixel():
+    hip, shoulder = np.array([150.0, 240.0]), np.array([450.0, 240.0])
+    readings = [trunk_thickness(lying_trunk_mask(120 + d, 110), hip, shoulder, PARAMS) for d in np.arange(0, 1.01, 0.25)]
+    belly = np.array([b for b, _ in readings])
+    chest = np.array([c for _, c in readings])
+    assert belly[0] == pytest.approx(120 / 300.0, abs=0.01)
+    # a quarter pixel is a quarter pixel of thickness over a 300 px trunk
+    assert np.diff(belly) == pytest.approx(np.full(4, 0.25 / 300.0), abs=0.05 / 300.0)
+    assert np.ptp(chest) < 0.05 / 300.0
+
+
+def test_the_thickness_is_unknown_off_the_person_or_on_a_tiny_trunk():
+    mask = lying_trunk_mask(120, 110)
+    assert all(math.isnan(v) for v in trunk_thickness(mask, np.array([150.0, 20.0]), np.array([450.0, 20.0]), PARAMS))
+    assert all(math.isnan(v) for v in trunk_thickness(mask, np.array([150.0, 240.0]), np.array([160.0, 240.0]), PARAMS))
+
+
+def test_arms_resting_on_the_belly_are_told_from_arms_on_the_floor():
+    hip, shoulder, belly_up = np.array([150.0, 240.0]), np.array([450.0, 240.0]), np.array([0.0, -1.0])
+    on_floor = np.array([[300.0, 290.0], [400.0, 285.0]])  # wrist and elbow beside the trunk, on the floor
+    on_belly = np.array([[250.0, 170.0], [380.0, 200.0]])  # a hand on the belly, 70 px (0.23 trunk) above the line
+    assert not arms_over_trunk(hip, shoulder, belly_up, on_floor, PARAMS)
+    assert arms_over_trunk(hip, shoulder, belly_up, on_belly, PARAMS)
+    assert not arms_over_trunk(hip, shoulder, belly_up, np.full((2, 2), np.nan), PARAMS)
