@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 
 from posecoach.adapters.store import SCHEMA_VERSION, Store
+from posecoach.adapters.store.schema import BREATHING_FIELDS
 from posecoach.core.holds import HoldSet
 from posecoach.core.pain import rate
 from posecoach.exercises.catalogue import load_catalogue
@@ -105,14 +106,16 @@ def test_an_older_store_gains_the_progress_tables_and_keeps_its_sessions(tmp_pat
     sam = store.add_person("Sam").id
     session(store, sam)
     con = sqlite3.connect(path)
-    for table in ("measurements", "ratings", "plans"):
+    for table in ("measurements", "ratings", "plans", "breathing"):  # back to schema 1
         con.execute(f"DROP TABLE {table}")
+    for column in BREATHING_FIELDS:
+        con.execute(f"ALTER TABLE sessions DROP COLUMN breath_{column}")
     con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()
     again = Store(path)
     assert len(again.sessions(sam)) == 1
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     again.save_measurement(again.sessions(sam)[0].id, "stretch_depth_deg", 5.0, side="left")
     (m,) = again.measurements(sam)
     assert (m.kind, m.side, m.value, m.readings) == ("stretch_depth_deg", "left", 5.0, 1)

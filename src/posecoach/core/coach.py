@@ -12,6 +12,7 @@ import numpy as np
 
 from posecoach.core import landmarks as lm
 from posecoach.core.body import VIEW_NAMES, Body, BodyParams, analyse_body
+from posecoach.core.breathing import BreathingReading
 from posecoach.core.checks import FAIL, PASS, UNKNOWN, VERDICT_NAMES, CheckSpec, failing_cue, judge_one
 from posecoach.core.depth import DepthTracker
 from posecoach.core.framing import CUE_AT_EDGE, CUE_POOR_LIGHT, FramingParams, cut_by_side_edge, light_is_poor, only_in_frame
@@ -121,6 +122,7 @@ class FrameResult:
     visibility: np.ndarray | None  # (33,)
     anchors: dict[str, int]  # measure -> landmark index to label it at
     depth_deg: float | None = None  # the stretch's depth held with good form over the last second (see DepthTracker)
+    breathing: BreathingReading | None = None  # breathing in a rest position (core/breathing.py); None: none held
 
 
 # Where each measure's label is drawn: a landmark pair and the rule choosing its side.

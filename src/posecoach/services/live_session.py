@@ -41,6 +41,7 @@ from posecoach.core.routine import Routine, RoutineStatus, RoutineTracker
 from posecoach.core.setup import SetupGate, SetupStatus, setup_status
 from posecoach.core.thomas import ThomasTest
 from posecoach.engine.session import Session, needs_mask
+from posecoach.exercises.breathing import breathing_params
 from posecoach.exercises.catalogue import Catalogue, ExerciseSpec, load_routine
 from posecoach.services.live_meters import FreezeWatch, LatestBox, RateMeter, Window
 from posecoach.services.live_state import CoachView, FaultTally, SessionSummary, coach_view, hold_lines
@@ -336,6 +337,7 @@ class _SessionRecorder:
         self.writer = self.store.start_session(
             c.person_id, exercise_arg=c.exercise or "auto", profile_name=c.profile_name, profile_toml=c.profile_toml,
             model=self.model.variant, model_sha256=self.model.sha256, width=w, height=h, fps=None, source=c.source,
+            belly_share_min=breathing_params().belly_share_min,
         )
         self.stack.callback(self._close_quietly)
         if c.record_video:

@@ -13,6 +13,10 @@ as posecoach's with ``PRAGMA application_id``. A file that is not posecoach's (a
 SQLite file, or not SQLite at all), a damaged one, a read-only one or a path that is not UTF-8
 is refused with ``StoreUnusable`` before anything is written to it: it stays byte for byte.
 
+A session that held a breathing exercise (the rest positions, knee to chest) keeps its
+breathing: the summary of the whole session in its ``breath_*`` columns and one row per segment
+(a run of frames in one position and side) in ``breathing``.
+
 Landmarks are kept as a little-endian float32 blob of 33 x 4 values (normalised x, y, z,
 visibility, as MediaPipe gives them); NULL where no person was found. Times: ``t_ms`` is
 the frame's time from the session's start in milliseconds; ``started`` / ``ended`` are
@@ -21,6 +25,10 @@ ISO 8601 UTC timestamps.
 
 from __future__ import annotations
 
+from posecoach.adapters.store.breathing import (
+    BreathingLog,
+    StoredBreathing,
+)
 from posecoach.adapters.store.queries import (
     Store,
     session_cache_dir,
@@ -72,6 +80,7 @@ from posecoach.adapters.store.writer import (
 
 __all__ = [
     "APPLICATION_ID",
+    "BreathingLog",
     "ELSEWHERE",
     "HoldLike",
     "KEPT",
@@ -87,6 +96,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreUnusable",
+    "StoredBreathing",
     "StoredFrame",
     "StoredHold",
     "StoredMeasurement",

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from posecoach.adapters.store.breathing import StoredBreathing
 from posecoach.adapters.store.records import (
     Person,
     SessionInfo,
@@ -24,6 +25,7 @@ from posecoach.adapters.store.records import (
 )
 from posecoach.adapters.store.schema import (
     APPLICATION_ID,
+    BREATHING_FIELDS,
     ELSEWHERE,
     MEASUREMENT_KINDS,
     StoreError,
@@ -148,9 +150,10 @@ class Store:
         self, person: int, *, exercise_arg: str | None, profile_name: str, profile_toml: str | None,
         model: str, model_sha256: str, width: int | None = None, height: int | None = None,
         fps: float | None = None, source: str | None = None, video_path: str | Path | None = None,
-        flush_every_s: float = 1.0,
+        flush_every_s: float = 1.0, belly_share_min: float | None = None,
     ) -> SessionWriter:
-        """Open a session row now and return its writer (frames are written about once a second)."""
+        """Open a session row now and return its writer (frames are written about once a second;
+        ``belly_share_min`` tells belly from chest breathing in the session's breathing)."""
         with self._con() as con, transaction(con):
             cur = con.execute(
                 "INSERT INTO sessions (person, started, exercise_arg, profile_name, profile_toml, model, model_sha256,"
@@ -158,7 +161,7 @@ class Store:
                 (person, now_iso(), exercise_arg, profile_name, profile_toml, model, model_sha256, width, height, fps,
                  source, None if video_path is None else str(video_path)),
             )
-        return SessionWriter(self.path, int(cur.lastrowid), flush_every_s)
+        return SessionWriter(self.path, int(cur.lastrowid), flush_every_s, belly_share_min)
 
     def sessions(self, person: int) -> list[SessionInfo]:
         """A person's sessions, newest first."""
@@ -231,6 +234,28 @@ class Store:
                 (person,),
             ).fetchall()
         return [(sid, StoredHold(e, side, g, t, bool(c), r)) for sid, e, side, g, t, c, r in rows]
+
+    # Breathing in the rest positions
+    def breathing(self, session_id: int) -> tuple[StoredBreathing | None, list[StoredBreathing]]:
+        """A session's breathing (None when it held no breathing exercise) and each segment's, in time order."""
+        names = ", ".join(f"breath_{n}" for n in BREATHING_FIELDS)
+        with self._con() as con:
+            row = con.execute(f"SELECT {names} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            rows = con.execute(f"SELECT {', '.join(BREATHING_FIELDS)}, exercise, side, start_ms, end_ms FROM breathing"
+                               " WHERE session = ? ORDER BY start_ms, rowid", (session_id,)).fetchall()
+        if row is None:
+            raise StoreError(f"no session {session_id}")
+        whole = None if row[5] is None else StoredBreathing(*row)
+        return whole, [StoredBreathing(*r) for r in rows]
+
+    def person_breathing(self, person: int) -> list[tuple[int, str, StoredBreathing]]:
+        """``(session id, started, breathing)`` of a person's sessions that held a breathing
+        exercise, oldest first."""
+        names = ", ".join(f"s.breath_{n}" for n in BREATHING_FIELDS)
+        with self._con() as con:
+            rows = con.execute(f"SELECT s.id, s.started, {names} FROM sessions s WHERE s.person = ?"
+                               " AND s.breath_measured_s IS NOT NULL ORDER BY s.started, s.id", (person,)).fetchall()
+        return [(int(r[0]), str(r[1]), StoredBreathing(*r[2:])) for r in rows]
 
     # Progress: measurements, pain ratings, plans
     def save_measurement(self, session: int, kind: str, value: float, *, exercise: str | None = None,

@@ -91,7 +91,29 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             imported TEXT NOT NULL,
             PRIMARY KEY (person, name))""",
     ),
+    (  # 3: breathing in the rest positions (issue 18): the session's, and each segment's
+        *(f"ALTER TABLE sessions ADD COLUMN breath_{name} {kind}" for name, kind in (
+            ("rate_bpm", "REAL"), ("inhale_s", "REAL"), ("exhale_s", "REAL"), ("pattern", "TEXT"),
+            ("belly_share", "REAL"), ("measured_s", "REAL"), ("unknown_reason", "TEXT"))),
+        """CREATE TABLE breathing (
+            session INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            exercise TEXT,
+            side TEXT,
+            start_ms REAL NOT NULL,
+            end_ms REAL NOT NULL,
+            rate_bpm REAL,
+            inhale_s REAL,
+            exhale_s REAL,
+            pattern TEXT,
+            belly_share REAL,
+            measured_s REAL NOT NULL DEFAULT 0,
+            unknown_reason TEXT)""",
+        "CREATE INDEX breathing_by_session ON breathing(session)",
+    ),
 )
+# The breathing columns (migration 3), in sessions as ``breath_<name>`` and in the breathing
+# table as ``<name>``: breaths a minute, seconds, "belly" | "chest", 0..1, seconds, a reason id.
+BREATHING_FIELDS = ("rate_bpm", "inhale_s", "exhale_s", "pattern", "belly_share", "measured_s", "unknown_reason")
 # What a measurement's ``kind`` may be, with its unit (see core.depth and core.thomas).
 MEASUREMENT_KINDS = {
     "stretch_depth_deg": "degrees of back-hip extension held with good form (kneeling stretch)",

@@ -12,18 +12,25 @@ from typing import Any
 
 import numpy as np
 
+from posecoach.adapters.store.breathing import BreathingLog, StoredBreathing
 from posecoach.adapters.store.records import HoldLike, finite_measures, landmarks_blob
-from posecoach.adapters.store.schema import StoreError, connect, now_iso, sqlite_why, transaction
+from posecoach.adapters.store.schema import BREATHING_FIELDS, StoreError, connect, now_iso, sqlite_why, transaction
 from posecoach.core.coach import FrameResult
+
+BREATHING_SAVE_EVERY_S = 30.0  # the session's breathing is summed up and saved this often (seconds of session time)
 
 
 class SessionWriter:
     """Writes one session's frames as they come, committing about every ``flush_every_s``.
 
-    Owns one connection; use it from one thread at a time.
+    Owns one connection; use it from one thread at a time. The frames' breathing readings are
+    gathered as they come and the session's breathing (whole and per segment) is saved about
+    every ``BREATHING_SAVE_EVERY_S`` of session time and at the end; ``belly_share_min`` tells
+    belly from chest breathing (see ``core.breathing.breathing_summary``).
     """
 
-    def __init__(self, path: Path, session_id: int, flush_every_s: float = 1.0) -> None:
+    def __init__(self, path: Path, session_id: int, flush_every_s: float = 1.0,
+                 belly_share_min: float | None = None) -> None:
         self.path = Path(path)
         self.id = session_id
         self.flush_every_s = flush_every_s
@@ -31,6 +38,9 @@ class SessionWriter:
         self._rows: list[tuple[Any, ...]] = []
         self._holds: list[tuple[Any, ...]] | None = None
         self._last_flush_s = time.monotonic()
+        self._breathing = BreathingLog(belly_share_min)
+        self._breathing_due = False
+        self._breathing_saved_ms = 0.0
 
     def add(self, result: FrameResult, landmarks: np.ndarray | None, image_measures: dict[str, float] | None) -> None:
         """Queue one judged frame; commits when a second has passed since the last commit."""
@@ -39,6 +49,11 @@ class SessionWriter:
             self.id, float(result.t_ms), landmarks_blob(landmarks), json.dumps(finite_measures(image_measures)),
             result.exercise, result.side, result.view, json.dumps(result.checks), cue,
         ))
+        reading = result.breathing
+        if reading is not None:
+            self._breathing.add(result.t_ms, result.exercise, result.side, reading)
+            if result.t_ms - self._breathing_saved_ms >= BREATHING_SAVE_EVERY_S * 1000.0:
+                self._breathing_due, self._breathing_saved_ms = True, result.t_ms
         if time.monotonic() - self._last_flush_s >= self.flush_every_s:
             self.flush()
 
@@ -84,8 +99,11 @@ class SessionWriter:
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     self._holds,
                 )
+            if self._breathing_due:
+                _write_breathing(con, self.id, *self._breathing.summaries())
         self._rows.clear()
         self._holds = None
+        self._breathing_due = False
         self._last_flush_s = time.monotonic()
 
     def close(self, holds: Iterable[HoldLike] = ()) -> None:
@@ -94,6 +112,7 @@ class SessionWriter:
             return
         try:
             self.save_holds(holds)
+            self._breathing_due = bool(self._breathing)
             self.flush()
             with transaction(self._con):
                 self._con.execute("UPDATE sessions SET ended = ? WHERE id = ?", (now_iso(), self.id))
@@ -112,3 +131,15 @@ class SessionWriter:
         if self._con is None:
             raise StoreError(f"session {self.id} is closed")
         return self._con
+
+
+def _write_breathing(con: sqlite3.Connection, session_id: int, whole: StoredBreathing | None,
+                     segments: list[StoredBreathing]) -> None:
+    """Replace the session's breathing: its summary in the session's row, a row per segment."""
+    sets = ", ".join(f"breath_{name} = ?" for name in BREATHING_FIELDS)
+    values = [None if whole is None else getattr(whole, name) for name in BREATHING_FIELDS]
+    con.execute(f"UPDATE sessions SET {sets} WHERE id = ?", (*values, session_id))
+    con.execute("DELETE FROM breathing WHERE session = ?", (session_id,))
+    columns = ("exercise", "side", "start_ms", "end_ms", *BREATHING_FIELDS)
+    con.executemany(f"INSERT INTO breathing (session, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
+                    [(session_id, *(getattr(s, c) for c in columns)) for s in segments])

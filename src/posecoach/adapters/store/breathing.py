@@ -1,0 +1,101 @@
+"""A session's breathing as the store keeps it: the frames' breathing readings gathered per
+segment (a run of frames holding one breathing exercise on one side), summed up once the
+session ends by ``core.breathing.breathing_summary`` for the whole session and each segment.
+
+Cheap per frame (a tuple appended while a breathing exercise is held, nothing otherwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from posecoach.core.breathing import BreathingReading, breathing_summary
+
+SEGMENT_GAP_S = 3.0  # a pause (no reading) up to this long, seconds, in the same position continues its segment
+
+
+@dataclass(frozen=True)
+class StoredBreathing:
+    """A session's or one segment's breathing (``breathing_summary``'s keys): breaths a minute,
+    mean inhale and exhale in seconds, "belly" or "chest", the belly's share of the motion (0..1),
+    the seconds with a known reading, and why nothing was known. A segment also has its exercise,
+    side and times (ms from the session's start); the session's has None there."""
+
+    rate_bpm: float | None
+    inhale_s: float | None
+    exhale_s: float | None
+    pattern: str | None
+    belly_share: float | None
+    measured_s: float
+    unknown_reason: str | None
+    exercise: str | None = None
+    side: str | None = None
+    start_ms: float | None = None
+    end_ms: float | None = None
+
+    @property
+    def known(self) -> bool:
+        """A rate was measured."""
+        return self.rate_bpm is not None
+
+    def summary(self) -> dict:
+        """The ``breathing_summary`` dict this record holds."""
+        return {"rate_bpm": self.rate_bpm, "inhale_s": self.inhale_s, "exhale_s": self.exhale_s,
+                "pattern": self.pattern, "belly_share": self.belly_share, "measured_s": self.measured_s,
+                "unknown_reason": self.unknown_reason}
+
+
+def from_summary(summary: dict, **where: object) -> StoredBreathing:
+    """A record from ``breathing_summary``'s dict (``where``: exercise, side, start_ms, end_ms)."""
+    return StoredBreathing(summary.get("rate_bpm"), summary.get("inhale_s"), summary.get("exhale_s"),
+                           summary.get("pattern"), summary.get("belly_share"), float(summary.get("measured_s") or 0.0),
+                           summary.get("unknown_reason"), **where)
+
+
+@dataclass
+class _Segment:
+    exercise: str | None
+    side: str | None
+    readings: list[tuple[float, BreathingReading | None]] = field(default_factory=list)
+
+
+class BreathingLog:
+    """The breathing readings of one session, per segment; ``belly_share_min`` decides belly or
+    chest from the median share (see ``breathing_summary``)."""
+
+    def __init__(self, belly_share_min: float | None = None) -> None:
+        self.belly_share_min = belly_share_min
+        self._segments: list[_Segment] = []
+        self._last_reading_ms: float | None = None
+
+    def add(self, t_ms: float, exercise: str | None, side: str | None, reading: BreathingReading | None) -> None:
+        """One judged frame: its time (ms), exercise and side, and its breathing reading (None
+        when no breathing exercise is held)."""
+        if reading is None:
+            return
+        current = self._segments[-1] if self._segments else None
+        gap = self._last_reading_ms is not None and t_ms - self._last_reading_ms > SEGMENT_GAP_S * 1000.0
+        if current is None or (current.exercise, current.side) != (exercise, side) or gap:
+            if current is not None:  # the segment ends: its last reading lasts no longer
+                current.readings.append((self._last_reading_ms, None))
+            current = _Segment(exercise, side)
+            self._segments.append(current)
+        current.readings.append((t_ms, reading))
+        self._last_reading_ms = t_ms
+
+    def __bool__(self) -> bool:
+        return bool(self._segments)
+
+    def summaries(self) -> tuple[StoredBreathing | None, list[StoredBreathing]]:
+        """(the session's breathing or None when no breathing exercise was held, each segment's)."""
+        if not self._segments:
+            return None, []
+        segments = [from_summary(breathing_summary(s.readings, self.belly_share_min), exercise=s.exercise,
+                                 side=s.side, start_ms=s.readings[0][0], end_ms=_last_reading_ms(s))
+                    for s in self._segments]
+        every = [pair for s in self._segments for pair in s.readings]
+        return from_summary(breathing_summary(every, self.belly_share_min)), segments
+
+
+def _last_reading_ms(segment: _Segment) -> float:
+    return next(t for t, r in reversed(segment.readings) if r is not None)
