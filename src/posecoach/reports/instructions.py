@@ -67,12 +67,3 @@ def measure_name(measure: str) -> str:
     names = _document().get("measures", {})
     return names.get(measure) or measure.replace("_", " ").capitalize()
 
-
-def breathing_reason(reason: str | None) -> tuple[str, str]:
-    """(what hides the breathing, what to do) for an unknown breathing reading's reason id, e.g.
-    ("your arms cover your belly", "rest them by your sides"); a reason without words is its id
-    in words, with nothing to do."""
-    if not reason:
-        return "", ""
-    words = _document().get("breathing", {}).get("reasons", {}).get(reason, {})
-    return str(words.get("what") or reason.replace("_", " ")), str(words.get("do", ""))

@@ -23,12 +23,20 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
+from posecoach.adapters.store.breathing import StoredBreathing
 from posecoach.core.checks import CheckSpec
 from posecoach.core.holds import HoldSet
 from posecoach.exercises.catalogue import ExerciseSpec
 from posecoach.reports.notices import PRIVACY, SAFETY_NOTES
 from posecoach.reports.review import CheckTime, Fault, Review, Timeline, runs_of
-from posecoach.reports.words import clock_s, side_words, when_words
+from posecoach.reports.words import (
+    breathing_row,
+    breathing_summary_words,
+    clock_s,
+    side_short,
+    side_words,
+    when_words,
+)
 
 MAX_FAULTS = 5
 CHART_POINTS = 100_000  # every frame: long sessions are drawn per time bin (``CHART_BINS``)
@@ -328,6 +336,37 @@ def exercise_html(review: Review, exercise: str, time_s: float, t_end_s: float,
             f'<div class="charts">{charts}</div><p class="legend">{_e(CHART_LEGEND)}</p></section>')
 
 
+BREATHING_NOTE = ("Breathing is read from the rise and fall of the belly and the chest in the camera picture, "
+                  "side-on, while a rest position or knee to chest is held.")
+
+
+def breathing_html(whole: StoredBreathing | None, segments: Sequence[StoredBreathing],
+                   names: dict[str, str], sided: frozenset[str] = frozenset()) -> str:
+    """The session's breathing in the rest positions: the whole session in one line, then each
+    position held (``names``: exercise id -> its name; the side said for the ``sided`` ones) with
+    its breaths a minute, in and out seconds, belly or chest, and the time measured; "" when no
+    rest position was held."""
+    if whole is None:
+        return ""
+    rows = []
+    for seg in segments:
+        cells = breathing_row(seg.rate_bpm, seg.inhale_s, seg.exhale_s, seg.pattern, seg.belly_share, seg.measured_s,
+                              seg.unknown_reason)
+        name = names.get(seg.exercise or "", (seg.exercise or "").replace("_", " "))
+        side = side_short(seg.exercise, seg.side) if seg.exercise in sided else ""
+        side = f" ({side[0].lower()}{side[1:]})" if side else ""
+        rows.append(f"<tr><td>{_e(name + side)}</td><td class=num>{clock_s((seg.start_ms or 0) / 1000)}–"
+                    f"{clock_s((seg.end_ms or 0) / 1000)}</td><td class=num>{_e(cells['breaths a minute'])}</td>"
+                    f"<td class=num>{_e(cells['in / out'])}</td><td>{_e(cells['where'])}</td>"
+                    f"<td class=num>{_e(cells['measured'])}</td></tr>")
+    head = ("<th>Position</th><th>When</th><th>Breaths a minute</th><th>In / out</th><th>Where the breath goes</th>"
+            "<th>Measured</th>")
+    return (f'<section class="breathing"><h2>Breathing in the rest positions</h2>'
+            f'<p><b>{_e(breathing_summary_words(whole.summary()))}</b></p>'
+            f'<table class="breaths"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            f'<p class="legend">{_e(BREATHING_NOTE)}</p></section>')
+
+
 def header_html(info: SessionLike, person_name: str, profile_label: str, differences: Sequence[str]) -> str:
     fields = [("Person", person_name), ("Date", when_words(info.started)), ("Duration", clock_s(info.duration_s)),
               ("Profile", profile_label), ("Pose model", f"MediaPipe Pose Landmarker, {info.model or 'unknown'}"),
@@ -378,6 +417,7 @@ table.checks, table.faults { table-layout: fixed; }
 table.checks col.name, table.faults col.check { width: 27mm; } table.checks col.s { width: 14.5mm; }
 table.checks col.share { width: 23mm; } table.faults col.when { width: 18mm; } table.faults col.long { width: 14mm; }
 table.faults col.worst { width: 25mm; }
+section.breathing { break-inside: avoid; } section.breathing p { margin: 0.5mm 0; }
 .legend { font-size: 7pt; color: #444; margin: 0.5mm 0 0; }
 footer { margin-top: 2mm; border-top: 0.75pt solid #888; padding-top: 1mm; font-size: 7pt; break-inside: avoid; }
 footer p { margin: 0 0 1mm; } .privacy { color: #555; }
@@ -386,8 +426,10 @@ footer p { margin: 0 0 1mm; } .privacy { color: #555; }
 
 
 def summary_html(review: Review, info: SessionLike, person_name: str, profile_label: str,
-                 differences: Sequence[str] = (), min_section_s: float = MIN_SECTION_S, progress_html: str = "") -> str:
+                 differences: Sequence[str] = (), min_section_s: float = MIN_SECTION_S, progress_html: str = "",
+                 breathing: tuple[StoredBreathing | None, Sequence[StoredBreathing]] = (None, ())) -> str:
     """The session as one printable, self-contained HTML page (most-practised exercise first);
+    ``breathing``, the session's stored breathing (whole, per segment), follows the exercises;
     ``progress_html``, the person's progress (plan, trends, pain), goes before the footer."""
     t_end_s = float(review.t_s[-1] + review.dur_s[-1]) if len(review.t_s) else 0.0
     time_s = {e: float(review.dur_s[review.exercise_mask(e)].sum()) for e in review.exercises()}
@@ -401,6 +443,9 @@ def summary_html(review: Review, info: SessionLike, person_name: str, profile_la
     if brief:
         words = ", ".join(f"{review.catalogue[e].name} ({seconds_words(time_s[e])})" for e in brief)
         body.append(f'<p class="muted">Also seen briefly, not summarised: {_e(words)}.</p>')
+    names = {e: spec.name for e, spec in review.catalogue.exercises.items()}
+    sided = frozenset(e for e, spec in review.catalogue.exercises.items() if spec.each_side)
+    body.append(breathing_html(breathing[0], breathing[1], names, sided))
     if progress_html:
         body.append(progress_html)
     body.append(footer_html())

@@ -13,7 +13,7 @@ from posecoach.exercises.catalogue import Catalogue
 from posecoach.exercises.tuning import Difference
 
 # The names a person reads for checks and measures (instructions.toml), offered here with the rest.
-from posecoach.reports.instructions import breathing_reason
+from posecoach.reports.instructions import _document as _instructions_document
 from posecoach.reports.instructions import check_name as check_name
 from posecoach.reports.instructions import measure_name as measure_name
 
@@ -178,9 +178,11 @@ HELD_BREATH_BPM = 0.5  # a known rate below this (breaths a minute) is a held br
 
 
 def breathing_unknown_words(reason: str | None) -> str:
-    """Why the breathing cannot be read and what to do: "your arms cover your belly, rest them by your sides"."""
-    what, do = breathing_reason(reason)
-    return ", ".join(p for p in (what, do) if p) or "the belly and chest are not in view"
+    """Why the breathing cannot be read and what to do, from the reason's words in instructions.toml."""
+    if not reason:
+        return "the belly and chest are not in view"
+    words = _instructions_document().get("breathing_reasons", {})
+    return str(words.get(reason) or reason.replace("_", " ").capitalize())
 
 
 def breathing_words(state: str, rate_bpm: float | None, pattern: str | None, reason: str | None = None) -> str:
@@ -222,3 +224,26 @@ def breathing_summary_words(summary: dict | None) -> str:
     if measured:
         parts.append(f"over {clock_s(float(measured))} measured")
     return ", ".join(parts)
+
+
+def breathing_pattern_words(pattern: str | None, belly_share: float | None) -> str:
+    """Where the breath goes: "into the belly (belly 72% of the motion)", or "" when unknown."""
+    if pattern not in BREATHING_PATTERN_WORDS:
+        return ""
+    share = "" if belly_share is None else f" (belly {100 * float(belly_share):.0f}% of the motion)"
+    return f"{BREATHING_PATTERN_WORDS[pattern]}{share}"
+
+
+def breathing_row(rate_bpm: float | None, inhale_s: float | None, exhale_s: float | None, pattern: str | None,
+                  belly_share: float | None, measured_s: float, unknown_reason: str | None) -> dict[str, str]:
+    """A stored breathing summary as table cells a person reads: breaths a minute, in / out
+    seconds, where the breath goes, seconds measured; "not measured: <why>" when unknown."""
+    if rate_bpm is None:
+        why = breathing_unknown_words(unknown_reason) if unknown_reason else "too short to measure"
+        return {"breaths a minute": "—", "in / out": "—", "where": f"not measured: {why}",
+                "measured": clock_s(measured_s)}
+    if rate_bpm < HELD_BREATH_BPM:
+        return {"breaths a minute": "0 (held)", "in / out": "—", "where": "—", "measured": clock_s(measured_s)}
+    in_out = "—" if inhale_s is None or exhale_s is None else f"{inhale_s:.1f} s / {exhale_s:.1f} s"
+    return {"breaths a minute": f"{rate_bpm:.0f}", "in / out": in_out,
+            "where": breathing_pattern_words(pattern, belly_share) or "—", "measured": clock_s(measured_s)}

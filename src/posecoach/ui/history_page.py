@@ -23,7 +23,7 @@ from posecoach.services.history import (
     progress_per_session,
     summarise_sessions,
 )
-from posecoach.ui import progress_view
+from posecoach.ui import breathing_view, progress_view
 from posecoach.ui.common import get_store, privacy_footer, store_callback
 
 SIDE_LABELS = {"left": "left", "right": "right", None: "one hold"}
@@ -312,6 +312,7 @@ def render() -> None:
         st.caption(f"{name}'s sessions over time. Times are this computer's local time.")
         _overview(history)
         _progress(history, catalogue)
+        breathing_view.history_section(store, person, {s.id for s in history.sessions})
         _sessions(history, catalogue)
         _faults(history, catalogue)
         _balance(history, catalogue)

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from posecoach.adapters import models
-from posecoach.adapters.store import SessionInfo, Store
+from posecoach.adapters.store import SessionInfo, Store, StoredBreathing
 from posecoach.adapters.video import InputError
 from posecoach.core.units import unit_of
 from posecoach.exercises.catalogue import Catalogue, load_catalogue
@@ -28,7 +28,7 @@ from posecoach.reports.words import (
     video_hold_label,
     video_measure_label,
 )
-from posecoach.ui import progress_view
+from posecoach.ui import breathing_view, progress_view
 from posecoach.ui.charts import timeline_chart
 from posecoach.ui.common import get_store, privacy_footer
 from posecoach.ui.profiles import catalogue_for, profile_choices
@@ -241,7 +241,7 @@ def _exports(store: Store, info: SessionInfo, rv: Review, catalogue: Catalogue, 
     label = f"{catalogue.profile} (tuned)" if tuned and base else catalogue.profile
     cols[3].download_button("Summary for your physiotherapist (printable page)",
                             lambda: summary_page(rv, info, name, label, tuned, progress_view.summary_section_html(
-                                store, info.person)), f"{stem}-summary.html", "text/html",
+                                store, info.person), store.breathing(info.id)), f"{stem}-summary.html", "text/html",
                             key="export_summary", help="Open it in your browser and print it (or save it as PDF).")
 
 
@@ -253,10 +253,11 @@ def report_json(rv: Review, info: SessionInfo, input_name: str) -> str:
 
 
 def summary_page(rv: Review, info: SessionInfo, person_name: str, profile: str, differences: list[str],
-                 progress_html: str = "") -> str:
+                 progress_html: str = "", breathing: tuple[StoredBreathing | None, list[StoredBreathing]] = (None, [])
+                 ) -> str:
     from posecoach.reports.summary import summary_html
 
-    return summary_html(rv, info, person_name, profile, differences, progress_html=progress_html)
+    return summary_html(rv, info, person_name, profile, differences, progress_html=progress_html, breathing=breathing)
 
 
 def render() -> None:
@@ -305,5 +306,6 @@ def render() -> None:
             st.table(check_table(rv, exercise))
         st.subheader("Holds")
         st.table(hold_table(rv, catalogue))
+    breathing_view.review_section(store, info, catalogue)
     _exports(store, info, rv, catalogue, base_profile(choice) if tuned_values(choice) else None)
     privacy_footer()
