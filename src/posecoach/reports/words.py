@@ -94,6 +94,10 @@ def value_words(value: float | None, unit: str) -> str:
         return f"{value:.0f}°"
     if unit == "s":
         return f"{value:.0f} s"
+    if unit == "breaths a minute":
+        return f"{value:.0f} breaths a minute"
+    if unit == "share":
+        return f"{100 * value:.0f}%"
     return f"{value:.2f} {unit}"
 
 
