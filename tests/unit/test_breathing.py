@@ -206,3 +206,78 @@ def test_arms_resting_on_the_belly_are_told_from_arms_on_the_floor():
     assert not arms_over_trunk(hip, shoulder, belly_up, on_floor, PARAMS)
     assert arms_over_trunk(hip, shoulder, belly_up, on_belly, PARAMS)
     assert not arms_over_trunk(hip, shoulder, belly_up, np.full((2, 2), np.nan), PARAMS)
+
+
+# --- through the coach: the reading on every frame, the checks and their cues ----------------
+
+BREATHING_EXERCISES = ("constructive_rest", "legs_on_chair", "knees_together_rest", "figure_four_rest", "knee_to_chest")
+
+
+def coach_stream(exercise, rate_bpm, belly_mm=12.0, chest_mm=3.0, seconds=60.0, pose=None):
+    """A still stick pose of ``exercise`` judged at 10 frames a second, with its trunk's thickness
+    breathing at ``rate_bpm``; returns the coach's frame results."""
+    from posecoach.core.coach import Coach
+    from posecoach.exercises.catalogue import load_catalogue
+    from tests import stick as S
+
+    catalogue = load_catalogue()
+    lms = pose if pose is not None else {
+        "legs_on_chair": S.legs_on_chair, "knee_to_chest": S.knee_to_chest}.get(exercise, S.constructive_rest)()
+    coach = Coach(catalogue, exercise)
+    t = np.arange(0, seconds * 1000, 100.0)
+    belly, chest = signals(t, rate_bpm, belly_mm=belly_mm, chest_mm=chest_mm, noise_mm=0.3)
+    return [coach.step(tt, lms, 640, 480, {"belly_rise": b, "chest_rise": c}) for tt, b, c in zip(t, belly, chest, strict=True)]
+
+
+@pytest.mark.parametrize("exercise", BREATHING_EXERCISES)
+def test_every_breathing_exercise_carries_the_reading_on_its_frames(exercise):
+    results = coach_stream(exercise, 8.0)
+    assert all(r.exercise == exercise and r.breathing is not None for r in results)
+    last = results[-1]
+    assert last.breathing.state == KNOWN and abs(last.breathing.rate_bpm - 8.0) <= 1.0
+    assert last.checks["breathing_slow"] == "pass"
+    assert last.angles["breath_rate_bpm"] == pytest.approx(last.breathing.rate_bpm, abs=0.05)
+    assert results[0].checks["breathing_slow"] == "unknown"  # measuring: no verdict yet
+
+
+def test_an_exercise_without_breathing_has_no_reading():
+    from posecoach.core.coach import Coach
+    from posecoach.exercises.catalogue import load_catalogue
+    from tests import stick as S
+
+    coach = Coach(load_catalogue(), "lunge")
+    assert coach.step(0.0, S.kneeling_lunge(), 640, 480, {"belly_rise": 0.4, "chest_rise": 0.4}).breathing is None
+
+
+def test_fast_breathing_gets_the_gentle_cue_once_the_form_is_right():
+    results = coach_stream("constructive_rest", 26.0, seconds=40.0)
+    last = results[-1]
+    assert last.checks["breathing_slow"] == "fail"
+    assert last.checks["knees_bent"] == "pass"
+    assert last.cues == ["Let your breathing slow down: a long, easy breath out"]
+    assert last.hold.good_form_s > 30  # not required: the hold counts on
+
+
+def test_chest_breathing_gets_the_belly_cue_and_belly_breathing_passes():
+    chest = coach_stream("constructive_rest", 10.0, belly_mm=2.0, chest_mm=10.0, seconds=40.0)[-1]
+    assert chest.breathing.pattern == CHEST
+    assert chest.checks["breathing_belly"] == "fail"
+    assert chest.cues == ["As you breathe in, let your belly rise"]
+    belly = coach_stream("legs_on_chair", 10.0, seconds=40.0)[-1]
+    assert (belly.breathing.pattern, belly.checks["breathing_belly"], belly.cues) == (BELLY, "pass", [])
+
+
+def test_arms_resting_on_the_belly_make_the_reading_unknown_with_its_reason():
+    from tests import stick as S
+
+    on_belly = S.constructive_rest(upper_arm=35, forearm=-20)
+    last = coach_stream("constructive_rest", 10.0, seconds=20.0, pose=on_belly)[-1]
+    assert (last.breathing.state, last.breathing.reason) == (UNKNOWN, ARMS_OVER_TRUNK)
+    assert last.checks["breathing_slow"] == "unknown"
+
+
+def test_a_front_view_makes_the_reading_unknown_with_its_reason():
+    from tests.poses import front_view
+
+    last = coach_stream("knees_together_rest", 10.0, seconds=20.0, pose=front_view())[-1]
+    assert (last.breathing.state, last.breathing.reason) == (UNKNOWN, "not_side_view")

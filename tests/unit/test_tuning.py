@@ -26,7 +26,7 @@ def test_every_band_edge_and_the_hold_target_has_a_slider_around_its_value():
         assert len({t.key for t in items}) == len(items)
         for t in items:
             assert t.min_value <= t.value <= t.max_value and t.step > 0
-            assert t.unit in ("deg", "trunk lengths", "front-knee heights", "s")
+            assert t.unit in ("deg", "trunk lengths", "front-knee heights", "s", "breaths a minute", "share")
     curve = next(t for t in thresholds(BEGINNER["edge_hang"]) if t.measure == "lumbar_curve")
     assert curve.unit == "trunk lengths" and curve.step < 0.01
 

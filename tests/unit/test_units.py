@@ -7,12 +7,12 @@ import math
 
 import pytest
 
-from posecoach.core.measures import IMAGE_MEASURES, MEASURES
+from posecoach.core.measures import BREATHING_MEASURES, IMAGE_MEASURES, MEASURES
 from posecoach.core.units import DEG, FRONT_KNEE_HEIGHTS, MEASURE_UNITS, TRUNK_LENGTHS, is_ratio, round_measure, unit_of
 
 
 def test_the_table_names_only_measures_that_exist() -> None:
-    assert set(MEASURE_UNITS) <= set(MEASURES) | set(IMAGE_MEASURES)
+    assert set(MEASURE_UNITS) <= set(MEASURES) | set(IMAGE_MEASURES) | set(BREATHING_MEASURES)
 
 
 @pytest.mark.parametrize(("name", "unit"), [("front_knee", DEG), ("hang_knee", DEG), ("lumbar_curve", TRUNK_LENGTHS),

@@ -232,7 +232,7 @@ def read_breathing(t_ms: np.ndarray, belly: np.ndarray, chest: np.ndarray,
     """The breathing in one window of samples (times in ms, increasing; thickness in trunk
     lengths, finite)."""
     p = params
-    span_s = (t_ms[-1] - t_ms[0]) / 1000.0 if len(t_ms) else 0.0
+    span_s = float(t_ms[-1] - t_ms[0]) / 1000.0 if len(t_ms) else 0.0
     if span_s < p.min_window_s:
         return _measuring(span_s)
     grid_t, both = _binned(t_ms, np.stack([belly, chest], axis=1), p.bin_s * 1000.0)

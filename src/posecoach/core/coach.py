@@ -12,7 +12,15 @@ import numpy as np
 
 from posecoach.core import landmarks as lm
 from posecoach.core.body import VIEW_NAMES, Body, BodyParams, analyse_body
-from posecoach.core.breathing import BreathingReading
+from posecoach.core.breathing import (
+    ARMS_OVER_TRUNK,
+    KNOWN,
+    NOT_SIDE_VIEW,
+    BreathingMeter,
+    BreathingParams,
+    BreathingReading,
+    arms_over_trunk,
+)
 from posecoach.core.checks import FAIL, PASS, UNKNOWN, VERDICT_NAMES, CheckSpec, failing_cue, judge_one
 from posecoach.core.depth import DepthTracker
 from posecoach.core.framing import CUE_AT_EDGE, CUE_POOR_LIGHT, FramingParams, cut_by_side_edge, light_is_poor, only_in_frame
@@ -101,6 +109,7 @@ class Observation:
     guidance: str | None = None
     turn: str | None = None  # in an oblique view: how to turn (or place the camera) to be seen side-on
     unsteady: frozenset[str] = frozenset()  # silhouette measures read but not steady enough to judge
+    breathing: BreathingReading | None = None  # the breathing over the last window; None: no breathing exercise
 
 
 @dataclass(frozen=True)
@@ -251,6 +260,7 @@ class Judge:
             side=obs.side, view=obs.view, angles={n: round_measure(v, n) for n, v in obs.measures.items()},
             checks={cid: VERDICT_NAMES[v] for cid, v in verdicts.items()}, cues=[cue] if cue else [], hold=hold,
             landmarks_px=obs.landmarks_px, visibility=obs.visibility, anchors=obs.anchors, depth_deg=self._depth_now,
+            breathing=obs.breathing,
         )
 
 
@@ -294,6 +304,9 @@ class Observer:
         self._recognition = RecognitionSmoother(still_image=params.still_image)
         self._steady = {name: SteadyReading() for name in IMAGE_MEASURES}
         self._last_recognised: tuple[float, Recognition] | None = None
+        breathing: BreathingParams | None = getattr(catalogue, "breathing", None)
+        self._breathing = None if breathing is None else BreathingMeter(breathing)
+        self._breathing_of: str | None = None  # the exercise the meter's signal belongs to
 
     @property
     def recognition_due_ms(self) -> float | None:
@@ -324,6 +337,7 @@ class Observer:
             for reading in self._steady.values():
                 reading.reset()
             self._last_recognised = None
+            self._breathing_of = None
             return Observation(t_ms, False, self.forced, 0.0, None, None, None, {}, False, False, guidance=guidance)
         raw = only_in_frame(landmarks)
         if guidance is None and cut_by_side_edge(raw, framing):
@@ -343,6 +357,7 @@ class Observer:
                           >= vis_min).any())
         head_seen = bool((raw[[lm.NOSE, lm.LEFT_EAR, lm.RIGHT_EAR], 3] >= vis_min).any())
         if exercise is None:
+            self._breathing_of = None
             if guidance is None and view == "oblique" and not body.upright[0]:
                 guidance = CUE_CAMERA_TO_SIDE  # lying, seen at an angle: not recognised, so say how to be seen
             return Observation(t_ms, True, None, confidence, facing, facing, view, {}, feet_seen, head_seen,
@@ -362,6 +377,13 @@ class Observer:
                 measures[name] = steady
                 if np.isnan(steady) and np.isfinite(value):
                     unsteady.add(name)
+        breathing = self._breathe(t_ms, spec, view, body, image_measures) if spec.breathing else None
+        if breathing is not None:
+            known = breathing.state == KNOWN
+            for name in ("breath_rate_bpm", "belly_share"):
+                value = getattr(breathing, "rate_bpm" if name == "breath_rate_bpm" else name)
+                if name in spec.measures:
+                    measures[name] = float(value) if known and value is not None else float("nan")
         if guidance is not None:  # the picture cannot be judged: nothing is measured
             measures = dict.fromkeys(measures, float("nan"))
         side_idx = int(working_side(body, spec.side_rule)[0])
@@ -369,7 +391,31 @@ class Observer:
         anchors = _anchors(measures, body)
         turn = turn_cue(body, self.params.body.face_visible) if view == "oblique" else None
         return Observation(t_ms, True, exercise, confidence, facing, side, view, measures, feet_seen, head_seen,
-                           smooth, raw[:, 3], anchors, guidance, turn, frozenset(unsteady))
+                           smooth, raw[:, 3], anchors, guidance, turn, frozenset(unsteady), breathing)
+
+    def _breathe(self, t_ms: float, spec, view: str | None, body: Body,
+                 image_measures: dict[str, float] | None) -> BreathingReading | None:
+        """The breathing meter moved on by one frame of a breathing exercise: the trunk's belly and
+        chest thickness (``belly_rise``, ``chest_rise`` of the image measures, trunk lengths), or
+        the reason they cannot be trusted (not a side view, a hand or forearm over the trunk)."""
+        if self._breathing is None:
+            return None
+        if self._breathing_of != spec.id:
+            self._breathing.reset()
+            self._breathing_of = spec.id
+        reason = None
+        if view != "side":
+            reason = NOT_SIDE_VIEW
+        else:
+            arms = body.xy[0, [lm.LEFT_WRIST, lm.RIGHT_WRIST, lm.LEFT_ELBOW, lm.RIGHT_ELBOW]]
+            seen = body.seen[0, [lm.LEFT_WRIST, lm.RIGHT_WRIST, lm.LEFT_ELBOW, lm.RIGHT_ELBOW]]
+            if arms_over_trunk(body.hip_mid[0], body.shoulder_mid[0], body.belly[0], arms[seen], self._breathing.params):
+                reason = ARMS_OVER_TRUNK
+        values = image_measures or {}
+        belly, chest = values.get("belly_rise"), values.get("chest_rise")
+        if reason is not None:
+            belly = chest = None
+        return self._breathing.update(t_ms, belly, chest, reason)
 
 
 class Coach:

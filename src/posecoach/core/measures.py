@@ -389,6 +389,9 @@ MEASURES: dict[str, MeasureFn] = {
 
 # Measures read from the landmarks file's per-frame image measures, not from landmarks.
 IMAGE_MEASURES = ("lumbar_curve",)
+# Measures of the breathing meter (core/breathing.py) over the last window, not of one frame:
+# breaths a minute, and the belly's share of the breathing motion (0..1).
+BREATHING_MEASURES = ("breath_rate_bpm", "belly_share")
 
 
 # Measures a front or back view can show; every other one is a side-view (sagittal) measure,

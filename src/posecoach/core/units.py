@@ -13,6 +13,8 @@ from dataclasses import dataclass
 DEG = "deg"
 TRUNK_LENGTHS = "trunk lengths"
 FRONT_KNEE_HEIGHTS = "front-knee heights"
+BREATHS_PER_MIN = "breaths a minute"
+SHARE = "share"  # a part of a whole, 0..1
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ MEASURE_UNITS: dict[str, MeasureUnit] = {
     "ankle_to_knee": RATIO,
     "lumbar_curve": RATIO,
     "back_knee_height": MeasureUnit(FRONT_KNEE_HEIGHTS, 3),
+    "breath_rate_bpm": MeasureUnit(BREATHS_PER_MIN, 1),
+    "belly_share": MeasureUnit(SHARE, 2),
 }
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from posecoach.adapters.estimators.base import Detection, Estimator
 from posecoach.adapters.light import light_measures, picture_light, subject_light
 from posecoach.core.body import analyse_trunk
+from posecoach.core.breathing import BreathingParams, trunk_thickness
 from posecoach.core.coach import Coach, CoachParams, FrameResult, Observation
 from posecoach.core.landmarks import landmarks_to_px
 from posecoach.core.rate import carried
@@ -59,9 +60,19 @@ class Session:
         """The rest of ``step``: image measures and the coach, for a detection in a frame of
         ``frame_shape`` (height, width, ...)."""
         h, w = frame_shape[:2]
-        self.last_image_measures = {**image_measures(det, w, h), **(det.light or {})}
+        breathing = self.catalogue.breathing if self.breathing_in_play() else None
+        self.last_image_measures = {**image_measures(det, w, h, breathing), **(det.light or {})}
         width, height = size_px or (w, h)
         return self.coach.step(t_ms, det.landmarks, width, height, self.last_image_measures)
+
+    def breathing_in_play(self) -> bool:
+        """Whether the trunk's thickness is worth reading in this frame: a breathing exercise is
+        forced, or the last frame showed a person in one (nothing is read otherwise)."""
+        forced = self.coach.observer.forced
+        if forced is not None:
+            return self.catalogue[forced].breathing
+        last = self.coach.last_observation
+        return last is not None and last.pose and last.exercise is not None and self.catalogue[last.exercise].breathing
 
     def carry(self, t_ms: float) -> FrameResult:
         """A frame the rate skipped, at ``t_ms``: the last analysed frame's observation carried
@@ -80,20 +91,28 @@ class Session:
 
 
 def needs_mask(catalogue: Catalogue, exercise: str | None) -> bool:
-    """Whether the segmentation mask is worth its cost: some exercise in play uses it."""
+    """Whether the segmentation mask is worth its cost: some exercise in play uses it (the
+    lower-back curve, or the breathing of a rest position)."""
     specs = catalogue.exercises.values() if exercise is None else [catalogue[exercise]]
-    return any("lumbar_curve" in spec.measures for spec in specs)
+    return any("lumbar_curve" in spec.measures or spec.breathing for spec in specs)
 
 
-def image_measures(det: Detection, width: int, height: int) -> dict[str, float]:
-    """Per-frame measures that need the image: the lower-back curve from the mask."""
+def image_measures(det: Detection, width: int, height: int, breathing: BreathingParams | None = None) -> dict[str, float]:
+    """Per-frame measures that need the image: the lower-back curve from the mask, and with
+    ``breathing`` settings (a breathing exercise in play) the trunk's thickness at the belly and
+    the chest (``belly_rise``, ``chest_rise``, trunk lengths)."""
     if det.mask is None or det.landmarks is None:
         return {}
     height, width = det.mask.shape[:2]  # the model may have seen the frame downscaled
     xy = landmarks_to_px(det.landmarks, width, height)
     trunk = analyse_trunk(xy[None], det.landmarks[None, :, 3])
     curve = lumbar_curve(det.mask, trunk.hip_mid[0], trunk.shoulder_mid[0], trunk.belly[0])
-    return {} if np.isnan(curve) else {"lumbar_curve": round(curve, 4)}
+    out = {} if np.isnan(curve) else {"lumbar_curve": round(curve, 4)}
+    if breathing is not None and trunk.trunk_ok[0]:
+        belly, chest = trunk_thickness(det.mask, trunk.hip_mid[0], trunk.shoulder_mid[0], breathing)
+        if np.isfinite(belly) and np.isfinite(chest):
+            out.update(belly_rise=round(belly, 6), chest_rise=round(chest, 6))
+    return out
 
 
 @dataclass(frozen=True)

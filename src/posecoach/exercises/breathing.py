@@ -3,17 +3,18 @@ is told from it, each value with its unit and reason in the file."""
 
 from __future__ import annotations
 
+import tomllib
 from functools import cache
+from importlib import resources
 
 from posecoach.core.breathing import BreathingParams
-from posecoach.exercises.catalogue import _builtin_text, parse_toml
 
 
 @cache
 def breathing_params() -> BreathingParams:
     """The built-in settings as a frozen ``BreathingParams``."""
-    where, text = _builtin_text("breathing.toml")
-    data = parse_toml(where, text)
+    text = resources.files("posecoach.exercises").joinpath("breathing.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
     flat = {**data["mask"], **data["signal"], **data["detect"]}
     values = {k: tuple(float(x) for x in v) if isinstance(v, list) else float(v) for k, v in flat.items()}
     return BreathingParams(**values)

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from posecoach.adapters import safe_read
+from posecoach.core.breathing import BreathingParams
 from posecoach.core.checks import CheckSpec, Condition
-from posecoach.core.measures import IMAGE_MEASURES, LEG_RULES, MEASURES
+from posecoach.core.measures import BREATHING_MEASURES, IMAGE_MEASURES, LEG_RULES, MEASURES
+from posecoach.exercises.breathing import breathing_params
 
 VIEWS = ("side", "front", "back", "oblique")
 SIDE_RULES = ("facing", *LEG_RULES)
@@ -51,6 +53,7 @@ class ExerciseSpec:
     reps_check: str | None = None  # a check whose pass-then-fail counts one rep
     depth_measure: str | None = None  # the stretch's depth: this measure minus depth_zero, held with good form
     depth_zero: float = 0.0  # the measure's value at no depth (degrees)
+    breathing: bool = False  # a rest position held for minutes: the breathing is measured (core/breathing.py)
 
     def check(self, check_id: str) -> CheckSpec:
         for c in self.checks:
@@ -87,7 +90,8 @@ class Pacing:
 class Catalogue:
     exercises: dict[str, ExerciseSpec]
     profile: str
-    pacing: Pacing = Pacing()
+    pacing: Pacing = Pacing()  # the breathing pacing guide the profile sets
+    breathing: BreathingParams = field(default_factory=breathing_params)  # the breathing meter's settings
 
     def __getitem__(self, exercise_id: str) -> ExerciseSpec:
         return self.exercises[exercise_id]
@@ -199,7 +203,7 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 
 def _condition(r: _Reader, raw: dict[str, Any], where: str) -> Condition:
     measure = r.get(raw, "measure", where, str)
-    if measure not in MEASURES and measure not in IMAGE_MEASURES:
+    if measure not in MEASURES and measure not in IMAGE_MEASURES and measure not in BREATHING_MEASURES:
         raise r.fail(f"{where}.measure", f"unknown measure {measure!r}")
     low, high = r.band(raw, where)
     margin = r.get(raw, "margin", where, (int, float), 0.0)
@@ -250,7 +254,7 @@ def _exercise(r: _Reader, eid: str, raw: dict[str, Any]) -> ExerciseSpec:
         raise r.fail(f"{where}.reps_check", f"no check {reps_check!r} in {eid}")
     measures = tuple(r.get(raw, "measures", where, list))
     for m in measures:
-        if m not in MEASURES and m not in IMAGE_MEASURES:
+        if m not in MEASURES and m not in IMAGE_MEASURES and m not in BREATHING_MEASURES:
             raise r.fail(f"{where}.measures", f"unknown measure {m!r}")
     depth_measure = r.get(raw, "depth_measure", where, str, None)
     if depth_measure is not None and depth_measure not in measures:
@@ -261,6 +265,7 @@ def _exercise(r: _Reader, eid: str, raw: dict[str, Any]) -> ExerciseSpec:
         view=view, each_side=r.get(raw, "each_side", where, bool), side_rule=side_rule, hold_s=hold_s,
         measures=measures, checks=checks, front_leg_rule=front_rule, reps_check=reps_check,
         depth_measure=depth_measure, depth_zero=float(depth_zero),
+        breathing=r.get(raw, "breathing", where, bool, False),
     )
 
 

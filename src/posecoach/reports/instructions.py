@@ -67,3 +67,8 @@ def measure_name(measure: str) -> str:
     names = _document().get("measures", {})
     return names.get(measure) or measure.replace("_", " ").capitalize()
 
+
+def breathing_reason_words(reason: str) -> str:
+    """What a person reads for a breathing reading's unknown ``reason`` (core/breathing.py REASONS)."""
+    words = _document().get("breathing_reasons", {})
+    return words.get(reason) or reason.replace("_", " ").capitalize()

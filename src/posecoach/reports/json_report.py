@@ -6,6 +6,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from posecoach.core.breathing import BreathingReading, breathing_summary
 from posecoach.core.coach import FrameResult
 from posecoach.core.holds import HoldSet
 
@@ -51,6 +52,7 @@ class ReportBuilder:
             "people": people,
             "depth_deg": None if r.depth_deg is None else round(r.depth_deg, 1),
             "analysed": analysed,
+            "breathing": breathing_dict(r.breathing),
         })
 
     def _segments(self) -> list[dict]:
@@ -121,8 +123,23 @@ class ReportBuilder:
                 "segments": segments,
                 "people": self._people(),
                 "stretch_depth": self._depths(),
+                "breathing": self._breathing(segments),
             },
         }
+
+    def _breathing(self, segments: list[dict]) -> dict:
+        """The breathing of the session and of each segment of a breathing exercise (medians of
+        the known readings, seconds known, the main reason when none was; core.breathing)."""
+        def pairs(frames):
+            return ((f["t_ms"], _reading(f["breathing"])) for f in frames)
+
+        per_segment = []
+        for s in segments:
+            inside = [f for f in self.frames if s["start_ms"] <= f["t_ms"] < s["end_ms"] and f["exercise"] == s["exercise"]]
+            if any(f["breathing"] is not None for f in inside):
+                per_segment.append({"exercise": s["exercise"], "start_ms": s["start_ms"], "end_ms": s["end_ms"],
+                                    **breathing_summary(pairs(inside))})
+        return {"session": breathing_summary(pairs(self.frames)), "segments": per_segment}
 
     def _depths(self) -> list[dict]:
         """The deepest stretch held with good form for a second, per exercise and side (degrees)."""
@@ -133,3 +150,17 @@ class ReportBuilder:
                 key = (f["exercise"], f["side"])
                 best[key] = max(best.get(key, d), d)
         return [{"exercise": ex, "side": side, "depth_deg": d} for (ex, side), d in best.items()]
+
+
+def breathing_dict(reading: BreathingReading | None) -> dict | None:
+    """A frame's breathing reading as the report keeps it (None: no breathing exercise)."""
+    if reading is None:
+        return None
+    return {"state": reading.state, "rate_bpm": reading.rate_bpm, "inhale_s": reading.inhale_s,
+            "exhale_s": reading.exhale_s, "pattern": reading.pattern, "belly_share": reading.belly_share,
+            "reason": reading.reason, "window_s": round(reading.window_s, 1)}
+
+
+def _reading(d: dict | None) -> BreathingReading | None:
+    return None if d is None else BreathingReading(d["state"], d["rate_bpm"], d["inhale_s"], d["exhale_s"], d["pattern"],
+                                                   d["belly_share"], d["reason"], d["window_s"])

@@ -13,7 +13,7 @@ from posecoach.exercises.catalogue import Catalogue
 from posecoach.exercises.tuning import Difference
 
 # The names a person reads for checks and measures (instructions.toml), offered here with the rest.
-from posecoach.reports.instructions import _document as _instructions_document
+from posecoach.reports.instructions import breathing_reason_words
 from posecoach.reports.instructions import check_name as check_name
 from posecoach.reports.instructions import measure_name as measure_name
 
@@ -95,6 +95,10 @@ def value_words(value: float | None, unit: str) -> str:
         return f"{value:.0f}°"
     if unit == "s":
         return f"{value:.0f} s"
+    if unit == "breaths a minute":
+        return f"{value:.0f} breaths a minute"
+    if unit == "share":
+        return f"{100 * value:.0f}%"
     return f"{value:.2f} {unit}"
 
 
@@ -179,10 +183,7 @@ HELD_BREATH_BPM = 0.5  # a known rate below this (breaths a minute) is a held br
 
 def breathing_unknown_words(reason: str | None) -> str:
     """Why the breathing cannot be read and what to do, from the reason's words in instructions.toml."""
-    if not reason:
-        return "the belly and chest are not in view"
-    words = _instructions_document().get("breathing_reasons", {})
-    return str(words.get(reason) or reason.replace("_", " ").capitalize())
+    return breathing_reason_words(reason) if reason else "the belly and chest are not in view"
 
 
 def breathing_words(state: str, rate_bpm: float | None, pattern: str | None, reason: str | None = None) -> str:

@@ -300,7 +300,7 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue, playing: bool, pacing
     else:
         spec = catalogue.exercises.get(update.result.exercise) if update.result and update.result.exercise else None
         coach_panel.show_view(view, spec.view if spec else "side")
-        breathing = getattr(update.result, "breathing", None)
+        breathing = update.result.breathing if update.result is not None else None
         if pacing_guide:
             pacing.show_guide(catalogue.pacing, breathing is not None)
         if breathing is not None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from posecoach.core.breathing import BreathingReading
 from posecoach.core.setup import SetupStatus, ready_words
 from posecoach.exercises.catalogue import Catalogue
 from posecoach.reports.instructions import instructions
@@ -125,7 +126,7 @@ def view_html(view: CoachView, exercise_view: str = "side") -> str:
     return "".join(parts)
 
 
-def breathing_html(reading) -> str:
+def breathing_html(reading: BreathingReading) -> str:
     """The live breathing readout (``reading`` a core.breathing BreathingReading): one line in
     large type, grey while it cannot be read."""
     words = breathing_words(reading.state, reading.rate_bpm, reading.pattern, reading.reason)
@@ -235,7 +236,7 @@ def show_view(view: CoachView, exercise_view: str) -> None:
     st.markdown(CSS + view_html(view, exercise_view), unsafe_allow_html=True)
 
 
-def show_breathing(reading) -> None:
+def show_breathing(reading: BreathingReading) -> None:
     st.markdown(CSS + breathing_html(reading), unsafe_allow_html=True)
 
 
