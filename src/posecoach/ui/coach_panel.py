@@ -49,7 +49,7 @@ CSS = """
 .pc-setup{list-style:none;padding:0;margin:0.2rem 0;font-size:clamp(1.05rem,2.5vh,1.45rem);font-weight:700;line-height:1.4}
 .pc-small{font-size:0.9rem;color:#333}
 .pc-card h3{margin:0 0 0.3rem 0}
-.pc-breathing{font-size:clamp(1.1rem,2.8vh,1.7rem);font-weight:700;color:#0d2b3e;line-height:1.2;margin:0.1rem 0 0.2rem 0}
+.pc-breathing{font-size:clamp(1.2rem,3.1vh,1.9rem);font-weight:700;color:#0d2b3e;line-height:1.25;margin:0.45rem 0 0.35rem 0}
 .pc-breathing.pc-unknown{color:#555}
 </style>
 """
