@@ -143,3 +143,17 @@ def test_the_printable_summary_has_the_breathing_and_a_session_without_a_rest_ha
     assert "not measured: " + breathing_unknown_words(ARMS_OVER_TRUNK).replace("'", "&#x27;") in section
     assert "Breathing in the rest positions" not in summary_html(review, info, "Sam", "beginner")
     assert store.breathing(first)[0].pattern == "chest"
+
+
+def test_after_stop_the_coach_page_says_the_sessions_breathing(sam):
+    from posecoach import serve
+    from posecoach.services.live_session import LiveStats, LiveUpdate
+
+    _, _, _, second = sam
+    at = AppTest.from_file(str(serve.APP), default_timeout=60)
+    at.run()
+    stats = LiveStats(0.0, 0.0, 0.0, 0.0, 0, 0, 0, "full")
+    at.session_state["live_update"] = LiveUpdate(None, stats, session_id=second, ended=True)
+    at.run()
+    assert not at.exception, at.exception
+    assert "Breathing: 7 breaths a minute, into the belly" in "\n".join(str(m.value) for m in at.markdown)

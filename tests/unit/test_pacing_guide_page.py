@@ -4,6 +4,7 @@ words."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,14 @@ from streamlit.testing.v1 import AppTest
 
 from posecoach import serve
 from posecoach.adapters.store import Store
-from posecoach.exercises.catalogue import Pacing
+from posecoach.core.breathing import BreathingReading
+from posecoach.core.coach import Coach
+from posecoach.core.setup import SetupGate
+from posecoach.exercises.catalogue import Pacing, load_catalogue
 from posecoach.reports.words import breathing_words
+from posecoach.services.live_session import LiveStats, LiveUpdate, describe
 from posecoach.ui.pacing import guide_data
+from tests import stick as S
 
 APP = str(serve.APP)
 
@@ -73,3 +79,53 @@ def test_the_live_breathing_readout_says_the_rate_and_where_or_why_it_cannot_see
     unknown = breathing_words("unknown", None, None, "some_new_reason")
     assert unknown.startswith("Breathing: can't see — ") and "Some new reason" in unknown  # never the id
     assert breathing_words("unknown", None, None, None) == "Breathing: can't see — the belly and chest are not in view"
+
+
+def _rest_update(reading: BreathingReading | None) -> LiveUpdate:
+    """What the worker sends while a constructive rest is held (the real coach), with ``reading``."""
+    catalogue = load_catalogue()
+    coach, gate = Coach(catalogue, "constructive_rest"), SetupGate()
+    for i in range(60):
+        result = coach.step(i * 100.0, S.constructive_rest(), 640, 480)
+        view = describe(coach, result, catalogue, gate)
+    stats = LiveStats(processed_fps=25.0, received_fps=30.0, latency_ms=30.0, process_ms=20.0, received=60,
+                      processed=60, dropped=0, model="full")
+    return LiveUpdate(replace(result, breathing=reading), stats, session_id=1, view=view)
+
+
+def _guide_shown(at: AppTest) -> list[dict]:
+    """The pacing guide's data as the page handed it to the browser (its component's JSON)."""
+    import json
+
+    shown = []
+    for node in at.get("bidi_component"):
+        proto = node.proto
+        if "posecoach_pacing" in getattr(proto, "component_name", ""):
+            shown.append(json.loads(proto.json))
+    return shown
+
+
+@pytest.mark.parametrize("guide", [True, False])
+def test_while_a_rest_is_held_the_panel_shows_the_breathing_and_the_guide_if_asked(app, guide):
+    app.toggle(key="pacing:beginner").set_value(guide)
+    app.run()
+    app.session_state["coach_focus"] = True  # as after Start
+    reading = BreathingReading("known", 7.2, 3.1, 5.2, "belly", 0.8, None, 30.0)
+    app.session_state["live_hub"].updates.put(_rest_update(reading))
+    app.run()
+    assert not app.exception, app.exception
+    text = "\n".join(str(m.value) for m in app.markdown)
+    assert 'class="pc-breathing ' in text and "Breathing 7 a minute, into the belly" in text
+    shown = _guide_shown(app)
+    assert [(g["active"], g["in_s"], g["out_s"]) for g in shown] == ([(True, 4.0, 6.0)] if guide else [])
+
+
+def test_without_a_rest_position_there_is_no_readout_and_the_guide_is_hidden(app):
+    app.toggle(key="pacing:beginner").set_value(True)
+    app.run()
+    app.session_state["coach_focus"] = True
+    app.session_state["live_hub"].updates.put(_rest_update(None))
+    app.run()
+    assert not app.exception, app.exception
+    assert 'class="pc-breathing ' not in "\n".join(str(m.value) for m in app.markdown)  # no readout
+    assert [g["active"] for g in _guide_shown(app)] == [False]

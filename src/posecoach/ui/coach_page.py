@@ -269,6 +269,10 @@ def _show_ended(update: LiveUpdate, store: Store | None = None, person: int = 0,
         coach_panel.show_head(INFO, "The camera stopped", update.notice)
     if update.summary is not None:
         coach_panel.show_summary(update.summary, update.session_id is not None)
+    if store is not None and update.session_id is not None:
+        whole = store.breathing(update.session_id)[0]
+        if whole is not None:
+            coach_panel.show_breathing_summary(whole.summary())
     if update.thomas is not None and update.thomas.readings:
         coach_progress.show_thomas(update.thomas)
     if catalogue is not None and store is not None and update.session_id is not None:

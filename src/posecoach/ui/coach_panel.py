@@ -18,7 +18,7 @@ from posecoach.core.breathing import BreathingReading
 from posecoach.core.setup import SetupStatus, ready_words
 from posecoach.exercises.catalogue import Catalogue
 from posecoach.reports.instructions import instructions
-from posecoach.reports.words import breathing_words, clock_s
+from posecoach.reports.words import breathing_summary_words, breathing_words, clock_s
 from posecoach.services.live_state import DONE, FIX, GOOD, INFO, CoachView, SessionSummary
 from posecoach.ui.sources import sample_clips
 
@@ -238,6 +238,12 @@ def show_view(view: CoachView, exercise_view: str) -> None:
 
 def show_breathing(reading: BreathingReading) -> None:
     st.markdown(CSS + breathing_html(reading), unsafe_allow_html=True)
+
+
+def show_breathing_summary(summary: dict) -> None:
+    """After Stop: the session's breathing in the rest positions, in one line."""
+    st.markdown(CSS + f'<div class="pc-breathing">Breathing: {_e(breathing_summary_words(summary))}</div>',
+                unsafe_allow_html=True)
 
 
 def show_head(tone: str, headline: str, detail: str = "") -> None:
