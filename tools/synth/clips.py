@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .breathing import BreathSpec
+
 Ref = tuple[str, dict]
 
 
@@ -47,6 +49,9 @@ class Clip:
     demo: bool = False
     note: str = ""
     exercises: tuple[str, ...] = field(default_factory=tuple)
+    fps: int = 30
+    breathing: BreathSpec | None = None  # the belly and chest move (see breathing.py); the truth is lean
+    title: str = ""
 
 
 def _with(ref: Ref, **kw) -> Ref:
@@ -640,4 +645,31 @@ def _null_and_transitions() -> list[Clip]:
     ]
 
 
-CLIPS: list[Clip] = _lunge_clips() + _floor_clips() + _null_and_transitions()
+BREATH_FPS = 15  # breathing is slow; 15 frames a second (a webcam in a dim room) keeps the long truth files small
+
+
+def settle_and_breathe(rest: Ref, hold: Ref, exercise: str, seconds: float, lead: float = 0.5, enter: float = 2.5
+                       ) -> tuple[Key, ...]:
+    """Lie at rest, move into the position in ``enter`` s, then hold it still (the joints do
+    not move) until ``seconds``: the breathing is the mesh's, see :class:`BreathSpec`."""
+    return (Key(0.0, rest, None), Key(lead, rest, None), Key(lead + enter, hold, exercise), Key(seconds, hold, exercise))
+
+
+def _breathing(name: str, exercise: str, rest: Ref, hold: Ref, body: str, cam: CameraSpec, spec: BreathSpec,
+               seconds: float, title: str, note: str = "") -> Clip:
+    return Clip(name, exercise, None, None, body, cam, settle_and_breathe(rest, hold, exercise, seconds),
+                fps=BREATH_FPS, breathing=spec, title=title, note=note)
+
+
+def _breathing_clips() -> list[Clip]:
+    """Rest positions held still for most of a minute while breathing with a known pattern."""
+    cr = ("constructive_rest", {})
+    s = 4.0  # the breathing starts 1 s after the body has settled
+    return [
+        _breathing("breathing_constructive_rest_belly_6bpm", "constructive_rest", SUPINE, cr, "woman",
+                   _c("left", 0, 0.9, 2.4), BreathSpec("belly", 4.0, 6.0, 25.0, 3.0, s, seed=1), 64.0,
+                   "constructive rest: breathing into the belly, 6 a minute"),
+    ]
+
+
+CLIPS: list[Clip] = _lunge_clips() + _floor_clips() + _null_and_transitions() + _breathing_clips()
