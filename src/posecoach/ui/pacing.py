@@ -48,8 +48,12 @@ export default function(component) {
   const { data, parentElement } = component;
   const box = parentElement.querySelector('.pcb');
   if (!box) { return; }
+  const MUTED = 'posecoach-pacing-muted';  // the mute is remembered by this browser
+  const remembered = () => { try { return localStorage.getItem(MUTED) === '1'; } catch (e) { return false; } };
+  const remember = (muted) => { try { localStorage.setItem(MUTED, muted ? '1' : '0'); } catch (e) {} };
   const g = window.__posecoachPacing || (window.__posecoachPacing = {
-    epoch: null, timer: null, ctx: null, muted: false, box: null, anim: null, key: null, voice: null, data: null });
+    epoch: null, timer: null, ctx: null, muted: remembered(), box: null, anim: null, key: null, voice: null, data: null,
+    tones: 0 });
   const hush = () => { if (g.voice) { try { g.voice.stop(); } catch (e) {} g.voice = null; } };
   const stop = () => {
     if (g.timer) { clearTimeout(g.timer); g.timer = null; }
@@ -80,8 +84,9 @@ export default function(component) {
   };
   box.querySelector('.pcb-sound').onclick = () => {
     const sounding = !g.muted && g.ctx && g.ctx.state === 'running';
-    if (sounding) { g.muted = true; hush(); label(); return; }
+    if (sounding) { g.muted = true; remember(true); hush(); label(); return; }
     g.muted = false;
+    remember(false);
     const ctx = audio(true);
     if (ctx) {
       ctx.resume().then(() => { const p = phase(); tone(p.breathingIn, p.left / 1000); label(); }).catch(() => {});
@@ -106,6 +111,7 @@ export default function(component) {
       osc.connect(gain).connect(ctx.destination);
       osc.start(t); osc.stop(t + seconds);
       g.voice = osc;
+      g.tones += 1;
     } catch (e) { console.warn('posecoach pacing:', e); }
   };
   const now = () => performance.timeOrigin + performance.now();
