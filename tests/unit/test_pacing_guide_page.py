@@ -77,7 +77,9 @@ def test_the_live_breathing_readout_says_the_rate_and_where_or_why_it_cannot_see
     assert breathing_words("measuring", None, None) == "Measuring your breathing…"
     assert breathing_words("known", 0.0, None).startswith("Breath held")
     unknown = breathing_words("unknown", None, None, "some_new_reason")
-    assert unknown.startswith("Breathing: can't see — ") and "Some new reason" in unknown  # never the id
+    assert unknown == "Breathing: can't see — some new reason"  # never the id
+    arms = breathing_words("unknown", None, None, "arms_over_trunk")  # the reason's words, from instructions.toml
+    assert arms.startswith("Breathing: can't see — rest your arms") and "arms_over_trunk" not in arms
     assert breathing_words("unknown", None, None, None) == "Breathing: can't see — the belly and chest are not in view"
 
 

@@ -183,7 +183,8 @@ HELD_BREATH_BPM = 0.5  # a known rate below this (breaths a minute) is a held br
 
 def breathing_unknown_words(reason: str | None) -> str:
     """Why the breathing cannot be read and what to do, from the reason's words in instructions.toml."""
-    return breathing_reason_words(reason) if reason else "the belly and chest are not in view"
+    words = breathing_reason_words(reason) if reason else "the belly and chest are not in view"
+    return words[0].lower() + words[1:] if words[1:2].islower() else words  # it follows a colon or a dash
 
 
 def breathing_words(state: str, rate_bpm: float | None, pattern: str | None, reason: str | None = None) -> str:

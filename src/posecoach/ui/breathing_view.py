@@ -13,8 +13,8 @@ from posecoach.adapters.store import SessionInfo, Store, StoredBreathing
 from posecoach.exercises.catalogue import Catalogue
 from posecoach.reports.words import HELD_BREATH_BPM, breathing_row, breathing_summary_words, clock_s, side_short
 
-CHART_HEIGHT_PX = 220
-BELLY_COLOUR, CHEST_COLOUR, RATE_COLOUR = "#2a9d3a", "#c56a00", "#1f3f6e"
+CHART_HEIGHT_PX = 240
+BELLY_COLOUR, RATE_COLOUR = "#2a9d3a", "#1f3f6e"
 
 
 def _position(catalogue: Catalogue, seg: StoredBreathing) -> str:
@@ -60,10 +60,13 @@ def _local(started: str) -> datetime:
     return datetime.fromisoformat(started.replace("Z", "+00:00")).astimezone().replace(tzinfo=None)
 
 
-def _chart(data: pd.DataFrame, field: str, title: str, colour: str) -> alt.Chart:
+def _chart(data: pd.DataFrame, field: str, title: str, colour: str, domain: tuple[float, float] | None = None
+           ) -> alt.Chart:
+    """One measure over the sessions: a line with a point per session (``domain``: the y axis's span)."""
     x = alt.X("when:T", title="session", axis=alt.Axis(format="%d %b %H:%M", labelAngle=-30, labelOverlap=True))
-    return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=60), color=colour).encode(
-        x=x, y=alt.Y(f"{field}:Q", title=title),
+    y = alt.Y(f"{field}:Q", title=title, scale=alt.Scale(domain=list(domain)) if domain else alt.Scale(zero=True))
+    return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=70, color=colour), color=colour).encode(
+        x=x, y=y,
         tooltip=[alt.Tooltip("when:T", title="when", format="%Y-%m-%d %H:%M"), alt.Tooltip(f"{field}:Q", title=title),
                  "where:N"]).properties(height=CHART_HEIGHT_PX)
 
@@ -83,5 +86,5 @@ def history_section(store: Store, person: int, session_ids: set[int]) -> None:
                f"{breathing_summary_words(last.summary())}.")
     left, right = st.columns(2)
     left.altair_chart(_chart(data, "breaths a minute", "breaths a minute", RATE_COLOUR), width="stretch")
-    right.altair_chart(_chart(data, "belly share (%)", "belly's share of the breathing (%)", BELLY_COLOUR),
+    right.altair_chart(_chart(data, "belly share (%)", "belly's share (%)", BELLY_COLOUR, (0.0, 100.0)),
                        width="stretch")
