@@ -141,3 +141,17 @@ def test_a_short_pause_in_the_same_position_continues_its_segment():
     assert len(segments) == 1
     log.add(50_000.0, "constructive_rest", None, frames[-1].breathing)  # 10 s later: a new segment
     assert len(log.summaries()[1]) == 2
+
+
+def test_recognition_wavering_between_rests_on_a_still_body_stays_one_segment():
+    log = BreathingLog(PARAMS.belly_share_min)
+    frames = _frames(60.0, "constructive_rest", 7.0)
+    for i, result in enumerate(frames):  # named knees together for 0.3 s in every 5 s, and at the very start
+        exercise = "knees_together_rest" if i % 50 < 3 else result.exercise
+        log.add(result.t_ms, exercise, result.side, result.breathing)
+    whole, segments = log.summaries()
+    assert [(s.exercise, s.start_ms, s.end_ms) for s in segments] == [("constructive_rest", 0.0, 59_900.0)]
+    assert segments[0].summary() == whole.summary()
+    for result in _frames(20.0, "knees_together_rest", 7.0, start_ms=60_000.0):  # then a real change of position
+        log.add(result.t_ms, result.exercise, result.side, result.breathing)
+    assert [s.exercise for s in log.summaries()[1]] == ["constructive_rest", "knees_together_rest"]

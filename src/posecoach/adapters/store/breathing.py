@@ -10,11 +10,16 @@ about 2,000 entries, not 27,000.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from posecoach.core.breathing import BreathingReading, breathing_summary
 
 SEGMENT_GAP_S = 3.0  # a pause (no reading) up to this long, seconds, in the same position continues its segment
+# A position named for less than this (seconds) beside another is the recognition wavering on a
+# still body (the rendered rests are named as another rest in 2-17% of their frames, moments at a
+# time), counted with the position around it rather than listed as a segment of its own.
+SEGMENT_MIN_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,17 @@ class _Segment:
     end_ms: float  # the time of its last frame with a reading
     readings: list[tuple[float, BreathingReading | None]] = field(default_factory=list)
 
+    @property
+    def start_ms(self) -> float:
+        return self.readings[0][0]
+
+    def short(self) -> bool:
+        return self.end_ms - self.start_ms < SEGMENT_MIN_S * 1000.0
+
+    def joins(self, later: _Segment) -> bool:
+        """``later`` follows this one without a pause longer than SEGMENT_GAP_S."""
+        return later.start_ms - self.end_ms <= SEGMENT_GAP_S * 1000.0
+
     def pairs(self) -> list[tuple[float, BreathingReading | None]]:
         """Its (t_ms, reading) changes, closed at its last frame (the last reading lasts until then)."""
         return [*self.readings, (self.end_ms, None)]
@@ -96,8 +112,29 @@ class BreathingLog:
         """(the session's breathing or None when no breathing exercise was held, each segment's)."""
         if not self._segments:
             return None, []
+        merged = _merged(self._segments)
         segments = [from_summary(breathing_summary(s.pairs(), self.belly_share_min), exercise=s.exercise,
-                                 side=s.side, start_ms=s.readings[0][0], end_ms=s.end_ms)
-                    for s in self._segments]
-        every = [pair for s in self._segments for pair in s.pairs()]
+                                 side=s.side, start_ms=s.start_ms, end_ms=s.end_ms)
+                    for s in merged]
+        every = [pair for s in merged for pair in s.pairs()]
         return from_summary(breathing_summary(every, self.belly_share_min)), segments
+
+
+def _merged(runs: list[_Segment]) -> list[_Segment]:
+    """The runs of frames as segments a person reads: a new segment starts after a pause longer
+    than SEGMENT_GAP_S, or with a run of another position lasting SEGMENT_MIN_S or more; shorter
+    runs stay in the segment around them, which is named after the position it held longest."""
+    out: list[tuple[_Segment, Counter]] = []
+    for run in runs:
+        key, held_ms = (run.exercise, run.side), run.end_ms - run.start_ms
+        if out and out[-1][0].joins(run) and (run.short() or key == out[-1][1].most_common(1)[0][0]):
+            seg, time_by_key = out[-1]
+            seg.readings += run.readings
+            seg.end_ms = run.end_ms
+        else:
+            seg, time_by_key = _Segment(run.exercise, run.side, run.end_ms, list(run.readings)), Counter()
+            out.append((seg, time_by_key))
+        time_by_key[key] += held_ms
+    for seg, time_by_key in out:
+        seg.exercise, seg.side = time_by_key.most_common(1)[0][0]
+    return [seg for seg, _ in out]
