@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     ba.add_argument("--samples", help="folder of clips with .truth.json files (default: sample_videos)")
     ba.add_argument("--photos", help="folder of labelled real photos (labels.csv, or one sub-folder per exercise)")
     ba.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
+    ba.add_argument("--breathing-only", action="store_true", help="only the breathing section (the rendered breathing clips)")
     bt = bsub.add_parser("retest", help="test-retest spread of stretch depth and the Thomas test (the same body "
                                         "measured as several sessions)")
     bt.add_argument("--samples", help="folder of the rendered clips (default: sample_videos)")
@@ -142,7 +143,7 @@ def _bench_command(args: argparse.Namespace) -> int:
     elif args.bench == "accuracy":
         from benchmarks.accuracy import run as run_accuracy
 
-        print(run_accuracy(args.samples, args.photos, args.model))
+        print(run_accuracy(args.samples, args.photos, args.model, args.breathing_only))
     elif args.bench == "retest":
         from pathlib import Path
 

@@ -281,3 +281,17 @@ def test_a_front_view_makes_the_reading_unknown_with_its_reason():
 
     last = coach_stream("knees_together_rest", 10.0, seconds=20.0, pose=front_view())[-1]
     assert (last.breathing.state, last.breathing.reason) == (UNKNOWN, "not_side_view")
+
+
+def test_the_lines_stay_put_when_the_model_jumps_on_one_frame_in_three():
+    from posecoach.core.breathing import SteadyTrunk
+
+    steady = SteadyTrunk(PARAMS.trunk_window_s)
+    hip, shoulder = np.array([347.4, 283.8]), np.array([459.5, 291.4])
+    jumped = np.array([351.6, 281.0])  # as the model placed the hip on a rendered rest's review
+    for i in range(30):
+        got = steady.update(400.0 * i, jumped if i % 3 == 2 else hip, shoulder, (480, 640))
+    assert got[0] == pytest.approx(hip) and got[1] == pytest.approx(shoulder)
+    moved = [steady.update(12_000 + 400.0 * i, hip + [0, 20], shoulder + [0, 20], (480, 640)) for i in range(10)]
+    assert moved[-1][0] == pytest.approx(hip + [0, 20])  # a person who shifts is followed within the window
+    assert steady.update(20_000, hip, shoulder, (240, 320))[0] == pytest.approx(hip)  # another size starts afresh

@@ -52,6 +52,7 @@ class BreathingParams:
     reach_trunk_lengths: float  # how far from the hip-shoulder line a line across the trunk reaches, each way
     mask_floor: float  # soft-mask values below this end the body along a line (0..1)
     min_trunk_px: float  # a trunk shorter than this in the mask's pixels is too small to read
+    trunk_window_s: float  # the lines are placed by the median hip and shoulder of this many seconds
     window_s: float  # the reading rests on this many seconds of signal
     min_window_s: float  # no reading before this many seconds
     bin_s: float  # samples are averaged into bins this long
@@ -147,6 +148,38 @@ def _run_from_centre(on: np.ndarray, centre: int) -> np.ndarray:
     left_part = off[:, :centre + 1][:, ::-1]
     left_off = np.where(left_part.any(axis=1), centre - left_part.argmax(axis=1), -1)
     return (cols[None, :] > left_off[:, None]) & (cols[None, :] < right_off[:, None])
+
+
+class SteadyTrunk:
+    """The hip and shoulder midpoints (pixels) the lines across the trunk are placed by: the
+    median of each coordinate over the last ``trunk_window_s`` seconds of frames. The model's
+    landmarks on a still body jump by a few pixels from frame to frame (on a rendered rest, the
+    hip by 4 px of a 112 px trunk on one analysed frame in three), which moved the lines along
+    the curved belly and changed the trunk length they are divided by: 4% of the thickness, as
+    much as a breath. The median of a still body's frames stays put."""
+
+    def __init__(self, window_s: float) -> None:
+        self.window_ms = window_s * 1000.0
+        self._t: list[float] = []
+        self._points: list[np.ndarray] = []  # (4,) hip x, y, shoulder x, y
+        self._shape: tuple[int, ...] | None = None
+
+    def reset(self) -> None:
+        self._t, self._points, self._shape = [], [], None
+
+    def update(self, t_ms: float, hip_px: np.ndarray, shoulder_px: np.ndarray,
+               shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """The steady (hip, shoulder) after a frame at ``t_ms`` of a mask of ``shape``."""
+        if shape != self._shape or (self._t and t_ms < self._t[-1]):
+            self.reset()
+            self._shape = shape
+        self._t.append(float(t_ms))
+        self._points.append(np.concatenate([np.asarray(hip_px, float), np.asarray(shoulder_px, float)]))
+        while self._t and self._t[0] < t_ms - self.window_ms:
+            self._t.pop(0)
+            self._points.pop(0)
+        med = np.median(np.array(self._points), axis=0)
+        return med[:2], med[2:]
 
 
 def arms_over_trunk(hip_px: np.ndarray, shoulder_px: np.ndarray, belly_unit: np.ndarray,
