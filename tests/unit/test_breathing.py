@@ -295,3 +295,30 @@ def test_the_lines_stay_put_when_the_model_jumps_on_one_frame_in_three():
     moved = [steady.update(12_000 + 400.0 * i, hip + [0, 20], shoulder + [0, 20], (480, 640)) for i in range(10)]
     assert moved[-1][0] == pytest.approx(hip + [0, 20])  # a person who shifts is followed within the window
     assert steady.update(20_000, hip, shoulder, (240, 320))[0] == pytest.approx(hip)  # another size starts afresh
+
+
+def test_observations_made_in_two_segments_read_on_across_the_cut_as_one_run():
+    from posecoach.core.coach import BreathingRelay, Coach
+    from posecoach.exercises.catalogue import load_catalogue
+    from tests import stick as S
+
+    catalogue = load_catalogue()
+    t = np.arange(0, 60_000, 200.0)
+    belly, chest = signals(t, 9.0, noise_mm=0.3)
+    frames = list(zip(t, belly, chest, strict=True))
+
+    def observe(part):
+        coach = Coach(catalogue, "constructive_rest")
+        out = []
+        for tt, b, c in part:
+            coach.step(tt, S.constructive_rest(), 640, 480, {"belly_rise": b, "chest_rise": c})
+            out.append(coach.last_observation)
+        return out
+
+    whole = observe(frames)
+    apart = observe(frames[:150]) + observe(frames[150:])  # the second segment's meter starts afresh at 30 s
+    assert apart[160].breathing.state == MEASURING
+    relay = BreathingRelay(catalogue)
+    relayed = [relay(o) for o in apart]
+    assert [o.breathing for o in relayed] == [o.breathing for o in whole]
+    assert relayed[160].measures["breath_rate_bpm"] == whole[160].measures["breath_rate_bpm"]
