@@ -322,3 +322,23 @@ def test_observations_made_in_two_segments_read_on_across_the_cut_as_one_run():
     relayed = [relay(o) for o in apart]
     assert [o.breathing for o in relayed] == [o.breathing for o in whole]
     assert relayed[160].measures["breath_rate_bpm"] == whole[160].measures["breath_rate_bpm"]
+
+
+def test_one_rest_position_named_as_another_reads_on_and_leaving_the_rests_starts_afresh():
+    from posecoach.core.coach import Coach
+    from posecoach.exercises.catalogue import load_catalogue
+    from tests import stick as S
+
+    coach = Coach(load_catalogue(), "constructive_rest")
+    t = np.arange(0, 60_000, 200.0)
+    belly, chest = signals(t, 9.0, noise_mm=0.3)
+    readings = []
+    for i, (tt, b, c) in enumerate(zip(t, belly, chest, strict=True)):
+        if i == 150:
+            coach.observer.forced = "knees_together_rest"  # the same body, named another rest position
+        readings.append(coach.step(tt, S.constructive_rest(), 640, 480, {"belly_rise": b, "chest_rise": c}).breathing)
+    assert readings[151].state == KNOWN and readings[151].window_s > 25
+    coach.observer.forced = "lunge"
+    assert coach.step(60_000, S.kneeling_lunge(), 640, 480, {}).breathing is None
+    coach.observer.forced = "constructive_rest"
+    assert coach.step(60_200, S.constructive_rest(), 640, 480, {"belly_rise": 0.45, "chest_rise": 0.42}).breathing.state == MEASURING

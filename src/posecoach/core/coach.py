@@ -309,7 +309,9 @@ class Observer:
         self._last_recognised: tuple[float, Recognition] | None = None
         breathing: BreathingParams | None = getattr(catalogue, "breathing", None)
         self._breathing = None if breathing is None else BreathingMeter(breathing)
-        self._breathing_of: str | None = None  # the exercise the meter's signal belongs to
+        # The meter reads on while breathing exercises follow one another (recognition relabelling one
+        # rest position as another does not move the trunk) and starts afresh when none is in play.
+        self._breathing_on = False
 
     @property
     def recognition_due_ms(self) -> float | None:
@@ -340,7 +342,7 @@ class Observer:
             for reading in self._steady.values():
                 reading.reset()
             self._last_recognised = None
-            self._breathing_of = None
+            self._breathing_on = False
             return Observation(t_ms, False, self.forced, 0.0, None, None, None, {}, False, False, guidance=guidance)
         raw = only_in_frame(landmarks)
         if guidance is None and cut_by_side_edge(raw, framing):
@@ -360,7 +362,7 @@ class Observer:
                           >= vis_min).any())
         head_seen = bool((raw[[lm.NOSE, lm.LEFT_EAR, lm.RIGHT_EAR], 3] >= vis_min).any())
         if exercise is None:
-            self._breathing_of = None
+            self._breathing_on = False
             if guidance is None and view == "oblique" and not body.upright[0]:
                 guidance = CUE_CAMERA_TO_SIDE  # lying, seen at an angle: not recognised, so say how to be seen
             return Observation(t_ms, True, None, confidence, facing, facing, view, {}, feet_seen, head_seen,
@@ -381,7 +383,9 @@ class Observer:
                 if np.isnan(steady) and np.isfinite(value):
                     unsteady.add(name)
         breathing = inputs = None
-        if spec.breathing and self._breathing is not None:
+        if not spec.breathing:
+            self._breathing_on = False
+        elif self._breathing is not None:
             inputs = self._breathing_input(spec, view, body, image_measures)
             breathing = self._breathing.update(t_ms, *inputs)
             measures.update(breathing_measures(spec, breathing))
@@ -398,12 +402,12 @@ class Observer:
                          image_measures: dict[str, float] | None) -> tuple[float | None, float | None, str | None]:
         """What a frame of a breathing exercise gives the meter: the trunk's belly and chest
         thickness (``belly_rise``, ``chest_rise`` of the image measures, trunk lengths), or the
-        reason they cannot be trusted (not a side view, a hand or forearm over the trunk). A new
-        exercise starts the meter afresh."""
+        reason they cannot be trusted (not a side view, a hand or forearm over the trunk). The
+        first frame of a breathing exercise after none starts the meter afresh."""
         assert self._breathing is not None
-        if self._breathing_of != spec.id:
+        if not self._breathing_on:
             self._breathing.reset()
-            self._breathing_of = spec.id
+            self._breathing_on = True
         reason = None
         if view != "side":
             reason = NOT_SIDE_VIEW
@@ -431,22 +435,21 @@ class BreathingRelay:
     """The breathing of observations made apart (the default review's segments, each with a
     meter of its own that starts afresh at its cut) read again in time order by one meter, as
     one sequential run reads it: each observation's ``breathing_input`` fed on, the meter
-    starting afresh where the exercise changes, as the Observer's does."""
+    starting afresh after frames without a breathing exercise, as the Observer's does."""
 
     def __init__(self, catalogue) -> None:
         self.catalogue = catalogue
         params: BreathingParams | None = getattr(catalogue, "breathing", None)
         self._meter = None if params is None else BreathingMeter(params)
-        self._of: str | None = None
+        self._on = False
 
     def __call__(self, obs: Observation) -> Observation:
         if self._meter is None or obs.breathing_input is None or not obs.pose or obs.exercise is None:
-            if not obs.pose or obs.exercise is None or obs.exercise != self._of:
-                self._of = None
+            self._on = False
             return obs
-        if obs.exercise != self._of:
+        if not self._on:
             self._meter.reset()
-            self._of = obs.exercise
+            self._on = True
         reading = self._meter.update(obs.t_ms, *obs.breathing_input)
         spec = self.catalogue[obs.exercise]
         measures = dict(obs.measures)
