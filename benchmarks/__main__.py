@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     bsub = p.add_subparsers(dest="bench", required=True, parser_class=_Parser)
     be = bsub.add_parser("engine", help="engine cost per frame and re-scoring time (no model)")
     be.add_argument("--frames", type=int, default=18000)
+    bbr = bsub.add_parser("breathing", help="what reading the breathing costs per frame: the mask's measure and the meter")
+    bbr.add_argument("--clip", help="a rest clip (default: sample_videos/constructive_rest_ok_b.mp4)")
+    bbr.add_argument("--frames", type=int, default=120, help="frames the model runs on (their masks are timed)")
     bv = bsub.add_parser("review", help="reviewing and re-scoring a long stored session (no model)")
     bv.add_argument("--minutes", type=float, default=10.0)
     bs = bsub.add_parser("speed", help="raw landmarker vs whole pipeline, cold start (needs the models)")
@@ -55,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     ba.add_argument("--samples", help="folder of clips with .truth.json files (default: sample_videos)")
     ba.add_argument("--photos", help="folder of labelled real photos (labels.csv, or one sub-folder per exercise)")
     ba.add_argument("--model", default="full", choices=("lite", "full", "heavy"))
+    ba.add_argument("--breathing-only", action="store_true", help="only the breathing section (the rendered breathing clips)")
     bt = bsub.add_parser("retest", help="test-retest spread of stretch depth and the Thomas test (the same body "
                                         "measured as several sessions)")
     bt.add_argument("--samples", help="folder of the rendered clips (default: sample_videos)")
@@ -90,6 +94,10 @@ def _bench_command(args: argparse.Namespace) -> int:
         from benchmarks.engine import run
 
         print(run(args.frames))
+    elif args.bench == "breathing":
+        from benchmarks.breathing_cost import run as run_breathing
+
+        print(run_breathing(args.clip, args.frames))
     elif args.bench == "review":
         from benchmarks.review import run as run_review
 
@@ -142,7 +150,7 @@ def _bench_command(args: argparse.Namespace) -> int:
     elif args.bench == "accuracy":
         from benchmarks.accuracy import run as run_accuracy
 
-        print(run_accuracy(args.samples, args.photos, args.model))
+        print(run_accuracy(args.samples, args.photos, args.model, args.breathing_only))
     elif args.bench == "retest":
         from pathlib import Path
 

@@ -232,10 +232,13 @@ def depth_table(results: list[ClipResult]) -> str:
     return table(rows, ["clip", "truth deg", "measured deg", "error deg"]) + "\n\n" + summary
 
 
-def run(samples: Path | None = None, photos: Path | None = None, model: str = "full") -> str:
+def run(samples: Path | None = None, photos: Path | None = None, model: str = "full",
+        breathing_only: bool = False) -> str:
+    from benchmarks import breathing
+
     out = [f"hardware: {hardware_line()}", f"model: {model}", ""]
     folder = Path(samples) if samples else SAMPLES
-    truths = sorted(folder.glob("*.truth.json"))
+    truths = [] if breathing_only else sorted(folder.glob("*.truth.json"))
     results = [evaluate_clip(t, model) for t in truths]
     if results:
         out += [f"rendered clips: {len(results)} in {folder}", "", clip_table(results), ""]
@@ -249,8 +252,9 @@ def run(samples: Path | None = None, photos: Path | None = None, model: str = "f
         if depth:
             out += ["Stretch depth (the back hip's extension held 1 s with good form; truth: the rendered",
                     "back hip with every truth check passing), per clip:", "", depth, ""]
-    if photos:
+    if photos and not breathing_only:
         out += [f"real photos: {photos}", "", photo_recognition(Path(photos), model), ""]
-    cmd = "posecoach bench accuracy" + (f" --photos {photos}" if photos else "")
+    out += [breathing.run(folder, model), ""]
+    cmd = "posecoach bench accuracy" + (f" --photos {photos}" if photos else "") + (" --breathing-only" if breathing_only else "")
     out.append(f"reproduce: {cmd}")
     return "\n".join(out)

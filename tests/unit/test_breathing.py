@@ -281,3 +281,64 @@ def test_a_front_view_makes_the_reading_unknown_with_its_reason():
 
     last = coach_stream("knees_together_rest", 10.0, seconds=20.0, pose=front_view())[-1]
     assert (last.breathing.state, last.breathing.reason) == (UNKNOWN, "not_side_view")
+
+
+def test_the_lines_stay_put_when_the_model_jumps_on_one_frame_in_three():
+    from posecoach.core.breathing import SteadyTrunk
+
+    steady = SteadyTrunk(PARAMS.trunk_window_s)
+    hip, shoulder = np.array([347.4, 283.8]), np.array([459.5, 291.4])
+    jumped = np.array([351.6, 281.0])  # as the model placed the hip on a rendered rest's review
+    for i in range(30):
+        got = steady.update(400.0 * i, jumped if i % 3 == 2 else hip, shoulder, (480, 640))
+    assert got[0] == pytest.approx(hip) and got[1] == pytest.approx(shoulder)
+    moved = [steady.update(12_000 + 400.0 * i, hip + [0, 20], shoulder + [0, 20], (480, 640)) for i in range(10)]
+    assert moved[-1][0] == pytest.approx(hip + [0, 20])  # a person who shifts is followed within the window
+    assert steady.update(20_000, hip, shoulder, (240, 320))[0] == pytest.approx(hip)  # another size starts afresh
+
+
+def test_observations_made_in_two_segments_read_on_across_the_cut_as_one_run():
+    from posecoach.core.coach import BreathingRelay, Coach
+    from posecoach.exercises.catalogue import load_catalogue
+    from tests import stick as S
+
+    catalogue = load_catalogue()
+    t = np.arange(0, 60_000, 200.0)
+    belly, chest = signals(t, 9.0, noise_mm=0.3)
+    frames = list(zip(t, belly, chest, strict=True))
+
+    def observe(part):
+        coach = Coach(catalogue, "constructive_rest")
+        out = []
+        for tt, b, c in part:
+            coach.step(tt, S.constructive_rest(), 640, 480, {"belly_rise": b, "chest_rise": c})
+            out.append(coach.last_observation)
+        return out
+
+    whole = observe(frames)
+    apart = observe(frames[:150]) + observe(frames[150:])  # the second segment's meter starts afresh at 30 s
+    assert apart[160].breathing.state == MEASURING
+    relay = BreathingRelay(catalogue)
+    relayed = [relay(o) for o in apart]
+    assert [o.breathing for o in relayed] == [o.breathing for o in whole]
+    assert relayed[160].measures["breath_rate_bpm"] == whole[160].measures["breath_rate_bpm"]
+
+
+def test_one_rest_position_named_as_another_reads_on_and_leaving_the_rests_starts_afresh():
+    from posecoach.core.coach import Coach
+    from posecoach.exercises.catalogue import load_catalogue
+    from tests import stick as S
+
+    coach = Coach(load_catalogue(), "constructive_rest")
+    t = np.arange(0, 60_000, 200.0)
+    belly, chest = signals(t, 9.0, noise_mm=0.3)
+    readings = []
+    for i, (tt, b, c) in enumerate(zip(t, belly, chest, strict=True)):
+        if i == 150:
+            coach.observer.forced = "knees_together_rest"  # the same body, named another rest position
+        readings.append(coach.step(tt, S.constructive_rest(), 640, 480, {"belly_rise": b, "chest_rise": c}).breathing)
+    assert readings[151].state == KNOWN and readings[151].window_s > 25
+    coach.observer.forced = "lunge"
+    assert coach.step(60_000, S.kneeling_lunge(), 640, 480, {}).breathing is None
+    coach.observer.forced = "constructive_rest"
+    assert coach.step(60_200, S.constructive_rest(), 640, 480, {"belly_rise": 0.45, "chest_rise": 0.42}).breathing.state == MEASURING

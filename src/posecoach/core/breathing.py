@@ -52,6 +52,7 @@ class BreathingParams:
     reach_trunk_lengths: float  # how far from the hip-shoulder line a line across the trunk reaches, each way
     mask_floor: float  # soft-mask values below this end the body along a line (0..1)
     min_trunk_px: float  # a trunk shorter than this in the mask's pixels is too small to read
+    trunk_window_s: float  # the lines are placed by the median hip and shoulder of this many seconds
     window_s: float  # the reading rests on this many seconds of signal
     min_window_s: float  # no reading before this many seconds
     bin_s: float  # samples are averaged into bins this long
@@ -149,6 +150,38 @@ def _run_from_centre(on: np.ndarray, centre: int) -> np.ndarray:
     return (cols[None, :] > left_off[:, None]) & (cols[None, :] < right_off[:, None])
 
 
+class SteadyTrunk:
+    """The hip and shoulder midpoints (pixels) the lines across the trunk are placed by: the
+    median of each coordinate over the last ``trunk_window_s`` seconds of frames. The model's
+    landmarks on a still body jump by a few pixels from frame to frame (on a rendered rest, the
+    hip by 4 px of a 112 px trunk on one analysed frame in three), which moved the lines along
+    the curved belly and changed the trunk length they are divided by: 4% of the thickness, as
+    much as a breath. The median of a still body's frames stays put."""
+
+    def __init__(self, window_s: float) -> None:
+        self.window_ms = window_s * 1000.0
+        self._t: list[float] = []
+        self._points: list[np.ndarray] = []  # (4,) hip x, y, shoulder x, y
+        self._shape: tuple[int, ...] | None = None
+
+    def reset(self) -> None:
+        self._t, self._points, self._shape = [], [], None
+
+    def update(self, t_ms: float, hip_px: np.ndarray, shoulder_px: np.ndarray,
+               shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """The steady (hip, shoulder) after a frame at ``t_ms`` of a mask of ``shape``."""
+        if shape != self._shape or (self._t and t_ms < self._t[-1]):
+            self.reset()
+            self._shape = shape
+        self._t.append(float(t_ms))
+        self._points.append(np.concatenate([np.asarray(hip_px, float), np.asarray(shoulder_px, float)]))
+        while self._t and self._t[0] < t_ms - self.window_ms:
+            self._t.pop(0)
+            self._points.pop(0)
+        med = np.median(np.array(self._points), axis=0)
+        return med[:2], med[2:]
+
+
 def arms_over_trunk(hip_px: np.ndarray, shoulder_px: np.ndarray, belly_unit: np.ndarray,
                     arm_points_px: np.ndarray, params: BreathingParams) -> bool:
     """Whether a wrist or elbow (``arm_points_px``, (N, 2) pixels, NaN unseen) lies over the
@@ -240,7 +273,8 @@ def read_breathing(t_ms: np.ndarray, belly: np.ndarray, chest: np.ndarray,
     detrended = both - trend
     smooth = _moving_average(detrended, max(1, round(p.smooth_s / p.bin_s)))
     component, weights = _main_component(smooth)
-    spread = float(np.percentile(component, 95) - np.percentile(component, 5))
+    p5, p95 = np.percentile(component, [5.0, 95.0])
+    spread = float(p95 - p5)
     if spread > p.max_range:
         return _unknown(UNSTEADY, span_s)
     per_smoothing = len(t_ms) / max(span_s, 1e-9) * p.smooth_s  # samples a smoothing window averages
@@ -255,7 +289,8 @@ def read_breathing(t_ms: np.ndarray, belly: np.ndarray, chest: np.ndarray,
         return _unknown(NO_BREATHING_SEEN, span_s) if full else _measuring(span_s)
     rate_bpm = _rate_bpm(ups, downs)
     inhale_s, exhale_s = _phases(grid_t, component, ups, downs)
-    belly_amp, chest_amp = (abs(float(np.cov(smooth[:, k], component)[0, 1])) for k in (0, 1))
+    centred = component - component.mean()
+    belly_amp, chest_amp = (abs(float((smooth[:, k] - smooth[:, k].mean()) @ centred)) for k in (0, 1))
     share = belly_amp / (belly_amp + chest_amp) if belly_amp + chest_amp > 0 else None
     pattern = None if share is None else (BELLY if share >= p.belly_share_min else CHEST)
     return BreathingReading(KNOWN, round(rate_bpm, 2), inhale_s, exhale_s, pattern,
@@ -281,7 +316,7 @@ def _trend(t_ms: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Each channel's quadratic fit over time: a person settling drifts slowly."""
     x = (t_ms - t_ms.mean()) / max(float(np.ptp(t_ms)), 1.0)
     design = np.stack([np.ones_like(x), x, x * x], axis=1)
-    coef, *_ = np.linalg.lstsq(design, values, rcond=None)
+    coef = np.linalg.solve(design.T @ design, design.T @ values)  # 3 x 3 normal equations: x spans -1..1
     return design @ coef
 
 
@@ -305,8 +340,8 @@ def _moving_average(values: np.ndarray, width: int) -> np.ndarray:
 def _main_component(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The signal along the direction of largest variance of (belly, chest), signed so that the
     channel that moves more grows with it (the trunk thickens breathing in)."""
-    cov = np.cov(values.T)
-    _, vecs = np.linalg.eigh(cov)
+    centred = values - values.mean(axis=0)
+    _, vecs = np.linalg.eigh(centred.T @ centred)
     w = vecs[:, -1]
     if w[np.argmax(np.abs(w))] < 0:
         w = -w
@@ -317,23 +352,21 @@ def _crossings(t_ms: np.ndarray, x: np.ndarray, band: float) -> tuple[np.ndarray
     """Times (ms) the signal crosses zero upward and downward, counted only when it goes on to
     leave the band +/- ``band`` on the other side (hysteresis): each crossing's time is
     interpolated where it last crossed zero before leaving the band."""
-    ups: list[float] = []
-    downs: list[float] = []
-    state = 0
-    last_zero = None
-    for i in range(1, len(x)):
-        if (x[i - 1] < 0) != (x[i] < 0):
-            frac = x[i - 1] / (x[i - 1] - x[i]) if x[i - 1] != x[i] else 0.0
-            last_zero = t_ms[i - 1] + frac * (t_ms[i] - t_ms[i - 1])
-        if x[i] > band and state <= 0:
-            if state < 0 and last_zero is not None:
-                ups.append(last_zero)
-            state = 1
-        elif x[i] < -band and state >= 0:
-            if state > 0 and last_zero is not None:
-                downs.append(last_zero)
-            state = -1
-    return np.array(ups), np.array(downs)
+    level = np.where(x > band, 1, np.where(x < -band, -1, 0))
+    outside = np.flatnonzero(level)
+    if len(outside) < 2:
+        return np.array([]), np.array([])
+    sides = level[outside]
+    change = np.flatnonzero(sides[1:] != sides[:-1]) + 1  # where the band is left on the other side
+    at = outside[change]  # (index of the first sample beyond the band, +1 up / -1 down)
+    rising = sides[change] > 0
+    below = x < 0
+    zero = np.flatnonzero(below[1:] != below[:-1]) + 1  # sample k: the sign changed between k-1 and k
+    k = zero[np.searchsorted(zero, at, side="right") - 1]  # the last zero crossing up to there
+    x0, x1 = x[k - 1], x[k]
+    frac = np.divide(x0, x0 - x1, out=np.zeros_like(x0), where=x0 != x1)
+    times = t_ms[k - 1] + frac * (t_ms[k] - t_ms[k - 1])
+    return times[rising], times[~rising]
 
 
 def _rate_bpm(ups: np.ndarray, downs: np.ndarray) -> float:
@@ -355,18 +388,16 @@ def _phases(t_ms: np.ndarray, x: np.ndarray, ups: np.ndarray, downs: np.ndarray)
     events = sorted([(t, 1) for t in ups] + [(t, -1) for t in downs])
     extremes: list[tuple[float, int]] = []  # (time ms, +1 peak / -1 trough)
     for (a, kind_a), (b, kind_b) in zip(events, events[1:], strict=False):
-        if kind_a == kind_b:
+        lo, hi = np.searchsorted(t_ms, a, side="left"), np.searchsorted(t_ms, b, side="right")
+        if kind_a == kind_b or hi <= lo:
             continue
-        inside = (t_ms >= a) & (t_ms <= b)
-        if inside.sum() < 1:
-            continue
-        idx = np.flatnonzero(inside)
-        i = idx[np.argmax(x[idx])] if kind_a > 0 else idx[np.argmin(x[idx])]
-        extremes.append((_refined_time(t_ms, x, int(i)), kind_a))
+        part = x[lo:hi]
+        i = lo + int(np.argmax(part) if kind_a > 0 else np.argmin(part))
+        extremes.append((_refined_time(t_ms, x, i), kind_a))
     inhales = [b - a for (a, ka), (b, kb) in zip(extremes, extremes[1:], strict=False) if ka < 0 < kb]
     exhales = [b - a for (a, ka), (b, kb) in zip(extremes, extremes[1:], strict=False) if ka > 0 > kb]
-    return (round(float(np.mean(inhales)) / 1000.0, 2) if inhales else None,
-            round(float(np.mean(exhales)) / 1000.0, 2) if exhales else None)
+    return (round(sum(inhales) / len(inhales) / 1000.0, 2) if inhales else None,
+            round(sum(exhales) / len(exhales) / 1000.0, 2) if exhales else None)
 
 
 def _refined_time(t_ms: np.ndarray, x: np.ndarray, i: int) -> float:

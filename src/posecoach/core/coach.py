@@ -110,6 +110,9 @@ class Observation:
     turn: str | None = None  # in an oblique view: how to turn (or place the camera) to be seen side-on
     unsteady: frozenset[str] = frozenset()  # silhouette measures read but not steady enough to judge
     breathing: BreathingReading | None = None  # the breathing over the last window; None: no breathing exercise
+    # what this frame gave the breathing meter: (belly, chest thickness in trunk lengths or None, the reason
+    # they were not read), so observations made apart (the review's segments) can be read again as one stream
+    breathing_input: tuple[float | None, float | None, str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -306,7 +309,9 @@ class Observer:
         self._last_recognised: tuple[float, Recognition] | None = None
         breathing: BreathingParams | None = getattr(catalogue, "breathing", None)
         self._breathing = None if breathing is None else BreathingMeter(breathing)
-        self._breathing_of: str | None = None  # the exercise the meter's signal belongs to
+        # The meter reads on while breathing exercises follow one another (recognition relabelling one
+        # rest position as another does not move the trunk) and starts afresh when none is in play.
+        self._breathing_on = False
 
     @property
     def recognition_due_ms(self) -> float | None:
@@ -337,7 +342,7 @@ class Observer:
             for reading in self._steady.values():
                 reading.reset()
             self._last_recognised = None
-            self._breathing_of = None
+            self._breathing_on = False
             return Observation(t_ms, False, self.forced, 0.0, None, None, None, {}, False, False, guidance=guidance)
         raw = only_in_frame(landmarks)
         if guidance is None and cut_by_side_edge(raw, framing):
@@ -357,7 +362,7 @@ class Observer:
                           >= vis_min).any())
         head_seen = bool((raw[[lm.NOSE, lm.LEFT_EAR, lm.RIGHT_EAR], 3] >= vis_min).any())
         if exercise is None:
-            self._breathing_of = None
+            self._breathing_on = False
             if guidance is None and view == "oblique" and not body.upright[0]:
                 guidance = CUE_CAMERA_TO_SIDE  # lying, seen at an angle: not recognised, so say how to be seen
             return Observation(t_ms, True, None, confidence, facing, facing, view, {}, feet_seen, head_seen,
@@ -377,13 +382,13 @@ class Observer:
                 measures[name] = steady
                 if np.isnan(steady) and np.isfinite(value):
                     unsteady.add(name)
-        breathing = self._breathe(t_ms, spec, view, body, image_measures) if spec.breathing else None
-        if breathing is not None:
-            known = breathing.state == KNOWN
-            for name in ("breath_rate_bpm", "belly_share"):
-                value = getattr(breathing, "rate_bpm" if name == "breath_rate_bpm" else name)
-                if name in spec.measures:
-                    measures[name] = float(value) if known and value is not None else float("nan")
+        breathing = inputs = None
+        if not spec.breathing:
+            self._breathing_on = False
+        elif self._breathing is not None:
+            inputs = self._breathing_input(spec, view, body, image_measures)
+            breathing = self._breathing.update(t_ms, *inputs)
+            measures.update(breathing_measures(spec, breathing))
         if guidance is not None:  # the picture cannot be judged: nothing is measured
             measures = dict.fromkeys(measures, float("nan"))
         side_idx = int(working_side(body, spec.side_rule)[0])
@@ -391,18 +396,18 @@ class Observer:
         anchors = _anchors(measures, body)
         turn = turn_cue(body, self.params.body.face_visible) if view == "oblique" else None
         return Observation(t_ms, True, exercise, confidence, facing, side, view, measures, feet_seen, head_seen,
-                           smooth, raw[:, 3], anchors, guidance, turn, frozenset(unsteady), breathing)
+                           smooth, raw[:, 3], anchors, guidance, turn, frozenset(unsteady), breathing, inputs)
 
-    def _breathe(self, t_ms: float, spec, view: str | None, body: Body,
-                 image_measures: dict[str, float] | None) -> BreathingReading | None:
-        """The breathing meter moved on by one frame of a breathing exercise: the trunk's belly and
-        chest thickness (``belly_rise``, ``chest_rise`` of the image measures, trunk lengths), or
-        the reason they cannot be trusted (not a side view, a hand or forearm over the trunk)."""
-        if self._breathing is None:
-            return None
-        if self._breathing_of != spec.id:
+    def _breathing_input(self, spec, view: str | None, body: Body,
+                         image_measures: dict[str, float] | None) -> tuple[float | None, float | None, str | None]:
+        """What a frame of a breathing exercise gives the meter: the trunk's belly and chest
+        thickness (``belly_rise``, ``chest_rise`` of the image measures, trunk lengths), or the
+        reason they cannot be trusted (not a side view, a hand or forearm over the trunk). The
+        first frame of a breathing exercise after none starts the meter afresh."""
+        assert self._breathing is not None
+        if not self._breathing_on:
             self._breathing.reset()
-            self._breathing_of = spec.id
+            self._breathing_on = True
         reason = None
         if view != "side":
             reason = NOT_SIDE_VIEW
@@ -415,7 +420,42 @@ class Observer:
         belly, chest = values.get("belly_rise"), values.get("chest_rise")
         if reason is not None:
             belly = chest = None
-        return self._breathing.update(t_ms, belly, chest, reason)
+        return belly, chest, reason
+
+
+def breathing_measures(spec, reading: BreathingReading) -> dict[str, float]:
+    """The exercise's breathing measures from a reading (NaN unless it is known)."""
+    known = reading.state == KNOWN
+    values = {"breath_rate_bpm": reading.rate_bpm, "belly_share": reading.belly_share}
+    return {name: float(v) if known and v is not None else float("nan") for name, v in values.items()
+            if name in spec.measures}
+
+
+class BreathingRelay:
+    """The breathing of observations made apart (the default review's segments, each with a
+    meter of its own that starts afresh at its cut) read again in time order by one meter, as
+    one sequential run reads it: each observation's ``breathing_input`` fed on, the meter
+    starting afresh after frames without a breathing exercise, as the Observer's does."""
+
+    def __init__(self, catalogue) -> None:
+        self.catalogue = catalogue
+        params: BreathingParams | None = getattr(catalogue, "breathing", None)
+        self._meter = None if params is None else BreathingMeter(params)
+        self._on = False
+
+    def __call__(self, obs: Observation) -> Observation:
+        if self._meter is None or obs.breathing_input is None or not obs.pose or obs.exercise is None:
+            self._on = False
+            return obs
+        if not self._on:
+            self._meter.reset()
+            self._on = True
+        reading = self._meter.update(obs.t_ms, *obs.breathing_input)
+        spec = self.catalogue[obs.exercise]
+        measures = dict(obs.measures)
+        if obs.guidance is None:  # the picture could not be judged: its measures stay unknown
+            measures.update(breathing_measures(spec, reading))
+        return replace(obs, breathing=reading, measures=measures)
 
 
 class Coach:

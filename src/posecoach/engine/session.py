@@ -10,7 +10,7 @@ import numpy as np
 from posecoach.adapters.estimators.base import Detection, Estimator
 from posecoach.adapters.light import light_measures, picture_light, subject_light
 from posecoach.core.body import analyse_trunk
-from posecoach.core.breathing import BreathingParams, trunk_thickness
+from posecoach.core.breathing import BreathingParams, SteadyTrunk, trunk_thickness
 from posecoach.core.coach import Coach, CoachParams, FrameResult, Observation
 from posecoach.core.landmarks import landmarks_to_px
 from posecoach.core.rate import carried
@@ -32,6 +32,7 @@ class Session:
         self.coach = Coach(catalogue, exercise, params)
         self.last_detection: Detection | None = None
         self.last_image_measures: dict[str, float] = {}
+        self.steady_trunk = SteadyTrunk(catalogue.breathing.trunk_window_s)  # where the breathing is read
 
     def step(self, rgb: np.ndarray, t_ms: float, size_px: tuple[int, int] | None = None) -> FrameResult:
         """Estimate the pose in an RGB frame and judge it. ``size_px`` (width, height) is the
@@ -61,7 +62,10 @@ class Session:
         ``frame_shape`` (height, width, ...)."""
         h, w = frame_shape[:2]
         breathing = self.catalogue.breathing if self.breathing_in_play() else None
-        self.last_image_measures = {**image_measures(det, w, h, breathing), **(det.light or {})}
+        if breathing is None:
+            self.steady_trunk.reset()
+        measures = image_measures(det, w, h, breathing, self.steady_trunk, t_ms)
+        self.last_image_measures = {**measures, **(det.light or {})}
         width, height = size_px or (w, h)
         return self.coach.step(t_ms, det.landmarks, width, height, self.last_image_measures)
 
@@ -97,10 +101,12 @@ def needs_mask(catalogue: Catalogue, exercise: str | None) -> bool:
     return any("lumbar_curve" in spec.measures or spec.breathing for spec in specs)
 
 
-def image_measures(det: Detection, width: int, height: int, breathing: BreathingParams | None = None) -> dict[str, float]:
+def image_measures(det: Detection, width: int, height: int, breathing: BreathingParams | None = None,
+                   steady: SteadyTrunk | None = None, t_ms: float = 0.0) -> dict[str, float]:
     """Per-frame measures that need the image: the lower-back curve from the mask, and with
     ``breathing`` settings (a breathing exercise in play) the trunk's thickness at the belly and
-    the chest (``belly_rise``, ``chest_rise``, trunk lengths)."""
+    the chest (``belly_rise``, ``chest_rise``, trunk lengths), its lines placed by ``steady``'s
+    median hip and shoulder when given (the frame's own otherwise)."""
     if det.mask is None or det.landmarks is None:
         return {}
     height, width = det.mask.shape[:2]  # the model may have seen the frame downscaled
@@ -109,7 +115,10 @@ def image_measures(det: Detection, width: int, height: int, breathing: Breathing
     curve = lumbar_curve(det.mask, trunk.hip_mid[0], trunk.shoulder_mid[0], trunk.belly[0])
     out = {} if np.isnan(curve) else {"lumbar_curve": round(curve, 4)}
     if breathing is not None and trunk.trunk_ok[0]:
-        belly, chest = trunk_thickness(det.mask, trunk.hip_mid[0], trunk.shoulder_mid[0], breathing)
+        hip, shoulder = trunk.hip_mid[0], trunk.shoulder_mid[0]
+        if steady is not None:
+            hip, shoulder = steady.update(t_ms, hip, shoulder, det.mask.shape[:2])
+        belly, chest = trunk_thickness(det.mask, hip, shoulder, breathing)
         if np.isfinite(belly) and np.isfinite(chest):
             out.update(belly_rise=round(belly, 6), chest_rise=round(chest, 6))
     return out

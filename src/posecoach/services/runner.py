@@ -14,7 +14,7 @@ from posecoach.adapters.estimators.landmarker import PoseEstimator
 from posecoach.adapters.landmarks_file import LandmarksDoc, LandmarksRecorder
 from posecoach.adapters.outputs import OutputError, commit, discard, temp_beside, write_json
 from posecoach.adapters.video import Frame, InputError, VideoReader, decode_ahead, read_image, scaled_size
-from posecoach.core.coach import CoachParams
+from posecoach.core.coach import BreathingRelay, CoachParams
 from posecoach.core.rate import AdaptiveRate, FixedRate, Rate, RateParams, ReviewRate
 from posecoach.core.routine import RoutineTracker
 from posecoach.engine.loop import analyse_frames, replay_landmarks, run_frames
@@ -272,6 +272,7 @@ class Runner:
         if self.sinks.annotate:
             self._pending = []
         coach = self._session.coach
+        relay = BreathingRelay(self.catalogue)  # the breathing read on across the cuts, as one run reads it
         decoded = skipped = 0
         for part in segments.observe_parallel(jobs, plan.workers):
             decoded += part.decoded
@@ -284,6 +285,7 @@ class Runner:
                     self._on_frame(AnalysedFrame(None, None, self._session.carry(t_ms), {}, analysed=False))
                     continue
                 obs, landmarks, measures, people = next(analysed)
+                obs = relay(obs)
                 coach.last_observation = obs
                 self._on_frame(AnalysedFrame(None, Detection(landmarks, n_people=people), coach.judge.judge(obs), measures))
         if self._count == 0:
