@@ -31,7 +31,7 @@ PLAIN_CLIP = "constructive_rest_ok"  # a rest without a breath, until the breath
 CAMERA_S = 45.0  # seconds of the clip played as the camera (looped by Chromium)
 LAPTOP = (1366, 768)
 GUIDE_LABEL = "Breathing pacing guide in the rest positions"
-READOUT = re.compile(r"^(Breathing (\d+) a minute|Breath held|Breathing: can't see — .+)")
+READOUT = re.compile(r"^(Breathing (\d+) a minute|Breathing: can't see — .+)")
 
 # The guide lives in its component's shadow root: read it from there.
 GUIDE_JS = """

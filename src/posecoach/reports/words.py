@@ -178,7 +178,6 @@ def difference_words(d: Difference, catalogue: Catalogue) -> str:
 
 
 BREATHING_PATTERN_WORDS = {"belly": "into the belly", "chest": "into the chest"}
-HELD_BREATH_BPM = 0.5  # a known rate below this (breaths a minute) is a held breath
 
 
 def breathing_unknown_words(reason: str | None) -> str:
@@ -195,8 +194,6 @@ def breathing_words(state: str, rate_bpm: float | None, pattern: str | None, rea
         return "Measuring your breathing…"
     if state != "known" or rate_bpm is None or not math.isfinite(rate_bpm):
         return f"Breathing: can't see — {breathing_unknown_words(reason)}"
-    if rate_bpm < HELD_BREATH_BPM:
-        return "Breath held: let it flow out slowly"
     where = BREATHING_PATTERN_WORDS.get(pattern or "", "")
     return f"Breathing {rate_bpm:.0f} a minute" + (f", {where}" if where else "")
 
@@ -211,17 +208,14 @@ def breathing_summary_words(summary: dict | None) -> str:
     if rate is None or not math.isfinite(float(rate)):
         reason = summary.get("unknown_reason")
         return f"Not measured: {breathing_unknown_words(reason)}" if reason else "Not measured"
-    if float(rate) < HELD_BREATH_BPM:
-        parts = ["Breath held"]
-    else:
-        parts = [f"{float(rate):.0f} breaths a minute"]
-        where = BREATHING_PATTERN_WORDS.get(summary.get("pattern") or "", "")
-        share = summary.get("belly_share")
-        if where:
-            parts[0] += f", {where}" + (f" (belly {100 * float(share):.0f}% of the motion)" if share is not None else "")
-        inhale, exhale = summary.get("inhale_s"), summary.get("exhale_s")
-        if inhale is not None and exhale is not None:
-            parts.append(f"in {float(inhale):.1f} s, out {float(exhale):.1f} s")
+    parts = [f"{float(rate):.0f} breaths a minute"]
+    where = BREATHING_PATTERN_WORDS.get(summary.get("pattern") or "", "")
+    share = summary.get("belly_share")
+    if where:
+        parts[0] += f", {where}" + (f" (belly {100 * float(share):.0f}% of the motion)" if share is not None else "")
+    inhale, exhale = summary.get("inhale_s"), summary.get("exhale_s")
+    if inhale is not None and exhale is not None:
+        parts.append(f"in {float(inhale):.1f} s, out {float(exhale):.1f} s")
     measured = summary.get("measured_s")
     if measured:
         parts.append(f"over {clock_s(float(measured))} measured")
@@ -244,8 +238,6 @@ def breathing_row(rate_bpm: float | None, inhale_s: float | None, exhale_s: floa
         why = breathing_unknown_words(unknown_reason) if unknown_reason else "too short to measure"
         return {"breaths a minute": "—", "in / out": "—", "where": f"not measured: {why}",
                 "measured": clock_s(measured_s)}
-    if rate_bpm < HELD_BREATH_BPM:
-        return {"breaths a minute": "0 (held)", "in / out": "—", "where": "—", "measured": clock_s(measured_s)}
     in_out = "—" if inhale_s is None or exhale_s is None else f"{inhale_s:.1f} s / {exhale_s:.1f} s"
     return {"breaths a minute": f"{rate_bpm:.0f}", "in / out": in_out,
             "where": breathing_pattern_words(pattern, belly_share) or "—", "measured": clock_s(measured_s)}

@@ -11,7 +11,7 @@ import streamlit as st
 
 from posecoach.adapters.store import SessionInfo, Store, StoredBreathing
 from posecoach.exercises.catalogue import Catalogue
-from posecoach.reports.words import HELD_BREATH_BPM, breathing_row, breathing_summary_words, clock_s, side_short
+from posecoach.reports.words import breathing_row, breathing_summary_words, clock_s, side_short
 
 CHART_HEIGHT_PX = 240
 BELLY_COLOUR, RATE_COLOUR = "#2a9d3a", "#1f3f6e"
@@ -51,7 +51,7 @@ def history_frame(rows: list[tuple[int, str, StoredBreathing]]) -> pd.DataFrame:
     return pd.DataFrame([{"when": _local(started), "breaths a minute": round(b.rate_bpm, 1),
                           "belly share (%)": None if b.belly_share is None else round(100 * b.belly_share),
                           "where": "belly" if b.pattern == "belly" else "chest" if b.pattern == "chest" else "—"}
-                         for _, started, b in rows if b.rate_bpm is not None and b.rate_bpm >= HELD_BREATH_BPM],
+                         for _, started, b in rows if b.rate_bpm is not None],
                         columns=["when", "breaths a minute", "belly share (%)", "where"])
 
 
