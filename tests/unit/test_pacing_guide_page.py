@@ -130,3 +130,26 @@ def test_without_a_rest_position_there_is_no_readout_and_the_guide_is_hidden(app
     assert not app.exception, app.exception
     assert 'class="pc-breathing ' not in "\n".join(str(m.value) for m in app.markdown)  # no readout
     assert [g["active"] for g in _guide_shown(app)] == [False]
+
+
+def test_a_moment_without_the_rest_neither_blanks_the_readout_nor_restarts_the_guide(app):
+    app.toggle(key="pacing:beginner").set_value(True)
+    app.run()
+    app.session_state["coach_focus"] = True
+    reading = BreathingReading("known", 6.4, 4.0, 6.0, "belly", 0.9, None, 30.0)
+    held = _rest_update(reading)
+    hub = app.session_state["live_hub"]
+
+    def shown(update: LiveUpdate) -> tuple[bool, list[bool]]:
+        hub.updates.put(update)
+        app.run()
+        assert not app.exception, app.exception
+        text = "\n".join(str(m.value) for m in app.markdown)
+        return "Breathing 6 a minute, into the belly" in text, [g["active"] for g in _guide_shown(app)]
+
+    def later(seconds: float) -> LiveUpdate:
+        return replace(held, result=replace(held.result, t_ms=held.result.t_ms + seconds * 1000.0, breathing=None))
+
+    assert shown(held) == (True, [True])
+    assert shown(later(1.0)) == (True, [True])  # the person unseen for a moment: the same reading, the guide runs on
+    assert shown(later(5.0)) == (False, [False])  # gone for longer than that: no readout, the guide hidden

@@ -13,6 +13,7 @@ import streamlit as st
 from posecoach.adapters import models as model_store
 from posecoach.adapters.models import ModelInfo
 from posecoach.adapters.store import Store, data_dir
+from posecoach.core.breathing import BreathingReading
 from posecoach.exercises.catalogue import Catalogue, load_routine, with_routine_targets
 from posecoach.reports.words import fps_words, plain_error
 from posecoach.services.live_session import LiveConfig, LiveHub, LiveUpdate, frame_callback
@@ -285,6 +286,25 @@ def _show_ended(update: LiveUpdate, store: Store | None = None, person: int = 0,
     st.caption("Press Start to go again.")
 
 
+BREATHING_KEY = "coach_breathing"  # session state: (frame time in ms, the last breathing reading shown)
+
+
+def _shown_breathing(update: LiveUpdate) -> BreathingReading | None:
+    """The breathing to show: this frame's reading, or the last one for ``pacing.LINGER_S`` of
+    frame time after it (a moment of the person unseen neither blanks the readout nor restarts
+    the guide); None outside the rest positions."""
+    result = update.result
+    if result is None:
+        return None
+    if result.breathing is not None:
+        st.session_state[BREATHING_KEY] = (result.t_ms, result.breathing)
+        return result.breathing
+    seen = st.session_state.get(BREATHING_KEY)
+    if seen is not None and 0.0 <= result.t_ms - seen[0] <= pacing.LINGER_S * 1000.0:
+        return seen[1]
+    return None
+
+
 def _show_update(update: LiveUpdate, catalogue: Catalogue, playing: bool, pacing_guide: bool = False) -> None:
     if update.ended:
         _show_ended(update)
@@ -304,7 +324,7 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue, playing: bool, pacing
     else:
         spec = catalogue.exercises.get(update.result.exercise) if update.result and update.result.exercise else None
         coach_panel.show_view(view, spec.view if spec else "side")
-        breathing = update.result.breathing if update.result is not None else None
+        breathing = _shown_breathing(update)
         if breathing is not None:
             coach_panel.show_breathing(breathing)
         if pacing_guide:
@@ -429,4 +449,5 @@ def render() -> None:
         if playing:
             st.session_state.pop("live_update", None)  # a new stream: the last session's summary is done with
             st.session_state.pop("coach_depth", None)
+            st.session_state.pop(BREATHING_KEY, None)
         st.rerun()

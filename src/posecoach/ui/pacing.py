@@ -16,6 +16,7 @@ from posecoach.exercises.catalogue import Pacing
 
 TONE_VOLUME = 0.06  # peak gain of the tone, 0..1 of full scale: quiet beside the spoken cues (0.3 chime)
 TONE_HZ = (220.0, 330.0)  # the tone glides between these (Hz): up while breathing in, down while out
+LINGER_S = 3.0  # the guide and the readout stay this long (seconds) after the rest position was last seen
 SHAPE_SCALE = (0.45, 1.0)  # the shape's size at the end of a breath out and of a breath in (of its full size)
 
 HTML = """
