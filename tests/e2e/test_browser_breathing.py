@@ -40,6 +40,7 @@ const box = [...document.querySelectorAll('*')].map(e => e.shadowRoot).filter(Bo
 if (!box) { return null; }
 const shape = box.querySelector('.pcb-shape');
 return {hidden: box.hidden, word: box.querySelector('.pcb-word').textContent, phase: box.dataset.phase || '',
+        reading: box.querySelector('.pcb-read').textContent,
         rhythm: box.querySelector('.pcb-rhythm').textContent, button: box.querySelector('.pcb-sound').textContent,
         scale: new DOMMatrix(getComputedStyle(shape).transform).a,
         epoch: window.__posecoachPacing ? window.__posecoachPacing.epoch : null,
@@ -54,7 +55,7 @@ return [...document.querySelectorAll('*')].map(e => e.shadowRoot).filter(Boolean
 LAYOUT_JS = """
 const box = [...document.querySelectorAll('*')].map(e => e.shadowRoot).filter(Boolean)
   .map(r => r.querySelector('.pcb')).find(Boolean);
-const readout = document.querySelector('.pc-breathing');
+const readout = box ? box.querySelector('.pcb-read') : null;
 return {vh: innerHeight, scroll: document.querySelector('[data-testid="stMain"]').scrollHeight,
         page_scroll: document.documentElement.scrollHeight,
         guide_bottom: box ? box.getBoundingClientRect().bottom : null,
@@ -86,10 +87,9 @@ def _camera(tmp_path: Path, name: str, truth: dict) -> Path:
 
 
 def _readout(page: Page) -> str:
-    from selenium.webdriver.common.by import By
-
-    found = page.d.find_elements(By.CSS_SELECTOR, ".pc-breathing")
-    return found[0].text.strip() if found else ""
+    """The live breathing readout: heading the pacing guide (in its shadow root) when it is on."""
+    guide = page.d.execute_script(GUIDE_JS)
+    return guide["reading"].strip() if guide else ""
 
 
 def _stored_breathing(db: Path, session: int) -> tuple[tuple, list[tuple]]:
@@ -160,19 +160,38 @@ def test_a_constructive_rest_is_coached_with_the_pacing_guide_and_the_breathing_
         assert muted["button"] == "Tone off: turn on"
         assert driver.execute_script("return localStorage.getItem('posecoach-pacing-muted')") == "1"
         page.stop()
+
+        def stored():
+            new = [s for s in _sessions(server.db) if s["id"] not in before]
+            return new if new and all(s["ended"] for s in new) else None
+
+        session = max(until("the session to be stored and closed", stored, 30), key=lambda s: s["n_frames"])
+        whole, rows = _stored_breathing(server.db, session["id"])
+        assert whole[2] is not None and rows and {r[0] for r in rows} == {"constructive_rest"}
+
+        # After Stop: the session's breathing in words, and on the Review page with each position held.
+        ended = until("the session's summary with its breathing",
+                      lambda: page.text() if "Session done" in page.text() and "Breathing: " in page.text() else None, 40)
+        page.shot("ended")
+        from selenium.webdriver.common.by import By
+
+        button = until("the Review link", lambda: [b for b in driver.find_elements(By.TAG_NAME, "button")
+                                                   if "Open this session on the Review page" in b.text], 20)
+        button[0].click()
+        review = until("the session's breathing on the Review page",
+                       lambda: page.text() if "/review" in driver.current_url and "breaths a minute" in page.text()
+                       and "Breathing" in page.text() else None, 60)
+        heading = [e for e in driver.find_elements(By.CSS_SELECTOR, "h3") if e.text.strip() == "Breathing"]
+        driver.execute_script("arguments[0].scrollIntoView()", heading[0])
+        page.shot("review")
     except BaseException:
         page.shot("failed")
         raise
     finally:
         driver.quit()
-
-    def stored():
-        new = [s for s in _sessions(server.db) if s["id"] not in before]
-        return new if new and all(s["ended"] for s in new) else None
-
-    session = max(until("the session to be stored and closed", stored, 30), key=lambda s: s["n_frames"])
-    whole, rows = _stored_breathing(server.db, session["id"])
-    assert whole[2] is not None and rows and {r[0] for r in rows} == {"constructive_rest"}
-    if breath:  # the rendered breath: the readout and the stored session say its rate and where it goes
+    assert rest.name in review
+    if breath:  # the rendered breath: the readout, the stored session and its summary say its rate and where it goes
         assert words.endswith(f"into the {breath['pattern']}"), words
         assert whole[0] is not None and abs(whole[0] - breath["rate_bpm"]) <= 1.0 and whole[1] == breath["pattern"]
+        said = f"Breathing: {whole[0]:.0f} breaths a minute, into the {breath['pattern']}"
+        assert said in ended and said.split(": ", 1)[1] in review

@@ -325,10 +325,12 @@ def _show_update(update: LiveUpdate, catalogue: Catalogue, playing: bool, pacing
         spec = catalogue.exercises.get(update.result.exercise) if update.result and update.result.exercise else None
         coach_panel.show_view(view, spec.view if spec else "side")
         breathing = _shown_breathing(update)
-        if breathing is not None:
+        if pacing_guide:  # the readout heads the guide (one block: the focus view still fits a laptop)
+            words = coach_panel.breathing_words_of(breathing) if breathing is not None else ""
+            pacing.show_guide(catalogue.pacing, breathing is not None, words,
+                              breathing is not None and breathing.state == "unknown")
+        elif breathing is not None:
             coach_panel.show_breathing(breathing)
-        if pacing_guide:
-            pacing.show_guide(catalogue.pacing, breathing is not None)
         depth = coach_progress.depth_words(update.result, st.session_state.setdefault("coach_depth", {}))
         if depth:
             st.markdown(f'<div class="posecoach-depth" style="font-size:1.15rem;font-weight:600">{depth}</div>',

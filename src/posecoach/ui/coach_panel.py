@@ -126,10 +126,15 @@ def view_html(view: CoachView, exercise_view: str = "side") -> str:
     return "".join(parts)
 
 
+def breathing_words_of(reading: BreathingReading) -> str:
+    """The live breathing readout's words for a reading."""
+    return breathing_words(reading.state, reading.rate_bpm, reading.pattern, reading.reason)
+
+
 def breathing_html(reading: BreathingReading) -> str:
     """The live breathing readout (``reading`` a core.breathing BreathingReading): one line in
     large type, grey while it cannot be read."""
-    words = breathing_words(reading.state, reading.rate_bpm, reading.pattern, reading.reason)
+    words = breathing_words_of(reading)
     kind = "pc-unknown" if reading.state == "unknown" else ""
     return f'<div class="pc-breathing {kind}" data-testid="posecoach-breathing">{_e(words)}</div>'
 

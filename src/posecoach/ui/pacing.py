@@ -23,24 +23,28 @@ HTML = """
 <div class="pcb" data-testid="posecoach-pacing" hidden>
   <div class="pcb-stage"><div class="pcb-shape"></div></div>
   <div class="pcb-words">
+    <div class="pcb-read"></div>
     <div class="pcb-word">Breathe in</div>
-    <div class="pcb-rhythm"></div>
-    <button type="button" class="pcb-sound"></button>
+    <div class="pcb-line"><span class="pcb-rhythm"></span><button type="button" class="pcb-sound"></button></div>
   </div>
 </div>
 """
 
 CSS = """
-.pcb{display:flex;align-items:center;gap:1rem;background:#eaf3f7;border-radius:0.6rem;padding:0.45rem 0.8rem;
-  margin:0.1rem 0 0.2rem 0;font-family:inherit;color:#0d2b3e}
+.pcb{display:flex;align-items:center;gap:0.9rem;background:#eaf3f7;border-radius:0.6rem;padding:0.35rem 0.8rem;
+  margin:0.35rem 0 0 0;font-family:inherit;color:#0d2b3e}
 .pcb[hidden]{display:none}
-.pcb-stage{width:min(17vh,130px);height:min(17vh,130px);display:flex;align-items:center;justify-content:center;
+.pcb-stage{width:min(15vh,120px);height:min(15vh,120px);display:flex;align-items:center;justify-content:center;
   flex:none;border:3px solid #b9d7e6;border-radius:50%;box-sizing:border-box}
 .pcb-shape{width:100%;height:100%;border-radius:50%;background:radial-gradient(circle at 40% 35%,#7cc3e0,#1f6f94);
   transform:scale(0.45);will-change:transform}
-.pcb-word{font-size:clamp(1.6rem,4.2vh,2.6rem);font-weight:800;line-height:1.1}
-.pcb-rhythm{font-size:clamp(0.95rem,2vh,1.2rem);font-weight:600;color:#23465c;margin:0.15rem 0 0.35rem 0}
-.pcb-sound{font:inherit;font-size:0.95rem;font-weight:600;padding:0.2rem 0.7rem;border-radius:0.4rem;
+.pcb-read{font-size:clamp(1.15rem,3.1vh,1.8rem);font-weight:700;line-height:1.2}
+.pcb-read.pcb-dim{color:#555}
+.pcb-read:empty{display:none}
+.pcb-word{font-size:clamp(1.6rem,4.2vh,2.6rem);font-weight:800;line-height:1.1;margin:0.1rem 0}
+.pcb-line{display:flex;flex-wrap:wrap;align-items:center;gap:0.2rem 0.7rem}
+.pcb-rhythm{font-size:clamp(0.95rem,2vh,1.2rem);font-weight:600;color:#23465c}
+.pcb-sound{font:inherit;font-size:0.9rem;font-weight:600;padding:0.1rem 0.6rem;border-radius:0.4rem;
   border:1px solid #1f6f94;background:#fff;color:#0d2b3e;cursor:pointer}
 """
 
@@ -69,6 +73,9 @@ export default function(component) {
   const inS = Number(data.in_s), outS = Number(data.out_s);
   const cycle = (inS + outS) * 1000, key = inS + '/' + outS;
   box.querySelector('.pcb-rhythm').textContent = `In for ${inS} s, out for ${outS} s`;
+  const read = box.querySelector('.pcb-read');
+  read.textContent = data.reading || '';
+  read.classList.toggle('pcb-dim', !!data.reading_dim);
   const audio = (clicked) => {
     // Sound only after the person's click (Start, or this guide's button): browsers refuse it before.
     const Ctx = window.AudioContext || window.webkitAudioContext;
@@ -152,19 +159,22 @@ export default function(component) {
 _component = None
 
 
-def guide_data(pacing: Pacing, active: bool) -> dict[str, object]:
-    """What the page hands the guide: show it or not, the seconds in and out, the tone's volume,
-    its pitches and the shape's sizes."""
+def guide_data(pacing: Pacing, active: bool, reading: str = "", reading_dim: bool = False) -> dict[str, object]:
+    """What the page hands the guide: show it or not, the seconds in and out, the live breathing
+    readout it heads (``reading_dim``: shown grey, the breathing cannot be read), the tone's
+    volume, its pitches and the shape's sizes."""
     return {"active": bool(active), "in_s": float(pacing.breathe_in_s), "out_s": float(pacing.breathe_out_s),
+            "reading": reading, "reading_dim": bool(reading_dim),
             "volume": TONE_VOLUME, "hz": list(TONE_HZ), "scale": list(SHAPE_SCALE)}
 
 
-def show_guide(pacing: Pacing, active: bool, key: str = "posecoach-pacing") -> None:
+def show_guide(pacing: Pacing, active: bool, reading: str = "", reading_dim: bool = False,
+               key: str = "posecoach-pacing") -> None:
     """Mount the pacing guide (hidden while ``active`` is false: it keeps its place and its sound
-    permission); the browser runs it from here on."""
+    permission), headed by the breathing readout; the browser runs it from here on."""
     global _component
     import streamlit as st
 
     if _component is None:
         _component = st.components.v2.component("posecoach_pacing", html=HTML, css=CSS, js=JS)
-    _component(key=key, data=guide_data(pacing, active))
+    _component(key=key, data=guide_data(pacing, active, reading, reading_dim))
