@@ -35,9 +35,10 @@ BELLY, CHEST = "belly", "chest"
 NO_BREATHING_SEEN = "no_breathing_seen"  # no movement above the mask's noise (a held breath, or too far away)
 NOT_SIDE_VIEW = "not_side_view"  # the thickness of the trunk shows only from the side
 ARMS_OVER_TRUNK = "arms_over_trunk"  # a hand or forearm on the belly or chest moves with it
+KNEE_OVER_TRUNK = "knee_over_trunk"  # a knee drawn over the belly (knee to chest): its outline is the thigh's
 OUTLINE_HIDDEN = "outline_hidden"  # no trunk outline in the mask (a blanket, the body out of the picture)
 UNSTEADY = "unsteady"  # the thickness jumps more than breathing can (moving, loose clothes)
-REASONS = (NO_BREATHING_SEEN, NOT_SIDE_VIEW, ARMS_OVER_TRUNK, OUTLINE_HIDDEN, UNSTEADY)
+REASONS = (NO_BREATHING_SEEN, NOT_SIDE_VIEW, KNEE_OVER_TRUNK, ARMS_OVER_TRUNK, OUTLINE_HIDDEN, UNSTEADY)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class BreathingParams:
     min_repeat: float  # the signal repeating at its period less than this (autocorrelation, 0..1): no breathing seen
     max_range: float  # a range above this (trunk lengths) is not breathing: unsteady
     belly_share_min: float  # belly share at or above this: belly breathing
-    arms_margin_trunk_lengths: float  # a wrist or elbow this far above the trunk line over the belly or chest: arms over it
+    arms_margin_trunk_lengths: float  # a wrist, elbow or knee this far above the trunk line over the belly or chest lies over it
 
 
 @dataclass(frozen=True)
@@ -186,16 +187,17 @@ class SteadyTrunk:
         return med[:2], med[2:]
 
 
-def arms_over_trunk(hip_px: np.ndarray, shoulder_px: np.ndarray, belly_unit: np.ndarray,
-                    arm_points_px: np.ndarray, params: BreathingParams) -> bool:
-    """Whether a wrist or elbow (``arm_points_px``, (N, 2) pixels, NaN unseen) lies over the
-    belly or the chest: between the first belly line and the last chest line along the trunk,
-    and more than ``arms_margin_trunk_lengths`` out on the belly side of the trunk line."""
+def over_trunk(hip_px: np.ndarray, shoulder_px: np.ndarray, belly_unit: np.ndarray,
+               points_px: np.ndarray, params: BreathingParams) -> bool:
+    """Whether a landmark (``points_px``, (N, 2) pixels, NaN unseen: a wrist, an elbow, a knee)
+    lies over the belly or the chest: between the first belly line and the last chest line
+    along the trunk, and more than ``arms_margin_trunk_lengths`` out on the belly side of the
+    trunk line."""
     chord = np.asarray(shoulder_px, float) - np.asarray(hip_px, float)
     length = math.hypot(chord[0], chord[1])
     if not math.isfinite(length) or length <= 0 or not np.isfinite(belly_unit).all():
         return False
-    rel = np.asarray(arm_points_px, float) - np.asarray(hip_px, float)
+    rel = np.asarray(points_px, float) - np.asarray(hip_px, float)
     along = rel @ chord / length**2
     normal = np.array([-chord[1], chord[0]]) / length
     if normal @ belly_unit < 0:

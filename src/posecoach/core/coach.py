@@ -14,12 +14,13 @@ from posecoach.core import landmarks as lm
 from posecoach.core.body import VIEW_NAMES, Body, BodyParams, analyse_body
 from posecoach.core.breathing import (
     ARMS_OVER_TRUNK,
+    KNEE_OVER_TRUNK,
     KNOWN,
     NOT_SIDE_VIEW,
     BreathingMeter,
     BreathingParams,
     BreathingReading,
-    arms_over_trunk,
+    over_trunk,
 )
 from posecoach.core.checks import FAIL, PASS, UNKNOWN, VERDICT_NAMES, CheckSpec, failing_cue, judge_one
 from posecoach.core.depth import DepthTracker
@@ -412,10 +413,12 @@ class Observer:
         if view != "side":
             reason = NOT_SIDE_VIEW
         else:
-            arms = body.xy[0, [lm.LEFT_WRIST, lm.RIGHT_WRIST, lm.LEFT_ELBOW, lm.RIGHT_ELBOW]]
-            seen = body.seen[0, [lm.LEFT_WRIST, lm.RIGHT_WRIST, lm.LEFT_ELBOW, lm.RIGHT_ELBOW]]
-            if arms_over_trunk(body.hip_mid[0], body.shoulder_mid[0], body.belly[0], arms[seen], self._breathing.params):
-                reason = ARMS_OVER_TRUNK
+            for points, why in ((lm.KNEE, KNEE_OVER_TRUNK), ((*lm.WRIST, *lm.ELBOW), ARMS_OVER_TRUNK)):
+                idx = list(points)
+                if over_trunk(body.hip_mid[0], body.shoulder_mid[0], body.belly[0], body.xy[0, idx][body.seen[0, idx]],
+                              self._breathing.params):
+                    reason = why
+                    break
         values = image_measures or {}
         belly, chest = values.get("belly_rise"), values.get("chest_rise")
         if reason is not None:
