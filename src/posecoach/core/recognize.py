@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from posecoach.core import landmarks as lm
-from posecoach.core.body import END_ON_MAX_TRUNK, Body
+from posecoach.core.body import END_ON_MAX_THIGH_LENGTHS, Body
 from posecoach.core.geometry import inner_angle_deg, norm2
 from posecoach.core.measures import hip_front_angle, knee_angle, m_back_hip, m_front_knee, m_front_shin, m_hip_lift
+from posecoach.core.settings import from_table
 
 
 @dataclass(frozen=True)
@@ -30,27 +31,26 @@ class Recognition:
 
 
 @dataclass(frozen=True)
+@from_table("recognition")
 class RecognizeParams:
-    """Thresholds of the rules (degrees unless stated; lengths in trunk lengths)."""
+    """Thresholds of the rules (degrees or trunk lengths, as named); values, units and reasons
+    in settings.toml [recognition]."""
 
-    upright_max_deg: float = 40.0  # trunk within this of vertical: upright or kneeling
-    lying_min_deg: float = 55.0  # trunk beyond this from vertical: lying (or plank)
-    lunge_max_front_knee_deg: float = 140.0  # a bent front knee: a split stance
-    lunge_min_back_hip: float = 165.0  # the back thigh at or behind the trunk line
-    lunge_min_split: float = 0.35  # knees apart along the facing direction
-    pigeon_min_shin_lean: float = 50.0  # pigeon's front shin lies across the floor
-    end_on_max_trunk: float = END_ON_MAX_TRUNK  # trunk shorter than this many thigh lengths: lying, seen end-on
-    legs_flat_max_deg: float = 20.0  # hips within this of the ankles' level: the legs lie on the floor
-    leaning_max_deg: float = 60.0  # a trunk leaning this far over legs that stand (not flat): still upright
-    folded_leg_max_ankle: float = 1.0  # an ankle within this of the hips: a leg folded under the body
-    foot_up_max: float = 0.35  # the front foot this far above the other: lifted, not a split stance
-    hug_max: float = 0.45  # a wrist this near a knee or shin: the legs are hugged
-    pigeon_max_front_hip: float = 120.0  # face down, a hip flexed this far: that thigh is forward
-    pigeon_min_back_hip: float = 150.0  # ... while the other hip is extended behind
-    # Face down with the feet this far above the hips: the legs are lifted (a locust, a
-    # superman), not lying on the floor as in a cobra. Real cobras read 1-6 (dev photos and clips,
-    # the pelvis's thickness raises the hips above the ankles); a lifted leg reads -10 or below.
-    legs_lifted_min_deg: float = 6.0
+    upright_max_deg: float  # trunk within this of vertical: upright or kneeling
+    lying_min_deg: float  # trunk beyond this from vertical: lying (or plank)
+    lunge_max_front_knee_deg: float  # a bent front knee: a split stance
+    lunge_min_back_hip_deg: float  # the back thigh at or behind the trunk line
+    lunge_min_split_trunk_lengths: float  # knees apart along the facing direction
+    pigeon_min_shin_lean_deg: float  # pigeon's front shin lies across the floor
+    end_on_max_thigh_lengths: float = END_ON_MAX_THIGH_LENGTHS  # trunk shorter than this many thigh lengths: lying, seen end-on
+    legs_flat_max_deg: float  # hips within this of the ankles' level: the legs lie on the floor
+    leaning_max_deg: float  # a trunk leaning this far over legs that stand (not flat): still upright
+    folded_leg_max_ankle_trunk_lengths: float  # an ankle within this of the hips: a leg folded under the body
+    foot_up_max_trunk_lengths: float  # the front foot this far above the other: lifted, not a split stance
+    hug_max_trunk_lengths: float  # a wrist this near a knee or shin: the legs are hugged
+    pigeon_max_front_hip_deg: float  # face down, a hip flexed this far: that thigh is forward
+    pigeon_min_back_hip_deg: float  # ... while the other hip is extended behind
+    legs_lifted_min_deg: float  # face down with the feet this far above the hips: the legs are lifted
 
 
 def _f(x: np.ndarray) -> float:
@@ -162,12 +162,13 @@ def _upright(f: dict[str, float], p: RecognizeParams, b: Body) -> Recognition:
         fl = int(b.front_leg[0])
         d = b.xy[0, lm.KNEE[fl]] - b.xy[0, lm.KNEE[1 - fl]]
         split = float(abs(d @ b.belly[0])) / float(b.trunk_px[0])
-    if fk <= 110 and not np.isnan(shin) and abs(shin) >= p.pigeon_min_shin_lean and f["knee_max"] >= 130 and bh >= 150:
+    if fk <= 110 and not np.isnan(shin) and abs(shin) >= p.pigeon_min_shin_lean_deg and f["knee_max"] >= 130 and bh >= 150:
         return Recognition("pigeon", 0.7)
-    if not np.isnan(f["front_foot_up"]) and f["front_foot_up"] > p.foot_up_max:
+    if not np.isnan(f["front_foot_up"]) and f["front_foot_up"] > p.foot_up_max_trunk_lengths:
         return Recognition(None, 0.7, plainly_out=True)  # a knee drive or a step up: the front foot is off the floor
-    if fk <= p.lunge_max_front_knee_deg and bh >= p.lunge_min_back_hip and (np.isnan(split) or split >= p.lunge_min_split):
-        margin = min(p.lunge_max_front_knee_deg - fk, bh - p.lunge_min_back_hip) / 30.0
+    split_ok = np.isnan(split) or split >= p.lunge_min_split_trunk_lengths
+    if fk <= p.lunge_max_front_knee_deg and bh >= p.lunge_min_back_hip_deg and split_ok:
+        margin = min(p.lunge_max_front_knee_deg - fk, bh - p.lunge_min_back_hip_deg) / 30.0
         return Recognition("lunge", float(np.clip(0.6 + margin, 0.6, 0.98)))
     return Recognition(None, 0.8)
 
@@ -179,12 +180,12 @@ def _prone(f: dict[str, float], p: RecognizeParams) -> Recognition:
     kmin, kmax = f["knee_min"], f["knee_max"]
     if np.isnan(kmin) or np.isnan(leg_rise):
         return Recognition(None, 0.3)
-    folded = not np.isnan(f["ankle_hip_min"]) and f["ankle_hip_min"] <= p.folded_leg_max_ankle
+    folded = not np.isnan(f["ankle_hip_min"]) and f["ankle_hip_min"] <= p.folded_leg_max_ankle_trunk_lengths
     # One thigh forward under the trunk while the other leg lies extended behind: a pigeon (a
     # cobra has both hips extended). The folded shin often points at the camera and is lost, so
     # the hips decide even when the front knee cannot be seen.
-    thigh_forward = not np.isnan(f["hip_min"]) and f["hip_min"] <= p.pigeon_max_front_hip \
-        and f["hip_max"] >= p.pigeon_min_back_hip
+    thigh_forward = not np.isnan(f["hip_min"]) and f["hip_min"] <= p.pigeon_max_front_hip_deg \
+        and f["hip_max"] >= p.pigeon_min_back_hip_deg
     if kmin < 120 or folded or thigh_forward:
         if (kmax >= 130 or thigh_forward) and trunk_rise >= 12 and leg_rise <= p.legs_flat_max_deg:
             return Recognition("pigeon", 0.55)
@@ -214,7 +215,7 @@ def _supine(f: dict[str, float], p: RecognizeParams) -> Recognition:
     if hmin <= 95 and kmax >= 135 and hmax >= 135:
         # one knee drawn in, the other leg long (straight or nearly: its checks say how well)
         return Recognition("knee_to_chest", float(np.clip(0.6 + (95 - hmin) / 60, 0.6, 0.95)))
-    hugging = not np.isnan(f["hug"]) and f["hug"] <= p.hug_max
+    hugging = not np.isnan(f["hug"]) and f["hug"] <= p.hug_max_trunk_lengths
     hips_up = f["tilt"] - 90.0  # hips above shoulders, degrees
     if hips_up >= 6 and not np.isnan(hn) and hn >= 130 and kn <= 125:
         return Recognition("glute_bridge", float(np.clip(0.6 + (hn - 130) / 80, 0.6, 0.95)))
@@ -240,7 +241,7 @@ def _facing_camera(f: dict[str, float], p: RecognizeParams, b: Body) -> Recognit
     (lying with the feet toward the camera) are recognised; anything else is left unsaid."""
     thighs = [float(norm2(b.xy[0, lm.KNEE[s]] - b.xy[0, lm.HIP[s]])) for s in (0, 1)
               if b.seen[0, lm.KNEE[s]] and b.seen[0, lm.HIP[s]]]
-    end_on = bool(thighs) and b.trunk_px[0] < p.end_on_max_trunk * float(np.mean(thighs))
+    end_on = bool(thighs) and b.trunk_px[0] < p.end_on_max_thigh_lengths * float(np.mean(thighs))
     if not end_on:
         if f["tilt"] <= p.upright_max_deg:
             rec = _upright(f, p, b)  # a split stance still shows from the front
