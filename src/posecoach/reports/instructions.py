@@ -60,9 +60,3 @@ def check_name(exercise: str | None, check_id: str) -> str:
     if card is not None and check_id in card.check_names:
         return card.check_names[check_id]
     return check_id.replace("_", " ").capitalize()
-
-
-def measure_name(measure: str) -> str:
-    """A measure's name for people ("Front knee angle"), never its id."""
-    names = _document().get("measures", {})
-    return names.get(measure) or measure.replace("_", " ").capitalize()
