@@ -13,13 +13,13 @@ from posecoach.core.coach import CoachParams
 from posecoach.core.framing import FramingParams
 from posecoach.core.person_lock import LockParams
 from posecoach.core.rate import REVIEW_RATE, RateParams
-from posecoach.core.recognize import RecognizeParams
+from posecoach.core.recognize import RecognitionSmoother, RecognizeParams
 from posecoach.core.smoothing import OneEuroParams
 from posecoach.core.thomas import ThomasParams
 
 CLASSES = {"body": BodyParams, "framing": FramingParams, "recognition": RecognizeParams, "smoothing": OneEuroParams,
            "coach": CoachParams, "rate": RateParams, "review_rate": type(REVIEW_RATE), "person_lock": LockParams,
-           "thomas": ThomasParams}
+           "thomas": ThomasParams, "recognition_vote": RecognitionSmoother}
 
 
 def test_every_table_is_read_by_a_settings_class() -> None:
