@@ -59,9 +59,19 @@ class Session:
         """The rest of ``step``: image measures and the coach, for a detection in a frame of
         ``frame_shape`` (height, width, ...)."""
         h, w = frame_shape[:2]
-        self.last_image_measures = {**image_measures(det, w, h), **(det.light or {})}
+        self.last_image_measures = {**image_measures(det, w, h, self.lumbar_in_play()), **(det.light or {})}
         width, height = size_px or (w, h)
         return self.coach.step(t_ms, det.landmarks, width, height, self.last_image_measures)
+
+    def lumbar_in_play(self) -> bool:
+        """Whether the lower back's curve is worth reading in this frame: the exercise forced, or
+        the one the last frame showed, measures it, or no exercise was recognised yet (the
+        next may be one that does). A rest position, a cobra or a bridge does not."""
+        forced = self.coach.observer.forced
+        if forced is not None:
+            return "lumbar_curve" in self.catalogue[forced].measures
+        last = self.coach.last_observation
+        return last is None or last.exercise is None or "lumbar_curve" in self.catalogue[last.exercise].measures
 
     def carry(self, t_ms: float) -> FrameResult:
         """A frame the rate skipped, at ``t_ms``: the last analysed frame's observation carried
@@ -85,9 +95,10 @@ def needs_mask(catalogue: Catalogue, exercise: str | None) -> bool:
     return any("lumbar_curve" in spec.measures for spec in specs)
 
 
-def image_measures(det: Detection, width: int, height: int) -> dict[str, float]:
-    """Per-frame measures that need the image: the lower-back curve from the mask."""
-    if det.mask is None or det.landmarks is None:
+def image_measures(det: Detection, width: int, height: int, lumbar: bool = True) -> dict[str, float]:
+    """Per-frame measures that need the image: the lower-back curve from the mask (with
+    ``lumbar`` only)."""
+    if det.mask is None or det.landmarks is None or not lumbar:
         return {}
     height, width = det.mask.shape[:2]  # the model may have seen the frame downscaled
     xy = landmarks_to_px(det.landmarks, width, height)
