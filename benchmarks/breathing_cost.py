@@ -108,7 +108,7 @@ def meter_costs(frames: list, catalogue: Catalogue, seconds: float = 60.0, fps: 
     for i in range(int(seconds * fps)):
         t_ms, det, shape = frames[i % len(frames)]
         h, w = det.mask.shape[:2]
-        measures = image_measures(det, w, h, params, steady, 1000.0 * i / fps)
+        measures = image_measures(det, w, h, False, params, steady, 1000.0 * i / fps)
         xy = landmarks_to_px(det.landmarks, w, h)
         trunk = analyse_trunk(xy[None], det.landmarks[None, :, 3])
         arms = xy[[13, 14, 15, 16, 25, 26]]  # elbows, wrists, knees

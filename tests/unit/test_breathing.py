@@ -21,13 +21,13 @@ from posecoach.core.breathing import (
     SUMMARY_KEYS,
     UNKNOWN,
     BreathingMeter,
+    BreathingParams,
     breathing_summary,
     over_trunk,
     trunk_thickness,
 )
-from posecoach.exercises.breathing import breathing_params
 
-PARAMS = breathing_params()
+PARAMS = BreathingParams()
 TRUNK_MM = 500.0  # a trunk (hip to shoulder) of 500 mm: a 10 mm rise is 0.02 trunk lengths
 
 

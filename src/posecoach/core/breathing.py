@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from posecoach.core.settings import from_table
+
 MEASURING, KNOWN, UNKNOWN = "measuring", "known", "unknown"
 BELLY, CHEST = "belly", "chest"
 
@@ -42,8 +44,9 @@ REASONS = (NO_BREATHING_SEEN, NOT_SIDE_VIEW, KNEE_OVER_TRUNK, ARMS_OVER_TRUNK, O
 
 
 @dataclass(frozen=True)
+@from_table("breathing")
 class BreathingParams:
-    """The meter's settings; their values, units and reasons are data (exercises/breathing.toml).
+    """The meter's settings (settings.toml [breathing], each value with its reason and data).
 
     Column positions are fractions of the hip (0) to shoulder (1) line; thickness in trunk
     lengths; times in seconds."""
@@ -56,7 +59,7 @@ class BreathingParams:
     trunk_window_s: float  # the lines are placed by the median hip and shoulder of this many seconds
     window_s: float  # the reading rests on this many seconds of signal
     min_window_s: float  # no reading before this many seconds
-    despike_samples: float  # each sample replaced by the median of this many in a row (odd; 1: none)
+    despike_samples: int  # each sample replaced by the median of this many in a row (odd; 1: none)
     bin_s: float  # samples are averaged into bins this long
     smooth_s: float  # moving average over the binned signal
     max_gap_s: float  # samples further apart than this start the signal afresh
@@ -66,9 +69,9 @@ class BreathingParams:
     max_rate_bpm: float  # the fastest breathing the meter looks for (its shortest period)
     min_rate_bpm: float  # the slowest
     period_peak_share: float  # the period is the first autocorrelation peak reaching this share of the highest
-    min_range: float  # peak-to-peak breathing component below this (trunk lengths): no breathing seen
+    min_range_trunk_lengths: float  # peak-to-peak breathing component below this: no breathing seen
     min_repeat: float  # the signal repeating at its period less than this (autocorrelation, 0..1): no breathing seen
-    max_range: float  # a range above this (trunk lengths) is not breathing: unsteady
+    max_range_trunk_lengths: float  # a range above this is not breathing: unsteady
     belly_share_min: float  # belly share at or above this: belly breathing
     arms_margin_trunk_lengths: float  # a wrist, elbow or knee this far above the trunk line over the belly or chest lies over it
 
@@ -282,12 +285,12 @@ def read_breathing(t_ms: np.ndarray, belly: np.ndarray, chest: np.ndarray,
     component, weights = _main_component(smooth)
     p5, p95 = np.percentile(component, [5.0, 95.0])
     spread = float(p95 - p5)
-    if spread > p.max_range:
+    if spread > p.max_range_trunk_lengths:
         return _unknown(UNSTEADY, span_s)
     period_s, repeats = _period_s(component, p.bin_s, 60.0 / p.max_rate_bpm, 60.0 / p.min_rate_bpm,
                                   p.period_peak_share)
     ups, downs = _crossings(grid_t, component, p.hysteresis_share * spread / 2.0)
-    if spread < p.min_range or repeats < p.min_repeat or period_s is None or (len(ups) < 2 and len(downs) < 2):
+    if spread < p.min_range_trunk_lengths or repeats < p.min_repeat or period_s is None or (len(ups) < 2 and len(downs) < 2):
         full = span_s >= p.window_s - p.bin_s * 2
         return _unknown(NO_BREATHING_SEEN, span_s) if full else _measuring(span_s)
     rate_bpm = 60.0 / period_s
