@@ -12,8 +12,9 @@ reading of the last frame at the window's end:
 - rate: the reading's breaths a minute against the truth's over the same window (whole breaths
   between the first and last breath starting in it, from the truth's ``breaths``);
 - belly or chest: the reading's pattern against the truth's; a held breath is right when no
-  rate is given (unknown, "no breathing seen"); a clip where the truth expects nothing
-  readable (a front view) is right when no rate is given.
+  rate is given (unknown, "no breathing seen"); a clip the camera cannot show the breathing of
+  (a front view, hands on the belly: the truth's ``"readable": false``) is right when no rate
+  is given, and the reasons given are listed.
 
 A window without a reading (still measuring, or unknown) counts as wrong for rate and pattern.
 """
@@ -124,9 +125,10 @@ def truth_rate_bpm(breaths: list, start_ms: float, end_ms: float) -> float | Non
 
 
 def expected_pattern(truth: dict) -> str:
-    """belly, chest, held, or "none" where the truth expects no reading (a front view)."""
+    """belly, chest, held, or "none" where the camera cannot show the breathing: the truth says
+    ``"readable": false`` (hands on the belly), or the camera is not side-on."""
     b = truth["breathing"]
-    if truth.get("camera", {}).get("view", "side") != "side" or b.get("expected") == "unknown":
+    if truth.get("camera", {}).get("view", "side") != "side" or b.get("readable") is False:
         return "none"
     return b["pattern"]
 
