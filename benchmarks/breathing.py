@@ -69,18 +69,16 @@ class ClipScore:
 
 
 def breathing_clips(folder: Path) -> list[tuple[Path, dict]]:
-    """(clip, truth) for every entry of the folder's index.json (or, without one, every truth
-    file) whose truth has a "breathing" key."""
+    """(clip, truth) for every truth file in the folder (those index.json lists, and any other)
+    whose truth has a "breathing" key."""
+    truths = set(folder.glob("*.truth.json"))
     index = folder / "index.json"
-    truths: list[Path]
     if index.is_file():
         doc = json.loads(index.read_text())
         entries = doc.get("clips", []) if isinstance(doc, dict) else doc
-        truths = [folder / e["truth"] for e in entries if isinstance(e, dict) and e.get("truth")]
-    else:
-        truths = sorted(folder.glob("*.truth.json"))
+        truths |= {folder / e["truth"] for e in entries if isinstance(e, dict) and e.get("truth")}
     out = []
-    for path in truths:
+    for path in sorted(truths):
         if not path.is_file():
             continue
         truth = json.loads(path.read_text())
