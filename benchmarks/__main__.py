@@ -8,22 +8,21 @@ option; Ctrl-C and SIGTERM end a run as they end ``posecoach``'s). Figures go in
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 
 from posecoach.adapters.console import EXIT_INPUT, EXIT_OK, say
 
 # The command line's own parser class and signal handling, so that a benchmark's messages and
 # exit statuses are those `posecoach` gives.
-from posecoach.cli import Terminated, _hold_standard_fds, _Parser, _termination_as_interrupt
+from posecoach.adapters.process import OneLineParser, hold_standard_fds, run_command
 
 PROG = "posecoach bench"  # the name the reproduce: lines and BENCHMARKS.md give
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=PROG, description="posecoach's benchmarks (run from a source checkout: python -m benchmarks, "
+    p = OneLineParser(prog=PROG, description="posecoach's benchmarks (run from a source checkout: python -m benchmarks, "
                                        "or posecoach bench). Figures go into BENCHMARKS.md.")
-    bsub = p.add_subparsers(dest="bench", required=True, parser_class=_Parser)
+    bsub = p.add_subparsers(dest="bench", required=True, parser_class=OneLineParser)
     be = bsub.add_parser("engine", help="engine cost per frame and re-scoring time (no model)")
     be.add_argument("--frames", type=int, default=18000)
     bbr = bsub.add_parser("breathing", help="what reading the breathing costs per frame: the mask's measure and the meter")
@@ -76,17 +75,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _hold_standard_fds()
+    hold_standard_fds()
     args = _parser().parse_args(argv)
-    try:
-        with _termination_as_interrupt():
-            return _bench_command(args)
-    except Terminated as exc:
-        say(f"terminated ({signal.Signals(exc.signum).name})")
-        return 128 + exc.signum
-    except KeyboardInterrupt:
-        say("interrupted")
-        return 130
+    return run_command(lambda: _bench_command(args))
 
 
 def _bench_command(args: argparse.Namespace) -> int:

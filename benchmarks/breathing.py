@@ -1,18 +1,20 @@
 """`posecoach bench accuracy`, breathing section: the breathing meter against the rendered
 breathing clips' truth (every sample clip whose truth has a "breathing" key).
 
-Each clip is coached twice, recognising the exercise as a person using posecoach would:
-as the live page does (every frame through one Session, the people-aware estimator) and as
-`posecoach analyze` does by default (the adaptive review: frames up to 400 ms apart through a
-still hold, the clip cut into one segment per core). Scored on sliding 30 s windows, one a
+Each clip is coached twice with its exercise chosen (as the rest of `bench accuracy` does; the
+recognition of the rest positions is measured there): as the live page does (every frame
+through one Session, the people-aware estimator) and as `posecoach analyze --exercise ID` does
+by default (the adaptive review: frames up to 400 ms apart through a still hold, the clip cut
+into one segment per core). Scored on sliding 30 s windows, one a
 second, lying wholly inside the clip's breathing (truth ``start_ms`` to ``end_ms``), with the
 reading of the last frame at the window's end:
 
 - rate: the reading's breaths a minute against the truth's over the same window (whole breaths
   between the first and last breath starting in it, from the truth's ``breaths``);
 - belly or chest: the reading's pattern against the truth's; a held breath is right when no
-  rate is given (unknown, "no breathing seen"); a clip where the truth expects nothing
-  readable (a front view) is right when no rate is given.
+  rate is given (unknown, "no breathing seen"); a clip the camera cannot show the breathing of
+  (a front view, hands on the belly: the truth's ``"readable": false``) is right when no rate
+  is given, and the reasons given are listed.
 
 A window without a reading (still measuring, or unknown) counts as wrong for rate and pattern.
 """
@@ -67,18 +69,16 @@ class ClipScore:
 
 
 def breathing_clips(folder: Path) -> list[tuple[Path, dict]]:
-    """(clip, truth) for every entry of the folder's index.json (or, without one, every truth
-    file) whose truth has a "breathing" key."""
+    """(clip, truth) for every truth file in the folder (those index.json lists, and any other)
+    whose truth has a "breathing" key."""
+    truths = set(folder.glob("*.truth.json"))
     index = folder / "index.json"
-    truths: list[Path]
     if index.is_file():
         doc = json.loads(index.read_text())
         entries = doc.get("clips", []) if isinstance(doc, dict) else doc
-        truths = [folder / e["truth"] for e in entries if isinstance(e, dict) and e.get("truth")]
-    else:
-        truths = sorted(folder.glob("*.truth.json"))
+        truths |= {folder / e["truth"] for e in entries if isinstance(e, dict) and e.get("truth")}
     out = []
-    for path in truths:
+    for path in sorted(truths):
         if not path.is_file():
             continue
         truth = json.loads(path.read_text())
@@ -87,26 +87,26 @@ def breathing_clips(folder: Path) -> list[tuple[Path, dict]]:
     return sorted(out, key=lambda ct: ct[0].name)
 
 
-def live_readings(clip: Path, model_path: Path) -> list[tuple[float, dict | None]]:
-    """Every frame through one Session recognising the exercise, as the live page coaches."""
+def live_readings(clip: Path, model_path: Path, exercise: str) -> list[tuple[float, dict | None]]:
+    """Every frame through one Session coaching ``exercise``, as the live page coaches."""
     catalogue = load_catalogue("beginner")
     out = []
     with VideoReader(clip) as reader, \
-            open_estimator(model_path, "people", mode="video", masks=needs_mask(catalogue, None)) as est:
-        session = Session(catalogue, None, est)
+            open_estimator(model_path, "people", mode="video", masks=needs_mask(catalogue, exercise)) as est:
+        session = Session(catalogue, exercise, est)
         for frame in reader.frames():
             r = session.step(frame.rgb, frame.t_ms)
             out.append((frame.t_ms, breathing_dict(r.breathing)))
     return out
 
 
-def review_readings(clip: Path) -> list[tuple[float, dict | None]]:
-    """The default review's report (`posecoach analyze clip`), frame by frame."""
+def review_readings(clip: Path, exercise: str) -> list[tuple[float, dict | None]]:
+    """The default review's report (`posecoach analyze clip --exercise ID`), frame by frame."""
     from posecoach.services.analyse_file import AnalyseRequest, analyse_file
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
-        status = analyse_file(AnalyseRequest(input=str(clip), json_out=str(out), quiet=True))
+        status = analyse_file(AnalyseRequest(input=str(clip), json_out=str(out), exercise=exercise, quiet=True))
         if status != 0:
             raise RuntimeError(f"{clip.name}: posecoach analyze exited {status}")
         report = json.loads(out.read_text())
@@ -123,9 +123,10 @@ def truth_rate_bpm(breaths: list, start_ms: float, end_ms: float) -> float | Non
 
 
 def expected_pattern(truth: dict) -> str:
-    """belly, chest, held, or "none" where the truth expects no reading (a front view)."""
+    """belly, chest, held, or "none" where the camera cannot show the breathing: the truth says
+    ``"readable": false`` (hands on the belly), or the camera is not side-on."""
     b = truth["breathing"]
-    if truth.get("camera", {}).get("view", "side") != "side" or b.get("expected") == "unknown":
+    if truth.get("camera", {}).get("view", "side") != "side" or b.get("readable") is False:
         return "none"
     return b["pattern"]
 
@@ -214,14 +215,14 @@ def run(folder: Path, model: str = "full", modes: tuple[str, ...] = ("live", "re
     for clip, truth in clips:
         name = clip.stem
         if "live" in modes:
-            scores.append(score(name, truth, live_readings(clip, model_path), "live"))
+            scores.append(score(name, truth, live_readings(clip, model_path, truth["exercise"]), "live"))
         if "review" in modes:
-            scores.append(score(name, truth, review_readings(clip), "review"))
+            scores.append(score(name, truth, review_readings(clip, truth["exercise"]), "review"))
     head = ["clip", "set", "camera", "coached", "truth", "truth bpm", "rate error median / max",
             "rate within 1", "belly/chest right", "belly share", "unknown windows"]
     grp = ["group", "clips", "windows", "rate within 1", "largest rate error", "belly/chest right"]
-    out = [f"Breathing: {len(clips)} rendered clips in {folder}; sliding 30 s windows one a second inside each",
-           "clip's breathing; 'live' every frame as the page coaches, 'review' the default `posecoach analyze`.",
+    out = [f"Breathing: {len(clips)} rendered clips in {folder}, each clip's exercise chosen; sliding 30 s windows one",
+           "a second inside its breathing; 'live' every frame as the page coaches, 'review' the default `posecoach analyze`.",
            f"Thresholds set on: {', '.join(sorted(CALIBRATION))}; the others check them.", "",
            table(clip_rows(scores), head), "",
            "Per set and coaching:", "",

@@ -99,7 +99,7 @@ def meter_costs(frames: list, catalogue: Catalogue, seconds: float = 60.0, fps: 
     """The coach's breathing per frame at ``fps`` for ``seconds``: whether an arm lies over the
     trunk, and the meter's update (the reading worked out afresh every 0.5 s), mean and slowest."""
     from posecoach.core.body import analyse_trunk
-    from posecoach.core.breathing import BreathingMeter, arms_over_trunk
+    from posecoach.core.breathing import BreathingMeter, over_trunk
     from posecoach.core.landmarks import landmarks_to_px
 
     params = catalogue.breathing
@@ -108,10 +108,10 @@ def meter_costs(frames: list, catalogue: Catalogue, seconds: float = 60.0, fps: 
     for i in range(int(seconds * fps)):
         t_ms, det, shape = frames[i % len(frames)]
         h, w = det.mask.shape[:2]
-        measures = image_measures(det, w, h, params, steady, 1000.0 * i / fps)
+        measures = image_measures(det, w, h, False, params, steady, 1000.0 * i / fps)
         xy = landmarks_to_px(det.landmarks, w, h)
         trunk = analyse_trunk(xy[None], det.landmarks[None, :, 3])
-        arms = xy[[13, 14, 15, 16]]
+        arms = xy[[13, 14, 15, 16, 25, 26]]  # elbows, wrists, knees
         stream.append((1000.0 * i / fps, measures.get("belly_rise"), measures.get("chest_rise"),
                        trunk.hip_mid[0], trunk.shoulder_mid[0], np.array([0.0, -1.0]), arms))
     best_mean, best_slow = float("inf"), float("inf")
@@ -120,7 +120,7 @@ def meter_costs(frames: list, catalogue: Catalogue, seconds: float = 60.0, fps: 
         times = []
         for t_ms, belly, chest, hip, shoulder, up, arms in stream:
             start = time.perf_counter()
-            arms_over_trunk(hip, shoulder, up, arms, params)
+            over_trunk(hip, shoulder, up, arms, params)
             meter.update(t_ms, belly, chest)
             times.append(time.perf_counter() - start)
         best_mean = min(best_mean, float(np.mean(times)) * 1000.0)

@@ -17,7 +17,7 @@ from posecoach.core.rescore import rescore
 from posecoach.exercises.catalogue import load_catalogue
 
 
-def _session(n_frames: int, seed: int = 0) -> list[np.ndarray]:
+def random_session(n_frames: int, seed: int = 0) -> list[np.ndarray]:
     """A kneeling lunge (side view, 640x480) whose front knee sways through its band."""
     from posecoach.core.landmarks import INDEX
 
@@ -46,7 +46,7 @@ def rescore_ms(n_frames: int = 18000) -> float:
     """CPU ms to re-score ``n_frames`` stored observations of a lunge with the advanced profile (best of 3)."""
     coach = Coach(load_catalogue(), "lunge")
     observations = []
-    for i, lms in enumerate(_session(n_frames)):
+    for i, lms in enumerate(random_session(n_frames)):
         coach.step(i * 1000 / 30, lms, 640, 480)
         observations.append(coach.last_observation)
     stricter = load_catalogue("advanced")
@@ -55,7 +55,7 @@ def rescore_ms(n_frames: int = 18000) -> float:
 
 def run(n_frames: int = 18000, exercise: str | None = "lunge") -> str:
     catalogue = load_catalogue()
-    frames = _session(n_frames)
+    frames = random_session(n_frames)
     width, height, dt_ms = 640, 480, 1000 / 30
 
     coach = Coach(catalogue, exercise)

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.engine import _session
+from benchmarks.engine import random_session
 from benchmarks.support.report_table import best_of, hardware_line, table
 from posecoach.adapters.store import Store
 from posecoach.core.coach import Coach
@@ -33,7 +33,7 @@ def _write_session(store: Store, n_frames: int) -> int:
     writer = store.start_session(person.id, exercise_arg="lunge", profile_name="beginner", profile_toml=None,
                                  model="full", model_sha256="", width=640, height=480, fps=FPS, source="webcam")
     coach = Coach(catalogue, "lunge")
-    for i, lms in enumerate(_session(n_frames)):
+    for i, lms in enumerate(random_session(n_frames)):
         result = coach.step(i * 1000.0 / FPS, lms, 640, 480)
         writer.add(result, lms, {})
     writer.close(coach.holds.sets)

@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.rate import compare
 from benchmarks.support.clips import make_session_clip
+from benchmarks.support.verdicts import compare
 
 # (label, options) of the modes compared; the first is the exact review.
 MODES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -55,7 +55,7 @@ def analyse_measured(clip: Path, out: Path, options: tuple[str, ...], both: bool
     """Wall seconds of one `posecoach analyze` run and its peak memory in MB: all its
     processes' proportional set sizes summed (``bench.memory.TreeMemory``); ``both``: also
     the largest single process's resident memory."""
-    from benchmarks.memory import TreeMemory
+    from benchmarks.support.tree_memory import TreeMemory
 
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "posecoach.cli", "analyze", str(clip), "--json", str(out), "--quiet",

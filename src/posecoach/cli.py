@@ -3,79 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
 
 from posecoach.adapters.console import EXIT_ENV, EXIT_INPUT, EXIT_OK, say
-
-# Signals that end a run as Ctrl-C does: the partial outputs removed, exit status 128 + the signal.
-TERMINATION_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
-
-
-class Terminated(KeyboardInterrupt):
-    """A termination signal (SIGTERM, SIGHUP), raised where Ctrl-C's KeyboardInterrupt would be,
-    so that the same clean-up runs."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _terminate(signum: int, frame) -> None:
-    for s in TERMINATION_SIGNALS:  # a second signal must not cut the clean-up short
-        signal.signal(s, signal.SIG_IGN)
-    raise Terminated(signum)
-
-
-@contextlib.contextmanager
-def _termination_as_interrupt() -> Iterator[None]:
-    """While the command runs, SIGTERM and SIGHUP raise ``Terminated`` (a signal ignored when
-    posecoach started, as under nohup, stays ignored); the previous handlers come back after."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    before = {s: signal.getsignal(s) for s in TERMINATION_SIGNALS}
-    for s, handler in before.items():
-        if handler is not signal.SIG_IGN:
-            signal.signal(s, _terminate)
-    try:
-        yield
-    finally:
-        for s, handler in before.items():
-            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
-
-
-def _hold_standard_fds() -> None:
-    """A closed standard descriptor (``>&-``) is opened on /dev/null, so that no file posecoach
-    opens takes its number and receives what a library prints. ``sys.stdout`` stays None: the
-    report is not sent to /dev/null as if it were read."""
-    for fd in (0, 1, 2):
-        try:
-            os.fstat(fd)
-        except OSError:
-            try:
-                null = os.open(os.devnull, os.O_RDWR)
-            except OSError:
-                return
-            if null != fd:
-                os.dup2(null, fd)
-                os.close(null)
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line message on a bad argument (exit status 2), as the contract asks."""
-
-    def error(self, message: str):
-        self.exit(EXIT_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+from posecoach.adapters.process import TERMINATION_SIGNALS, OneLineParser, hold_standard_fds, run_command
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="posecoach", description="Webcam coach for psoas and hip-flexor stretches.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = OneLineParser(prog="posecoach", description="Webcam coach for psoas and hip-flexor stretches.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     a = sub.add_parser("analyze", help="analyse a video, image or landmarks file and write a report")
     a.add_argument("input", help="video (mp4, mov, avi, webm, mkv, gif), image (jpg, png, webp) or landmarks .json")
     a.add_argument("--exercise", default="auto", help="catalogue id, or auto (default) to recognise it")
@@ -124,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes the page)")
     sv.add_argument("--port", type=int, default=8501)
     pl = sub.add_parser("plan", help="a physiotherapist's plan: check a plan file, or import it for a person")
-    plsub = pl.add_subparsers(dest="plan_command", required=True, parser_class=_Parser)
+    plsub = pl.add_subparsers(dest="plan_command", required=True, parser_class=OneLineParser)
     plc = plsub.add_parser("check", help="validate a plan file and show what it asks")
     plc.add_argument("file")
     pli = plsub.add_parser("import", help="validate a plan file and keep it for a person (added when new)")
@@ -141,20 +80,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _hold_standard_fds()
+    hold_standard_fds()
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["bench"]:  # before parsing: every option after `bench` is the benchmarks' (--help too)
         return _bench_forward(argv[1:])
     args = _parser().parse_args(argv)
-    try:
-        with _termination_as_interrupt():
-            return _command(args)
-    except Terminated as exc:
-        say(f"terminated ({signal.Signals(exc.signum).name})")
-        return 128 + exc.signum
-    except KeyboardInterrupt:
-        say("interrupted")
-        return 130
+    return run_command(lambda: _command(args))
 
 
 def _command(args) -> int:

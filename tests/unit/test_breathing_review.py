@@ -14,9 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from posecoach.adapters.store import Store
-from posecoach.core.breathing import ARMS_OVER_TRUNK, BreathingMeter
+from posecoach.core.breathing import ARMS_OVER_TRUNK, BreathingMeter, BreathingParams
 from posecoach.core.coach import Coach
-from posecoach.exercises.breathing import breathing_params
 from posecoach.exercises.catalogue import load_catalogue
 from posecoach.reports import review as rv
 from posecoach.reports.summary import summary_html
@@ -25,7 +24,7 @@ from posecoach.ui.breathing_view import history_frame
 from tests import stick as S
 
 CAT = load_catalogue()
-PARAMS = breathing_params()
+PARAMS = BreathingParams()
 STEP_MS = 100.0
 
 

@@ -142,8 +142,10 @@ def test_the_allowed_violations_are_still_there() -> None:
     assert not gone, "fixed, strike off ALLOWED: " + ", ".join(f"{a} -> {b}" for a, b in sorted(gone))
 
 
-def _cycles() -> set[frozenset[str]]:
-    """Strongly connected groups of more than one module (Tarjan's algorithm)."""
+def _cycles(graph: dict[str, set[str]] | None = None) -> set[frozenset[str]]:
+    """Strongly connected groups of more than one module of ``graph`` (default: the package's;
+    Tarjan's algorithm)."""
+    graph = GRAPH if graph is None else graph
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -156,8 +158,8 @@ def _cycles() -> set[frozenset[str]]:
         counter[0] += 1
         stack.append(v)
         on_stack.add(v)
-        for w in GRAPH[v]:
-            if w not in GRAPH:
+        for w in graph[v]:
+            if w not in graph:
                 continue
             if w not in index:
                 visit(w)
@@ -175,7 +177,7 @@ def _cycles() -> set[frozenset[str]]:
             if len(group) > 1:
                 groups.add(frozenset(group))
 
-    for v in GRAPH:  # the graph is shallow (tens of modules deep): the default recursion limit holds
+    for v in graph:  # the graph is shallow (tens of modules deep): the default recursion limit holds
         if v not in index:
             visit(v)
     return groups
@@ -189,3 +191,35 @@ def test_no_import_cycles() -> None:
 def test_the_allowed_cycles_are_still_there() -> None:
     gone = ALLOWED_CYCLES - _cycles()
     assert not gone, "broken, strike off ALLOWED_CYCLES: " + "; ".join(" <-> ".join(sorted(g)) for g in gone)
+
+
+BENCHMARKS = SRC.parent / "benchmarks"
+
+
+def _benchmark_graph() -> dict[str, set[str]]:
+    """The benchmarks' imports of each other (``benchmarks.x`` names), at the top or inside a function."""
+    names = {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in sorted(BENCHMARKS.rglob("*.py"))}
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("benchmarks"):
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    found.add(full if full in names else node.module)
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names if a.name.startswith("benchmarks")}
+        found.discard(name)
+        graph[name] = {f for f in found if f in names}
+    return graph
+
+
+def test_the_benchmarks_import_no_cycle_and_their_support_only_support() -> None:
+    graph = _benchmark_graph()
+    assert "benchmarks.support.verdicts" in graph
+    cycles = _cycles(graph)
+    assert not cycles, "benchmarks importing each other in a circle: " + "; ".join(" <-> ".join(sorted(g)) for g in cycles)
+    upward = sorted(f"{m} -> {o}" for m, imported in graph.items() if m.startswith("benchmarks.support.")
+                    for o in imported if not o.startswith("benchmarks.support"))
+    assert not upward, "the benchmarks' support importing a benchmark: " + ", ".join(upward)

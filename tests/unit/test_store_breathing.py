@@ -19,13 +19,12 @@ from posecoach.adapters.store import (
     connect,
     migrate,
 )
-from posecoach.core.breathing import ARMS_OVER_TRUNK, BreathingMeter
+from posecoach.core.breathing import ARMS_OVER_TRUNK, BreathingMeter, BreathingParams
 from posecoach.core.coach import Coach
-from posecoach.exercises.breathing import breathing_params
 from posecoach.exercises.catalogue import load_catalogue
 from tests.poses import kneeling_lunge_facing_right, make_landmarks
 
-PARAMS = breathing_params()
+PARAMS = BreathingParams()
 STEP_MS = 100.0
 
 

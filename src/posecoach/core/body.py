@@ -15,23 +15,24 @@ import numpy as np
 
 from posecoach.core import landmarks as lm
 from posecoach.core.geometry import cross2, dot2, norm2, perpendicular
-
-END_ON_MAX_TRUNK = 0.7  # lying with the trunk shorter than this many thigh lengths: seen end-on
+from posecoach.core.settings import from_table
 
 
 @dataclass(frozen=True)
+@from_table("body")
 class BodyParams:
-    """Settings of the orientation decisions (dimensionless unless stated)."""
+    """Settings of the orientation decisions; values, units and reasons in settings.toml [body]."""
 
     min_visibility: float = lm.MIN_VISIBILITY  # a landmark below this visibility counts as not seen
-    side_view_max_width: float = 0.42  # shoulder or hip width / trunk length below: side view (about 25 degrees off)
-    front_view_min_width: float = 0.55  # above: front or back view
-    face_visible: float = 0.6  # nose visibility above which a wide view is a front view
-    # Trunk beyond this from vertical: lying (for the view and the belly side). Recognition
-    # draws its own lines (RecognizeParams: upright within 40, leaning to 60, lying from 55).
-    lying_beyond_deg: float = 60.0
-    min_belly_score: float = 0.15  # weaker evidence leaves the belly side unknown
-    end_on_max_trunk: float = END_ON_MAX_TRUNK  # lying, the trunk shorter than this many thigh lengths: seen end-on
+    side_view_max_width_trunks: float  # shoulder or hip width / trunk length below: side view
+    front_view_min_width_trunks: float  # above: front or back view
+    face_min_visibility: float  # nose visibility above which a wide view is a front view
+    lying_beyond_deg: float  # trunk beyond this from vertical: lying
+    min_belly_score: float  # weaker evidence leaves the belly side unknown
+    end_on_max_thigh_lengths: float  # lying, the trunk shorter than this many thigh lengths: seen end-on
+
+
+END_ON_MAX_THIGH_LENGTHS: float = BodyParams.end_on_max_thigh_lengths  # shared with recognition
 
 
 @dataclass(frozen=True)
@@ -226,9 +227,9 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
         norm2(xy[:, lm.LEFT_HIP] - xy[:, lm.RIGHT_HIP]),
     ) / np.maximum(trunk_px, 1e-6)
     tilt = np.degrees(np.arctan2(np.abs(trunk[:, 0]), -trunk[:, 1]))  # trunk from vertical
-    face_on = vis[:, lm.NOSE] >= p.face_visible
-    view = np.where(widths <= p.side_view_max_width, 0,
-                    np.where(widths >= p.front_view_min_width, np.where(face_on, 1, 2), OBLIQUE))
+    face_on = vis[:, lm.NOSE] >= p.face_min_visibility
+    view = np.where(widths <= p.side_view_max_width_trunks, 0,
+                    np.where(widths >= p.front_view_min_width_trunks, np.where(face_on, 1, 2), OBLIQUE))
     # A body lying down looks wide from anywhere but its side; it is seen from the front (or
     # back) only end-on, along its length, when the trunk is foreshortened below the thighs.
     thighs = np.stack([np.where(seen[:, lm.HIP[s]] & seen[:, lm.KNEE[s]], norm2(xy[:, lm.KNEE[s]] - xy[:, lm.HIP[s]]), np.nan)
@@ -236,7 +237,7 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
     with np.errstate(invalid="ignore"):
         thigh = np.where(np.isnan(thighs), -np.inf, thighs).max(axis=1)  # no NaN left: nanmax's answer, without its overhead
         lying = tilt > p.lying_beyond_deg
-        end_on = trunk_px < p.end_on_max_trunk * thigh
+        end_on = trunk_px < p.end_on_max_thigh_lengths * thigh
     view = np.where(((view == 1) | (view == 2)) & lying & ~end_on & np.isfinite(thigh), OBLIQUE, view)
     view = np.where(trunk_ok, view, -1)
 

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from posecoach.core.settings import from_table
+
 MEASURING, KNOWN, UNKNOWN = "measuring", "known", "unknown"
 BELLY, CHEST = "belly", "chest"
 
@@ -35,14 +37,16 @@ BELLY, CHEST = "belly", "chest"
 NO_BREATHING_SEEN = "no_breathing_seen"  # no movement above the mask's noise (a held breath, or too far away)
 NOT_SIDE_VIEW = "not_side_view"  # the thickness of the trunk shows only from the side
 ARMS_OVER_TRUNK = "arms_over_trunk"  # a hand or forearm on the belly or chest moves with it
+KNEE_OVER_TRUNK = "knee_over_trunk"  # a knee drawn over the belly (knee to chest): its outline is the thigh's
 OUTLINE_HIDDEN = "outline_hidden"  # no trunk outline in the mask (a blanket, the body out of the picture)
 UNSTEADY = "unsteady"  # the thickness jumps more than breathing can (moving, loose clothes)
-REASONS = (NO_BREATHING_SEEN, NOT_SIDE_VIEW, ARMS_OVER_TRUNK, OUTLINE_HIDDEN, UNSTEADY)
+REASONS = (NO_BREATHING_SEEN, NOT_SIDE_VIEW, KNEE_OVER_TRUNK, ARMS_OVER_TRUNK, OUTLINE_HIDDEN, UNSTEADY)
 
 
 @dataclass(frozen=True)
+@from_table("breathing")
 class BreathingParams:
-    """The meter's settings; their values, units and reasons are data (exercises/breathing.toml).
+    """The meter's settings (settings.toml [breathing], each value with its reason and data).
 
     Column positions are fractions of the hip (0) to shoulder (1) line; thickness in trunk
     lengths; times in seconds."""
@@ -55,17 +59,21 @@ class BreathingParams:
     trunk_window_s: float  # the lines are placed by the median hip and shoulder of this many seconds
     window_s: float  # the reading rests on this many seconds of signal
     min_window_s: float  # no reading before this many seconds
+    despike_samples: int  # each sample replaced by the median of this many in a row (odd; 1: none)
     bin_s: float  # samples are averaged into bins this long
     smooth_s: float  # moving average over the binned signal
     max_gap_s: float  # samples further apart than this start the signal afresh
     unreadable_s: float  # unreadable this long: the reading is unknown
     update_every_s: float  # the reading is worked out again at most this often
     hysteresis_share: float  # a breath crosses +/- this share of the half range
-    min_range: float  # peak-to-peak breathing component below this (trunk lengths): no breathing seen
-    min_snr: float  # the component's range over the noise's standard deviation below this: no breathing seen
-    max_range: float  # a range above this (trunk lengths) is not breathing: unsteady
+    max_rate_bpm: float  # the fastest breathing the meter looks for (its shortest period)
+    min_rate_bpm: float  # the slowest
+    period_peak_share: float  # the period is the first autocorrelation peak reaching this share of the highest
+    min_range_trunk_lengths: float  # peak-to-peak breathing component below this: no breathing seen
+    min_repeat: float  # the signal repeating at its period less than this (autocorrelation, 0..1): no breathing seen
+    max_range_trunk_lengths: float  # a range above this is not breathing: unsteady
     belly_share_min: float  # belly share at or above this: belly breathing
-    arms_margin_trunk_lengths: float  # a wrist or elbow this far above the trunk line over the belly or chest: arms over it
+    arms_margin_trunk_lengths: float  # a wrist, elbow or knee this far above the trunk line over the belly or chest lies over it
 
 
 @dataclass(frozen=True)
@@ -182,16 +190,17 @@ class SteadyTrunk:
         return med[:2], med[2:]
 
 
-def arms_over_trunk(hip_px: np.ndarray, shoulder_px: np.ndarray, belly_unit: np.ndarray,
-                    arm_points_px: np.ndarray, params: BreathingParams) -> bool:
-    """Whether a wrist or elbow (``arm_points_px``, (N, 2) pixels, NaN unseen) lies over the
-    belly or the chest: between the first belly line and the last chest line along the trunk,
-    and more than ``arms_margin_trunk_lengths`` out on the belly side of the trunk line."""
+def over_trunk(hip_px: np.ndarray, shoulder_px: np.ndarray, belly_unit: np.ndarray,
+               points_px: np.ndarray, params: BreathingParams) -> bool:
+    """Whether a landmark (``points_px``, (N, 2) pixels, NaN unseen: a wrist, an elbow, a knee)
+    lies over the belly or the chest: between the first belly line and the last chest line
+    along the trunk, and more than ``arms_margin_trunk_lengths`` out on the belly side of the
+    trunk line."""
     chord = np.asarray(shoulder_px, float) - np.asarray(hip_px, float)
     length = math.hypot(chord[0], chord[1])
     if not math.isfinite(length) or length <= 0 or not np.isfinite(belly_unit).all():
         return False
-    rel = np.asarray(arm_points_px, float) - np.asarray(hip_px, float)
+    rel = np.asarray(points_px, float) - np.asarray(hip_px, float)
     along = rel @ chord / length**2
     normal = np.array([-chord[1], chord[0]]) / length
     if normal @ belly_unit < 0:
@@ -268,26 +277,23 @@ def read_breathing(t_ms: np.ndarray, belly: np.ndarray, chest: np.ndarray,
     span_s = float(t_ms[-1] - t_ms[0]) / 1000.0 if len(t_ms) else 0.0
     if span_s < p.min_window_s:
         return _measuring(span_s)
-    grid_t, both = _binned(t_ms, np.stack([belly, chest], axis=1), p.bin_s * 1000.0)
+    raw = _despiked(np.stack([belly, chest], axis=1), int(p.despike_samples))
+    grid_t, both = _binned(t_ms, raw, p.bin_s * 1000.0)
     trend = _trend(grid_t, both)
     detrended = both - trend
     smooth = _moving_average(detrended, max(1, round(p.smooth_s / p.bin_s)))
     component, weights = _main_component(smooth)
     p5, p95 = np.percentile(component, [5.0, 95.0])
     spread = float(p95 - p5)
-    if spread > p.max_range:
+    if spread > p.max_range_trunk_lengths:
         return _unknown(UNSTEADY, span_s)
-    per_smoothing = len(t_ms) / max(span_s, 1e-9) * p.smooth_s  # samples a smoothing window averages
-    noise = _noise_sd(t_ms, np.stack([belly, chest], axis=1) @ weights, grid_t, (trend + smooth) @ weights)
-    noise /= math.sqrt(max(per_smoothing, 1.0))
-    if spread < p.min_range or spread < p.min_snr * max(noise, 1e-12):
-        full = span_s >= p.window_s - p.bin_s * 2
-        return _unknown(NO_BREATHING_SEEN, span_s) if full else _measuring(span_s)
+    period_s, repeats = _period_s(component, p.bin_s, 60.0 / p.max_rate_bpm, 60.0 / p.min_rate_bpm,
+                                  p.period_peak_share)
     ups, downs = _crossings(grid_t, component, p.hysteresis_share * spread / 2.0)
-    if len(ups) < 2 and len(downs) < 2:
+    if spread < p.min_range_trunk_lengths or repeats < p.min_repeat or period_s is None or (len(ups) < 2 and len(downs) < 2):
         full = span_s >= p.window_s - p.bin_s * 2
         return _unknown(NO_BREATHING_SEEN, span_s) if full else _measuring(span_s)
-    rate_bpm = _rate_bpm(ups, downs)
+    rate_bpm = 60.0 / period_s
     inhale_s, exhale_s = _phases(grid_t, component, ups, downs)
     centred = component - component.mean()
     belly_amp, chest_amp = (abs(float((smooth[:, k] - smooth[:, k].mean()) @ centred)) for k in (0, 1))
@@ -295,6 +301,18 @@ def read_breathing(t_ms: np.ndarray, belly: np.ndarray, chest: np.ndarray,
     pattern = None if share is None else (BELLY if share >= p.belly_share_min else CHEST)
     return BreathingReading(KNOWN, round(rate_bpm, 2), inhale_s, exhale_s, pattern,
                             None if share is None else round(share, 3), None, span_s)
+
+
+def _despiked(values: np.ndarray, width: int) -> np.ndarray:
+    """Each row replaced by the median of the ``width`` rows centred on it (the ends kept): a
+    frame whose mask or landmarks jump on their own is dropped, a breath spread over many is kept."""
+    if width < 3 or len(values) < width:
+        return values
+    half = width // 2
+    windows = np.stack([values[k:len(values) - width + 1 + k] for k in range(width)])
+    out = values.copy()
+    out[half:len(values) - half] = np.median(windows, axis=0)
+    return out
 
 
 def _binned(t_ms: np.ndarray, values: np.ndarray, bin_ms: float) -> tuple[np.ndarray, np.ndarray]:
@@ -318,13 +336,6 @@ def _trend(t_ms: np.ndarray, values: np.ndarray) -> np.ndarray:
     design = np.stack([np.ones_like(x), x, x * x], axis=1)
     coef = np.linalg.solve(design.T @ design, design.T @ values)  # 3 x 3 normal equations: x spans -1..1
     return design @ coef
-
-
-def _noise_sd(t_ms: np.ndarray, raw: np.ndarray, grid_t: np.ndarray, fitted: np.ndarray) -> float:
-    """The samples' noise about the smoothed signal (``fitted`` on ``grid_t``): a standard
-    deviation from the median absolute deviation, robust to a few frames of a bad mask."""
-    resid = raw - np.interp(t_ms, grid_t, fitted)
-    return float(np.median(np.abs(resid - np.median(resid))) * 1.4826)
 
 
 def _moving_average(values: np.ndarray, width: int) -> np.ndarray:
@@ -367,6 +378,35 @@ def _crossings(t_ms: np.ndarray, x: np.ndarray, band: float) -> tuple[np.ndarray
     frac = np.divide(x0, x0 - x1, out=np.zeros_like(x0), where=x0 != x1)
     times = t_ms[k - 1] + frac * (t_ms[k] - t_ms[k - 1])
     return times[rising], times[~rising]
+
+
+def _period_s(x: np.ndarray, bin_s: float, shortest_s: float, longest_s: float,
+              peak_share: float) -> tuple[float | None, float]:
+    """The breathing's period (s) from the signal's autocorrelation over the window, and how
+    well the signal repeats at it (the autocorrelation there over that at lag 0: near 1 for
+    regular breathing, near 0 for noise or a still body). The period is the first peak, between
+    ``shortest_s`` and ``longest_s`` (and at most half the window), that reaches ``peak_share``
+    of the highest peak there, refined by the parabola through its neighbours. Noise only lifts
+    the autocorrelation at lag 0, and each breath's own length is averaged, so it holds where a
+    crossing here or there is missed. (None, 0) when no peak is found."""
+    x = x - x.mean()
+    n = len(x)
+    lo, hi = max(1, int(shortest_s / bin_s)), min(int(longest_s / bin_s), n // 2)
+    if hi - lo < 2:
+        return None, 0.0
+    full = np.correlate(x, x, mode="full")[n - 1:]
+    ac = full / n  # biased: long lags, resting on few products, weigh less when choosing the peak
+    seg = ac[lo - 1:hi + 2]
+    inner = seg[1:-1]
+    peaks = np.flatnonzero((inner > seg[:-2]) & (inner >= seg[2:]) & (inner > 0)) + lo
+    if len(peaks) == 0 or full[0] <= 0:
+        return None, 0.0
+    best = ac[peaks].max()
+    k = int(peaks[np.argmax(ac[peaks] >= peak_share * best)])
+    a, b, c = full[k - 1:k + 2] / (n - np.arange(k - 1, k + 2))  # unbiased where it is placed
+    den = a - 2 * b + c
+    shift = 0.5 * (a - c) / den if den != 0 else 0.0
+    return (k + max(-1.0, min(1.0, shift))) * bin_s, float(b / (full[0] / n))
 
 
 def _rate_bpm(ups: np.ndarray, downs: np.ndarray) -> float:

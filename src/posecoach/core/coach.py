@@ -14,12 +14,13 @@ from posecoach.core import landmarks as lm
 from posecoach.core.body import VIEW_NAMES, Body, BodyParams, analyse_body
 from posecoach.core.breathing import (
     ARMS_OVER_TRUNK,
+    KNEE_OVER_TRUNK,
     KNOWN,
     NOT_SIDE_VIEW,
     BreathingMeter,
     BreathingParams,
     BreathingReading,
-    arms_over_trunk,
+    over_trunk,
 )
 from posecoach.core.checks import FAIL, PASS, UNKNOWN, VERDICT_NAMES, CheckSpec, failing_cue, judge_one
 from posecoach.core.depth import DepthTracker
@@ -37,6 +38,7 @@ from posecoach.core.measures import (
     working_side,
 )
 from posecoach.core.recognize import Recognition, RecognitionSmoother, recognize
+from posecoach.core.settings import from_table
 from posecoach.core.silhouette import SteadyReading
 from posecoach.core.smoothing import OneEuroFilter, OneEuroParams
 from posecoach.core.units import round_measure
@@ -72,14 +74,16 @@ def turn_cue(body: Body, face_visible: float, index: int = 0) -> str:
 
 
 @dataclass(frozen=True)
+@from_table("coach")
 class CoachParams:
-    """Engine settings: smoothing, cue cooldown, hold grace period."""
+    """Engine settings: smoothing, cue cooldown, hold grace period (settings.toml [coach] and
+    the tables of the settings it holds)."""
 
     smoothing: OneEuroParams = field(default_factory=OneEuroParams)
     body: BodyParams = field(default_factory=BodyParams)
-    cue_cooldown_s: float = 3.0  # a shown cue stays at least this long while its check fails
-    recognise_every_ms: float = 100.0  # recognition runs at most this often (its vote spans 1 s)
-    hold_grace_s: float = 5.0  # out of the pose longer than this ends the set
+    cue_cooldown_s: float  # a shown cue stays at least this long while its check fails
+    recognise_every_ms: float  # recognition runs at most this often (its vote spans 1 s)
+    hold_grace_s: float  # out of the pose longer than this ends the set
     framing: FramingParams = field(default_factory=FramingParams)  # poor light, a body cut by the frame
     still_image: bool = False  # one photo, not a stream: recognition cannot wait for a position to last
 
@@ -394,7 +398,7 @@ class Observer:
         side_idx = int(working_side(body, spec.side_rule)[0])
         side = SIDE_NAMES[side_idx] if side_idx >= 0 else None
         anchors = _anchors(measures, body)
-        turn = turn_cue(body, self.params.body.face_visible) if view == "oblique" else None
+        turn = turn_cue(body, self.params.body.face_min_visibility) if view == "oblique" else None
         return Observation(t_ms, True, exercise, confidence, facing, side, view, measures, feet_seen, head_seen,
                            smooth, raw[:, 3], anchors, guidance, turn, frozenset(unsteady), breathing, inputs)
 
@@ -412,10 +416,12 @@ class Observer:
         if view != "side":
             reason = NOT_SIDE_VIEW
         else:
-            arms = body.xy[0, [lm.LEFT_WRIST, lm.RIGHT_WRIST, lm.LEFT_ELBOW, lm.RIGHT_ELBOW]]
-            seen = body.seen[0, [lm.LEFT_WRIST, lm.RIGHT_WRIST, lm.LEFT_ELBOW, lm.RIGHT_ELBOW]]
-            if arms_over_trunk(body.hip_mid[0], body.shoulder_mid[0], body.belly[0], arms[seen], self._breathing.params):
-                reason = ARMS_OVER_TRUNK
+            for points, why in ((lm.KNEE, KNEE_OVER_TRUNK), ((*lm.WRIST, *lm.ELBOW), ARMS_OVER_TRUNK)):
+                idx = list(points)
+                if over_trunk(body.hip_mid[0], body.shoulder_mid[0], body.belly[0], body.xy[0, idx][body.seen[0, idx]],
+                              self._breathing.params):
+                    reason = why
+                    break
         values = image_measures or {}
         belly, chest = values.get("belly_rise"), values.get("chest_rise")
         if reason is not None:

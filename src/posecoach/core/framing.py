@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from posecoach.core import landmarks as lm
+from posecoach.core.settings import from_table
 
 CUE_POOR_LIGHT = "The light is poor: turn on a light or face a window, not your back to it"
 CUE_AT_EDGE = "Move toward the middle of the picture: part of you is out of frame"
@@ -16,17 +17,19 @@ TRUNK = (lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, lm.LEFT_HIP, lm.RIGHT_HIP)
 
 
 @dataclass(frozen=True)
+@from_table("framing")
 class FramingParams:
-    """Thresholds on the picture (fractions: of the frame's width, or of full brightness 0..1)."""
+    """Thresholds on the picture (fractions: of the frame's width, or of full brightness 0..1);
+    values and reasons in settings.toml [framing]."""
 
-    edge_margin_frac_width: float = 0.04  # a shoulder or hip this close to the left or right edge: the body is cut
+    edge_margin_frac_width: float  # a shoulder or hip this close to the left or right edge: the body is cut
     min_visibility: float = lm.MIN_VISIBILITY  # a trunk landmark below this visibility does not count for the edge rule
-    min_brightness: float = 0.12  # mean luma of the frame below this: too dark
-    min_contrast: float = 0.025  # luma standard deviation below this: flat, fogged or nearly black
-    min_subject_brightness: float = 0.12  # mean luma around the person below this: backlit, a silhouette
+    min_brightness: float  # mean luma of the frame below this: too dark
+    min_contrast: float  # luma standard deviation below this: flat, fogged or nearly black
+    min_subject_brightness: float  # median luma on the person below this: backlit, a silhouette
     # With nobody found (no ``subject_brightness``), only a picture dim throughout hides a person:
-    min_highlights: float = 0.2  # the brightest thousandth of the picture below this: nothing in it is lit
-    max_flat_share: float = 0.99  # this share at one brightness or more: a blank or a cut to black, not a room
+    min_highlights: float  # the brightest thousandth of the picture below this: nothing in it is lit
+    max_flat_share: float  # this share at one brightness or more: a blank or a cut to black, not a room
 
 
 def only_in_frame(landmarks: np.ndarray) -> np.ndarray:

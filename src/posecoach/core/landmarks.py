@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-MIN_VISIBILITY = 0.5  # a landmark below this visibility (MediaPipe's 0..1) counts as not seen
+from posecoach.core import settings
+
+MIN_VISIBILITY: float = settings.value("landmarks", "min_visibility")  # below it (MediaPipe's 0..1), not seen
 
 NAMES: tuple[str, ...] = (
     "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",

@@ -1,7 +1,7 @@
 """Whom to coach when the camera sees more than one person: the same person, frame after frame.
 
 The person is locked by where their trunk is in the picture. A candidate within
-``match_trunks`` trunk lengths of the locked position is them; anyone else (someone walking
+``match_trunk_lengths`` trunk lengths of the locked position is them; anyone else (someone walking
 through behind, a second person in the room) is ignored. When the locked person has been out
 of view for ``keep_s``, the next person found is coached instead: the largest in the picture,
 which is normally the one nearest the camera.
@@ -14,14 +14,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from posecoach.core import landmarks as lm
+from posecoach.core.settings import from_table
 
 TRUNK = (lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, lm.LEFT_HIP, lm.RIGHT_HIP)
 
 
 @dataclass(frozen=True)
+@from_table("person_lock")
 class LockParams:
-    keep_s: float = 5.0  # the coached person may be out of view this long before someone else is coached
-    match_trunks: float = 1.0  # a person within this many trunk lengths of the coached one's place is them
+    """Who is coached when several people are in view (settings.toml [person_lock])."""
+
+    keep_s: float  # the coached person may be out of view this long before someone else is coached
+    match_trunk_lengths: float  # a person within this many trunk lengths of the coached one's place is them
     min_visibility: float = lm.MIN_VISIBILITY
 
 
@@ -81,7 +85,7 @@ class PersonLock:
             d = float(np.hypot(*(a[0] - self._centre)))
             if d < best_d:
                 best, best_d = i, d
-        return best if best is not None and best_d <= self.params.match_trunks * max(self._size, 1.0) else None
+        return best if best is not None and best_d <= self.params.match_trunk_lengths * max(self._size, 1.0) else None
 
     def matches(self, landmarks: np.ndarray, width_px: int, height_px: int) -> bool:
         """Whether ``landmarks`` are the locked person (without moving the lock); True when unlocked."""

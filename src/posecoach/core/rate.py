@@ -20,12 +20,14 @@ from typing import Protocol, TypeVar
 import numpy as np
 
 from posecoach.core import landmarks as lm
+from posecoach.core.settings import from_table
 
 # The joints whose movement counts: nose, shoulders to wrists, hips to feet.
 MOVING = np.array([lm.NOSE, *range(lm.LEFT_SHOULDER, lm.RIGHT_WRIST + 1), *range(lm.LEFT_HIP, lm.RIGHT_FOOT + 1)])
 
 
 @dataclass(frozen=True)
+@from_table("rate")
 class RateParams:
     """``max_stride``: frames apart while still (1 analyses every frame). ``still_speed_trunk_lengths_per_s``:
     joints slower than this, in trunk lengths per second, are still. ``settle_ms``: the body
@@ -36,17 +38,18 @@ class RateParams:
     how fast the stride grows once still (2: 2, 4, 8... frames apart), so that the first
     moments of a hold, when a fault most often shows, are looked at more closely."""
 
-    max_stride: int = 3
-    still_speed_trunk_lengths_per_s: float = 1.0
-    settle_ms: float = 300.0
+    max_stride: int
+    still_speed_trunk_lengths_per_s: float
+    settle_ms: float
     min_visibility: float = lm.MIN_VISIBILITY
     follow_recognition: bool = True
-    growth: float = 1.0  # once settled, the stride is multiplied by this at each analysed frame, up to max_stride (1: at once)
+    growth: float  # once settled, the stride is multiplied by this at each analysed frame, up to max_stride (1: at once)
     max_gap_ms: float | None = None  # also never further apart than this in time (a variable frame rate's gaps vary)
-    label_settle_ms: float = 0.0  # after the exercise (or the person) changes, every frame this long
+    label_settle_ms: float  # after the exercise (or the person) changes, every frame this long
 
 
 @dataclass(frozen=True)
+@from_table("review_rate")
 class ReviewRate:
     """The default review's rate, as a bound in time (turned into frames for a clip's rate).
 
@@ -62,11 +65,11 @@ class ReviewRate:
     frame's time is not known ahead). ``growth`` 2: the gaps double from one frame up to the
     bound."""
 
-    max_gap_ms: float = 400.0
-    still_speed_trunk_lengths_per_s: float = 0.5
-    settle_ms: float = 300.0
-    growth: float = 2.0
-    label_settle_ms: float = 1000.0
+    max_gap_ms: float
+    still_speed_trunk_lengths_per_s: float
+    settle_ms: float
+    growth: float
+    label_settle_ms: float
 
     def params(self, fps_hz: float | None) -> RateParams:
         """The rate for a clip of ``fps_hz`` frames a second (None or 0: 30)."""

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from posecoach.core import landmarks as lm
-from posecoach.core.body import END_ON_MAX_TRUNK, Body
+from posecoach.core.body import END_ON_MAX_THIGH_LENGTHS, Body
 from posecoach.core.geometry import inner_angle_deg, norm2
 from posecoach.core.measures import hip_front_angle, knee_angle, m_back_hip, m_front_knee, m_front_shin, m_hip_lift
+from posecoach.core.settings import from_table
 
 
 @dataclass(frozen=True)
@@ -30,27 +31,69 @@ class Recognition:
 
 
 @dataclass(frozen=True)
+@from_table("recognition")
 class RecognizeParams:
-    """Thresholds of the rules (degrees unless stated; lengths in trunk lengths)."""
+    """Thresholds of the rules (degrees or trunk lengths, as named); values, units and reasons
+    in settings.toml [recognition]."""
 
-    upright_max_deg: float = 40.0  # trunk within this of vertical: upright or kneeling
-    lying_min_deg: float = 55.0  # trunk beyond this from vertical: lying (or plank)
-    lunge_max_front_knee_deg: float = 140.0  # a bent front knee: a split stance
-    lunge_min_back_hip: float = 165.0  # the back thigh at or behind the trunk line
-    lunge_min_split: float = 0.35  # knees apart along the facing direction
-    pigeon_min_shin_lean: float = 50.0  # pigeon's front shin lies across the floor
-    end_on_max_trunk: float = END_ON_MAX_TRUNK  # trunk shorter than this many thigh lengths: lying, seen end-on
-    legs_flat_max_deg: float = 20.0  # hips within this of the ankles' level: the legs lie on the floor
-    leaning_max_deg: float = 60.0  # a trunk leaning this far over legs that stand (not flat): still upright
-    folded_leg_max_ankle: float = 1.0  # an ankle within this of the hips: a leg folded under the body
-    foot_up_max: float = 0.35  # the front foot this far above the other: lifted, not a split stance
-    hug_max: float = 0.45  # a wrist this near a knee or shin: the legs are hugged
-    pigeon_max_front_hip: float = 120.0  # face down, a hip flexed this far: that thigh is forward
-    pigeon_min_back_hip: float = 150.0  # ... while the other hip is extended behind
-    # Face down with the feet this far above the hips: the legs are lifted (a locust, a
-    # superman), not lying on the floor as in a cobra. Real cobras read 1-6 (dev photos and clips,
-    # the pelvis's thickness raises the hips above the ankles); a lifted leg reads -10 or below.
-    legs_lifted_min_deg: float = 6.0
+    upright_max_deg: float  # trunk within this of vertical: upright or kneeling
+    lying_min_deg: float  # trunk beyond this from vertical: lying (or plank)
+    lunge_max_front_knee_deg: float  # a bent front knee: a split stance
+    lunge_min_back_hip_deg: float  # the back thigh at or behind the trunk line
+    lunge_min_split_trunk_lengths: float  # knees apart along the facing direction
+    pigeon_min_shin_lean_deg: float  # pigeon's front shin lies across the floor
+    end_on_max_thigh_lengths: float = END_ON_MAX_THIGH_LENGTHS  # trunk shorter than this many thigh lengths: lying, seen end-on
+    legs_flat_max_deg: float  # hips within this of the ankles' level: the legs lie on the floor
+    leaning_max_deg: float  # a trunk leaning this far over legs that stand (not flat): still upright
+    folded_leg_max_ankle_trunk_lengths: float  # an ankle within this of the hips: a leg folded under the body
+    foot_up_max_trunk_lengths: float  # the front foot this far above the other: lifted, not a split stance
+    hug_max_trunk_lengths: float  # a wrist this near a knee or shin: the legs are hugged
+    pigeon_max_front_hip_deg: float  # face down, a hip flexed this far: that thigh is forward
+    pigeon_min_back_hip_deg: float  # ... while the other hip is extended behind
+    legs_lifted_min_deg: float  # face down with the feet this far above the hips: the legs are lifted
+    # The rules' own lines (settings.toml [recognition] says what each one separates and why).
+    pigeon_upright_max_front_knee_deg: float
+    pigeon_upright_min_back_knee_deg: float
+    pigeon_upright_min_back_hip_deg: float
+    prone_min_straight_knee_deg: float
+    pigeon_prone_min_back_knee_deg: float
+    cobra_min_trunk_rise_deg: float
+    cobra_min_arch_deg: float
+    cobra_max_leg_rise_deg: float
+    plank_min_arm_support_trunk_lengths: float
+    plank_min_leg_rise_deg: float
+    plank_max_bend_deg: float
+    smr_max_leg_rise_deg: float
+    hands_planted_min_trunk_lengths: float
+    hands_planted_max_trunk_lengths: float
+    edge_hang_max_bent_hip_deg: float
+    edge_hang_min_hang_hip_deg: float
+    edge_hang_max_knee_deg: float
+    knee_to_chest_max_hip_deg: float
+    knee_to_chest_min_long_knee_deg: float
+    knee_to_chest_min_long_hip_deg: float
+    bridge_min_hips_up_deg: float
+    bridge_min_hip_deg: float
+    bridge_max_knee_deg: float
+    reverse_plank_min_knee_deg: float
+    reverse_plank_min_leg_rise_deg: float
+    figure_four_max_ankle_to_knee_trunk_lengths: float
+    figure_four_min_knee_difference_deg: float
+    figure_four_max_support_knee_deg: float
+    hug_max_hip_deg: float
+    chair_min_hip_deg: float
+    chair_max_hip_deg: float
+    chair_min_knee_deg: float
+    chair_max_knee_deg: float
+    chair_max_shin_tilt_deg: float
+    rest_max_knee_deg: float
+    rest_min_hip_deg: float
+    end_on_max_knee_deg: float
+    knees_together_max_hip_widths: float
+    belly_down_min_cos: float
+    belly_down_lying_cos: float
+    belly_from_feet_max_cos: float
+    folded_flat_knee_max_deg: float
 
 
 def _f(x: np.ndarray) -> float:
@@ -64,12 +107,12 @@ def _segment_distance(p: np.ndarray, a: np.ndarray, c: np.ndarray) -> float:
     return float(norm2(p - (a + t * d)))
 
 
-def _features(b: Body) -> dict[str, float]:
+def _features(b: Body, p: RecognizeParams) -> dict[str, float]:
     """Scalar features of frame 0 of ``b`` (NaN where unknown)."""
     n = 1
     legs = [np.full(n, s) for s in (0, 1)]
     knees = [_f(knee_angle(b, leg)) for leg in legs]
-    knees = [np.nan if k < 15 else k for k in knees]  # a folded-flat knee is a landmark error
+    knees = [np.nan if k < p.folded_flat_knee_max_deg else k for k in knees]  # a folded-flat knee is a landmark error
     hips = [_f(hip_front_angle(b, leg, lm.KNEE)) for leg in legs]
     trunk = b.shoulder_mid[0] - b.hip_mid[0]
     tilt = float(np.degrees(np.arctan2(abs(trunk[0]), -trunk[1]))) if b.trunk_px[0] > 0 else np.nan
@@ -162,12 +205,14 @@ def _upright(f: dict[str, float], p: RecognizeParams, b: Body) -> Recognition:
         fl = int(b.front_leg[0])
         d = b.xy[0, lm.KNEE[fl]] - b.xy[0, lm.KNEE[1 - fl]]
         split = float(abs(d @ b.belly[0])) / float(b.trunk_px[0])
-    if fk <= 110 and not np.isnan(shin) and abs(shin) >= p.pigeon_min_shin_lean and f["knee_max"] >= 130 and bh >= 150:
+    if fk <= p.pigeon_upright_max_front_knee_deg and not np.isnan(shin) and abs(shin) >= p.pigeon_min_shin_lean_deg \
+            and f["knee_max"] >= p.pigeon_upright_min_back_knee_deg and bh >= p.pigeon_upright_min_back_hip_deg:
         return Recognition("pigeon", 0.7)
-    if not np.isnan(f["front_foot_up"]) and f["front_foot_up"] > p.foot_up_max:
+    if not np.isnan(f["front_foot_up"]) and f["front_foot_up"] > p.foot_up_max_trunk_lengths:
         return Recognition(None, 0.7, plainly_out=True)  # a knee drive or a step up: the front foot is off the floor
-    if fk <= p.lunge_max_front_knee_deg and bh >= p.lunge_min_back_hip and (np.isnan(split) or split >= p.lunge_min_split):
-        margin = min(p.lunge_max_front_knee_deg - fk, bh - p.lunge_min_back_hip) / 30.0
+    split_ok = np.isnan(split) or split >= p.lunge_min_split_trunk_lengths
+    if fk <= p.lunge_max_front_knee_deg and bh >= p.lunge_min_back_hip_deg and split_ok:
+        margin = min(p.lunge_max_front_knee_deg - fk, bh - p.lunge_min_back_hip_deg) / 30.0
         return Recognition("lunge", float(np.clip(0.6 + margin, 0.6, 0.98)))
     return Recognition(None, 0.8)
 
@@ -179,25 +224,28 @@ def _prone(f: dict[str, float], p: RecognizeParams) -> Recognition:
     kmin, kmax = f["knee_min"], f["knee_max"]
     if np.isnan(kmin) or np.isnan(leg_rise):
         return Recognition(None, 0.3)
-    folded = not np.isnan(f["ankle_hip_min"]) and f["ankle_hip_min"] <= p.folded_leg_max_ankle
+    folded = not np.isnan(f["ankle_hip_min"]) and f["ankle_hip_min"] <= p.folded_leg_max_ankle_trunk_lengths
     # One thigh forward under the trunk while the other leg lies extended behind: a pigeon (a
     # cobra has both hips extended). The folded shin often points at the camera and is lost, so
     # the hips decide even when the front knee cannot be seen.
-    thigh_forward = not np.isnan(f["hip_min"]) and f["hip_min"] <= p.pigeon_max_front_hip \
-        and f["hip_max"] >= p.pigeon_min_back_hip
-    if kmin < 120 or folded or thigh_forward:
-        if (kmax >= 130 or thigh_forward) and trunk_rise >= 12 and leg_rise <= p.legs_flat_max_deg:
+    thigh_forward = not np.isnan(f["hip_min"]) and f["hip_min"] <= p.pigeon_max_front_hip_deg \
+        and f["hip_max"] >= p.pigeon_min_back_hip_deg
+    if kmin < p.prone_min_straight_knee_deg or folded or thigh_forward:
+        if (kmax >= p.pigeon_prone_min_back_knee_deg or thigh_forward) and trunk_rise >= p.cobra_min_trunk_rise_deg \
+                and leg_rise <= p.legs_flat_max_deg:
             return Recognition("pigeon", 0.55)
         return Recognition(None, 0.5)
-    arched = trunk_rise - leg_rise >= 15 and leg_rise < 12
-    if f["arm_support"] >= 0.3 and leg_rise >= 4 and abs(trunk_rise - leg_rise) <= 35 and not arched:
+    arched = trunk_rise - leg_rise >= p.cobra_min_arch_deg and leg_rise < p.cobra_max_leg_rise_deg
+    raised = leg_rise < p.cobra_max_leg_rise_deg and trunk_rise >= p.cobra_min_trunk_rise_deg
+    if f["arm_support"] >= p.plank_min_arm_support_trunk_lengths and leg_rise >= p.plank_min_leg_rise_deg \
+            and abs(trunk_rise - leg_rise) <= p.plank_max_bend_deg and not arched:
         return Recognition("plank", float(np.clip(0.6 + (leg_rise - 4) / 30, 0.6, 0.95)))
-    if (arched or (leg_rise < 12 and trunk_rise >= 12)) and leg_rise <= -p.legs_lifted_min_deg:
+    if (arched or raised) and leg_rise <= -p.legs_lifted_min_deg:
         return Recognition(None, 0.6)  # the legs lifted off the floor with the chest: not a cobra
-    if arched or (leg_rise < 12 and trunk_rise >= 12):
-        return Recognition("cobra", float(np.clip(0.6 + (trunk_rise - 12) / 60, 0.6, 0.95)))
-    if leg_rise < 8 and trunk_rise < 12:
-        if -0.5 <= f["wrist_along"] <= 0.35:
+    if arched or raised:
+        return Recognition("cobra", float(np.clip(0.6 + (trunk_rise - p.cobra_min_trunk_rise_deg) / 60, 0.6, 0.95)))
+    if leg_rise < p.smr_max_leg_rise_deg and trunk_rise < p.cobra_min_trunk_rise_deg:
+        if p.hands_planted_min_trunk_lengths <= f["wrist_along"] <= p.hands_planted_max_trunk_lengths:
             return Recognition(None, 0.5)  # hands planted beside the chest: about to press up, not resting
         return Recognition("smr_release", 0.6)
     return Recognition(None, 0.5)
@@ -209,26 +257,30 @@ def _supine(f: dict[str, float], p: RecognizeParams) -> Recognition:
     kn, hn = f["knee_near"], f["hip_near"]
     if np.isnan(kmin) or np.isnan(hmin):
         return Recognition(None, 0.3)
-    if hmin <= 100 and hmax >= 185 and kmax <= 150:
+    if hmin <= p.edge_hang_max_bent_hip_deg and hmax >= p.edge_hang_min_hang_hip_deg and kmax <= p.edge_hang_max_knee_deg:
         return Recognition("edge_hang", 0.7)
-    if hmin <= 95 and kmax >= 135 and hmax >= 135:
+    if hmin <= p.knee_to_chest_max_hip_deg and kmax >= p.knee_to_chest_min_long_knee_deg \
+            and hmax >= p.knee_to_chest_min_long_hip_deg:
         # one knee drawn in, the other leg long (straight or nearly: its checks say how well)
-        return Recognition("knee_to_chest", float(np.clip(0.6 + (95 - hmin) / 60, 0.6, 0.95)))
-    hugging = not np.isnan(f["hug"]) and f["hug"] <= p.hug_max
+        return Recognition("knee_to_chest", float(np.clip(0.6 + (p.knee_to_chest_max_hip_deg - hmin) / 60, 0.6, 0.95)))
+    hugging = not np.isnan(f["hug"]) and f["hug"] <= p.hug_max_trunk_lengths
     hips_up = f["tilt"] - 90.0  # hips above shoulders, degrees
-    if hips_up >= 6 and not np.isnan(hn) and hn >= 130 and kn <= 125:
-        return Recognition("glute_bridge", float(np.clip(0.6 + (hn - 130) / 80, 0.6, 0.95)))
-    if kmin >= 150 and f["arm_support"] >= 0.3 and f["leg_rise"] >= 8:
+    if hips_up >= p.bridge_min_hips_up_deg and not np.isnan(hn) and hn >= p.bridge_min_hip_deg and kn <= p.bridge_max_knee_deg:
+        return Recognition("glute_bridge", float(np.clip(0.6 + (hn - p.bridge_min_hip_deg) / 80, 0.6, 0.95)))
+    if kmin >= p.reverse_plank_min_knee_deg and f["arm_support"] >= p.plank_min_arm_support_trunk_lengths \
+            and f["leg_rise"] >= p.reverse_plank_min_leg_rise_deg:
         return Recognition("plank", 0.6)  # a reverse plank: the body held up as a line
-    if not np.isnan(f["ankle_knee"]) and f["ankle_knee"] <= 0.35 and kmax - kmin >= 15 \
-            and not f["support_knee"] > 130:
+    if not np.isnan(f["ankle_knee"]) and f["ankle_knee"] <= p.figure_four_max_ankle_to_knee_trunk_lengths \
+            and kmax - kmin >= p.figure_four_min_knee_difference_deg \
+            and not f["support_knee"] > p.figure_four_max_support_knee_deg:
         return Recognition("figure_four_rest", 0.6)  # the supporting leg is bent, not long on the floor
-    if hugging and hmax <= 100:
+    if hugging and hmax <= p.hug_max_hip_deg:
         return Recognition(None, 0.6)  # both knees hugged: not a catalogue position
     shin_flat = f["shin_tilt_min"]
-    if 60 <= hmax <= 120 and 60 <= kmax <= 125 and not np.isnan(shin_flat) and shin_flat <= 30 and not hugging:
+    if p.chair_min_hip_deg <= hmax <= p.chair_max_hip_deg and p.chair_min_knee_deg <= kmax <= p.chair_max_knee_deg \
+            and not np.isnan(shin_flat) and shin_flat <= p.chair_max_shin_tilt_deg and not hugging:
         return Recognition("legs_on_chair", 0.7)
-    if kn <= 110 and 90 <= hmin:
+    if kn <= p.rest_max_knee_deg and p.rest_min_hip_deg <= hmin:
         if f["view"] in (1.0, 2.0):
             return Recognition("knees_together_rest", 0.55)
         return Recognition("constructive_rest", 0.7)
@@ -240,17 +292,17 @@ def _facing_camera(f: dict[str, float], p: RecognizeParams, b: Body) -> Recognit
     (lying with the feet toward the camera) are recognised; anything else is left unsaid."""
     thighs = [float(norm2(b.xy[0, lm.KNEE[s]] - b.xy[0, lm.HIP[s]])) for s in (0, 1)
               if b.seen[0, lm.KNEE[s]] and b.seen[0, lm.HIP[s]]]
-    end_on = bool(thighs) and b.trunk_px[0] < p.end_on_max_trunk * float(np.mean(thighs))
+    end_on = bool(thighs) and b.trunk_px[0] < p.end_on_max_thigh_lengths * float(np.mean(thighs))
     if not end_on:
         if f["tilt"] <= p.upright_max_deg:
             rec = _upright(f, p, b)  # a split stance still shows from the front
             return rec if rec.exercise == "lunge" else Recognition(None, rec.confidence)
         return Recognition(None, 0.5)
-    if np.isnan(f["knee_min"]) or f["knee_min"] > 130:
+    if np.isnan(f["knee_min"]) or f["knee_min"] > p.end_on_max_knee_deg:
         return Recognition(None, 0.4)
     hips_w = float(norm2(b.xy[0, lm.LEFT_HIP] - b.xy[0, lm.RIGHT_HIP]))
     knees_w = float(norm2(b.xy[0, lm.LEFT_KNEE] - b.xy[0, lm.RIGHT_KNEE]))
-    if knees_w <= 0.6 * hips_w:
+    if knees_w <= p.knees_together_max_hip_widths * hips_w:
         return Recognition("knees_together_rest", 0.6)
     return Recognition("constructive_rest", 0.5)
 
@@ -267,25 +319,25 @@ def recognize(b: Body, params: RecognizeParams | None = None) -> list[Recognitio
     return out
 
 
-def _belly_away_from_feet(b: Body) -> bool:
+def _belly_away_from_feet(b: Body, p: RecognizeParams) -> bool:
     """Face down with the trunk raised (a cobra, a pigeon): the belly faces the floor or, with
     the trunk upright, away from the feet. Sitting with the legs out faces the feet."""
     if np.isnan(b.belly[0, 0]):
         return False
-    if b.belly[0, 1] > 0.3:
+    if b.belly[0, 1] > p.belly_down_min_cos:
         return True
     ankles = [b.xy[0, lm.ANKLE[s]] for s in (0, 1) if b.seen[0, lm.ANKLE[s]]]
     if not ankles:
         return False
     to_feet = np.mean(ankles, axis=0) - b.hip_mid[0]
     n = float(norm2(to_feet))
-    return n > 0 and float(b.belly[0] @ to_feet) / n < -0.5
+    return n > 0 and float(b.belly[0] @ to_feet) / n < p.belly_from_feet_max_cos
 
 
 def _recognize_one(b: Body, p: RecognizeParams) -> Recognition:
     if not _reliable(b):
         return Recognition(None, 0.0)
-    f = _features(b)
+    f = _features(b, p)
     tilt = f["tilt"]
     if np.isnan(tilt):
         return Recognition(None, 0.0)
@@ -298,24 +350,24 @@ def _recognize_one(b: Body, p: RecognizeParams) -> Recognition:
         # side instead. Knee to chest is the exception: one thigh drawn far in while the other
         # leg lies long survives the foreshortening (dev, seen from the feet at about 45 degrees:
         # 64% of its frames recognised before, 99% with it; another exercise 1%).
-        if f["belly_y"] < -0.3:
+        if f["belly_y"] < -p.belly_down_min_cos:
             rec = _supine(f, p)
             if rec.exercise == "knee_to_chest":
                 return rec
         return Recognition(None, 0.4)
     legs_flat = not np.isnan(f["leg_rise"]) and abs(f["leg_rise"]) <= p.legs_flat_max_deg
-    if tilt <= p.upright_max_deg and legs_flat and _belly_away_from_feet(b):
+    if tilt <= p.upright_max_deg and legs_flat and _belly_away_from_feet(b, p):
         return _prone(f, p)  # face down with the legs on the floor and the trunk raised high: a full cobra, a pigeon
     if tilt <= p.upright_max_deg or (tilt <= p.leaning_max_deg and not legs_flat):
         return _upright(f, p, b)  # standing or kneeling, the trunk upright or leaning over the front leg
     if np.isnan(f["belly_y"]):
         return Recognition(None, 0.2)
-    if tilt >= p.lying_min_deg or f["belly_y"] > 0.5:
-        if f["belly_y"] > 0.3:
+    if tilt >= p.lying_min_deg or f["belly_y"] > p.belly_down_lying_cos:
+        if f["belly_y"] > p.belly_down_min_cos:
             return _prone(f, p)
-        if f["belly_y"] < -0.3:
+        if f["belly_y"] < -p.belly_down_min_cos:
             return _supine(f, p)
-    if f["belly_y"] > 0.3:
+    if f["belly_y"] > p.belly_down_min_cos:
         return _prone(f, p)
     return Recognition(None, 0.4)
 
@@ -349,6 +401,7 @@ AT_ONCE_IN_PHOTO: frozenset[str] = frozenset({"constructive_rest", "knees_togeth
 
 
 @dataclass
+@from_table("recognition_vote")
 class RecognitionSmoother:
     """Causal majority vote over the last ``window_ms``; frames with confidence 0 do not vote.
 
@@ -356,10 +409,10 @@ class RecognitionSmoother:
     ``continue_ms`` (a rep's bottom, a pause between sides), so a set is not cut into pieces.
     """
 
-    window_ms: float = 600.0
-    continue_ms: float = 1500.0
+    window_ms: float
+    continue_ms: float
     still_image: bool = False  # a photo: the positions in AT_ONCE_IN_PHOTO need no lasting
-    exit_votes: int = 2  # this many latest frames plainly out of any position end the exercise at once
+    exit_votes: int  # this many latest frames plainly out of any position end the exercise at once
     _votes: deque = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:

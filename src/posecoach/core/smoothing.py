@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from posecoach.core.settings import from_table
+
 
 @dataclass(frozen=True)
+@from_table("smoothing")
 class OneEuroParams:
     """Filter settings.
 
@@ -31,12 +34,12 @@ class OneEuroParams:
     after a cut between two of them moves 0.08.
     """
 
-    min_cutoff_hz: float = 1.5
-    beta: float = 4.0
-    d_cutoff_hz: float = 1.0
-    max_gap_ms: float = 500.0
-    max_jump: float = 0.05
-    max_speed: float = 1.5
+    min_cutoff_hz: float
+    beta: float
+    d_cutoff_hz: float
+    max_gap_ms: float
+    max_jump: float
+    max_speed: float
 
 
 def _alpha(cutoff_hz: np.ndarray | float, dt_s: float) -> np.ndarray | float:

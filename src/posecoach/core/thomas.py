@@ -25,13 +25,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from posecoach.core.settings import from_table
+
 
 @dataclass(frozen=True)
+@from_table("thomas")
 class ThomasParams:
-    steady_ms: float = 2000.0  # the pose held still this long before a reading
-    steady_spread_deg: float = 3.0  # both angles within this (max - min) over steady_ms
-    readings_per_side: int = 3
-    move_deg: float = 10.0  # between readings the hip or knee moves this far (or the position is left)
+    """The guided Thomas test's readings (settings.toml [thomas])."""
+
+    steady_ms: float  # the pose held still this long before a reading
+    steady_spread_deg: float  # both angles within this (max - min) over steady_ms
+    readings_per_side: int
+    move_deg: float  # between readings the hip or knee moves this far (or the position is left)
 
 
 @dataclass(frozen=True)

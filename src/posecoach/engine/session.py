@@ -64,10 +64,20 @@ class Session:
         breathing = self.catalogue.breathing if self.breathing_in_play() else None
         if breathing is None:
             self.steady_trunk.reset()
-        measures = image_measures(det, w, h, breathing, self.steady_trunk, t_ms)
+        measures = image_measures(det, w, h, self.lumbar_in_play(), breathing, self.steady_trunk, t_ms)
         self.last_image_measures = {**measures, **(det.light or {})}
         width, height = size_px or (w, h)
         return self.coach.step(t_ms, det.landmarks, width, height, self.last_image_measures)
+
+    def lumbar_in_play(self) -> bool:
+        """Whether the lower back's curve is worth reading in this frame: the exercise forced, or
+        the one the last frame showed, measures it, or no exercise was recognised yet (the
+        next may be one that does). A rest position, a cobra or a bridge does not."""
+        forced = self.coach.observer.forced
+        if forced is not None:
+            return "lumbar_curve" in self.catalogue[forced].measures
+        last = self.coach.last_observation
+        return last is None or last.exercise is None or "lumbar_curve" in self.catalogue[last.exercise].measures
 
     def breathing_in_play(self) -> bool:
         """Whether the trunk's thickness is worth reading in this frame: a breathing exercise is
@@ -101,19 +111,23 @@ def needs_mask(catalogue: Catalogue, exercise: str | None) -> bool:
     return any("lumbar_curve" in spec.measures or spec.breathing for spec in specs)
 
 
-def image_measures(det: Detection, width: int, height: int, breathing: BreathingParams | None = None,
-                   steady: SteadyTrunk | None = None, t_ms: float = 0.0) -> dict[str, float]:
-    """Per-frame measures that need the image: the lower-back curve from the mask, and with
-    ``breathing`` settings (a breathing exercise in play) the trunk's thickness at the belly and
-    the chest (``belly_rise``, ``chest_rise``, trunk lengths), its lines placed by ``steady``'s
-    median hip and shoulder when given (the frame's own otherwise)."""
-    if det.mask is None or det.landmarks is None:
+def image_measures(det: Detection, width: int, height: int, lumbar: bool = True,
+                   breathing: BreathingParams | None = None, steady: SteadyTrunk | None = None,
+                   t_ms: float = 0.0) -> dict[str, float]:
+    """Per-frame measures that need the image: the lower-back curve from the mask (with
+    ``lumbar`` only), and with ``breathing`` settings (a breathing exercise in play) the trunk's
+    thickness at the belly and the chest (``belly_rise``, ``chest_rise``, trunk lengths), its
+    lines placed by ``steady``'s median hip and shoulder when given (the frame's own otherwise)."""
+    if det.mask is None or det.landmarks is None or not (lumbar or breathing is not None):
         return {}
     height, width = det.mask.shape[:2]  # the model may have seen the frame downscaled
     xy = landmarks_to_px(det.landmarks, width, height)
     trunk = analyse_trunk(xy[None], det.landmarks[None, :, 3])
-    curve = lumbar_curve(det.mask, trunk.hip_mid[0], trunk.shoulder_mid[0], trunk.belly[0])
-    out = {} if np.isnan(curve) else {"lumbar_curve": round(curve, 4)}
+    out = {}
+    if lumbar:
+        curve = lumbar_curve(det.mask, trunk.hip_mid[0], trunk.shoulder_mid[0], trunk.belly[0])
+        if not np.isnan(curve):
+            out["lumbar_curve"] = round(curve, 4)
     if breathing is not None and trunk.trunk_ok[0]:
         hip, shoulder = trunk.hip_mid[0], trunk.shoulder_mid[0]
         if steady is not None:

@@ -19,7 +19,6 @@ from posecoach.adapters import safe_read
 from posecoach.core.breathing import BreathingParams
 from posecoach.core.checks import CheckSpec, Condition
 from posecoach.core.measures import BREATHING_MEASURES, IMAGE_MEASURES, LEG_RULES, MEASURES
-from posecoach.exercises.breathing import breathing_params
 
 VIEWS = ("side", "front", "back", "oblique")
 SIDE_RULES = ("facing", *LEG_RULES)
@@ -91,7 +90,7 @@ class Catalogue:
     exercises: dict[str, ExerciseSpec]
     profile: str
     pacing: Pacing = Pacing()  # the breathing pacing guide the profile sets
-    breathing: BreathingParams = field(default_factory=breathing_params)  # the breathing meter's settings
+    breathing: BreathingParams = field(default_factory=BreathingParams)  # the breathing meter's settings
 
     def __getitem__(self, exercise_id: str) -> ExerciseSpec:
         return self.exercises[exercise_id]

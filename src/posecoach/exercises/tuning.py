@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, replace
 
 from posecoach.core.checks import CheckSpec, Condition
-from posecoach.core.units import BREATHS_PER_MIN, SHARE, is_ratio, unit_of
+from posecoach.core.units import is_ratio, unit_of
 from posecoach.exercises.catalogue import PACING_KEYS, Catalogue, ExerciseSpec, Pacing
 
 DEG_SPAN = 60.0  # a slider reaches this many degrees either side of the base value
@@ -41,9 +41,9 @@ class Threshold:
 def _range(measure: str, value: float) -> tuple[float, float, float]:
     """Slider range around the base value; it depends on the base only, so it stays put."""
     unit = unit_of(measure)
-    if unit == BREATHS_PER_MIN:
+    if unit == "breaths a minute":
         return 0.0, max(40.0, 2.0 * abs(value)), 0.5  # breaths a minute: resting rates run 4 to 30
-    if unit == SHARE:
+    if unit == "share":
         return 0.0, 1.0, 0.05
     if is_ratio(measure):
         return 0.0, round(max(0.5, 2.0 * abs(value)), 3), 0.005

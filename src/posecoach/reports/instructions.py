@@ -62,12 +62,6 @@ def check_name(exercise: str | None, check_id: str) -> str:
     return check_id.replace("_", " ").capitalize()
 
 
-def measure_name(measure: str) -> str:
-    """A measure's name for people ("Front knee angle"), never its id."""
-    names = _document().get("measures", {})
-    return names.get(measure) or measure.replace("_", " ").capitalize()
-
-
 def breathing_reason_words(reason: str) -> str:
     """What a person reads for a breathing reading's unknown ``reason`` (core/breathing.py REASONS)."""
     words = _document().get("breathing_reasons", {})

@@ -8,14 +8,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from posecoach.core.holds import HoldStatus
-from posecoach.core.units import unit_of
+from posecoach.core.units import UNITS, unit_of
+from posecoach.core.units import measure_name as measure_name  # the names of core/measure_table.toml
 from posecoach.exercises.catalogue import Catalogue
 from posecoach.exercises.tuning import Difference
 
-# The names a person reads for checks and measures (instructions.toml), offered here with the rest.
+# The names a person reads for checks (instructions.toml), offered here with the rest.
 from posecoach.reports.instructions import breathing_reason_words
 from posecoach.reports.instructions import check_name as check_name
-from posecoach.reports.instructions import measure_name as measure_name
 
 _OTHER = {"left": "right", "right": "left"}
 
@@ -84,7 +84,7 @@ def side_short(exercise: str | None, side: str | None) -> str:
 
 def unit_words(unit: str) -> str:
     """A unit in words: "deg" -> "degrees", "s" -> "seconds"; trunk lengths stay as they are."""
-    return {"deg": "degrees", "s": "seconds"}.get(unit, unit)
+    return UNITS[unit].words if unit in UNITS else {"s": "seconds"}.get(unit, unit)
 
 
 def value_words(value: float | None, unit: str) -> str:

@@ -14,7 +14,6 @@ from posecoach.adapters.models import ModelInfo
 from posecoach.adapters.store import Store
 from posecoach.adapters.video import VideoReader
 from posecoach.engine.session import Session, needs_mask
-from posecoach.exercises.breathing import breathing_params
 from posecoach.exercises.catalogue import Catalogue
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or 0)
@@ -33,7 +32,7 @@ def analyse_into_store(path: Path, store: Store, person: int, catalogue: Catalog
         writer = store.start_session(
             person, exercise_arg=exercise or "auto", profile_name=catalogue.profile, profile_toml=profile_toml,
             model=model.variant, model_sha256=model.sha256, width=info.width, height=info.height, fps=info.fps,
-            source=source or f"file:{path.name}", belly_share_min=breathing_params().belly_share_min,
+            source=source or f"file:{path.name}", belly_share_min=catalogue.breathing.belly_share_min,
         )
         session = Session(catalogue, exercise, None)
         done = 0

@@ -41,7 +41,6 @@ from posecoach.core.routine import Routine, RoutineStatus, RoutineTracker
 from posecoach.core.setup import SetupGate, SetupStatus, setup_status
 from posecoach.core.thomas import ThomasTest
 from posecoach.engine.session import Session, needs_mask
-from posecoach.exercises.breathing import breathing_params
 from posecoach.exercises.catalogue import Catalogue, ExerciseSpec, load_routine
 from posecoach.services.live_meters import FreezeWatch, LatestBox, RateMeter, Window
 from posecoach.services.live_state import CoachView, FaultTally, SessionSummary, coach_view, hold_lines
@@ -209,7 +208,8 @@ class LiveCoach:
                                            view=self.last_view))
 
     def _loop(self, session: Session, stack: contextlib.ExitStack) -> None:
-        recorder = _SessionRecorder(self.store, self.config, self.models[self.model], stack)
+        recorder = _SessionRecorder(self.store, self.config, self.models[self.model], stack,
+                                    self.catalogue.breathing.belly_share_min)
         routine = self.config.plan_routine or (load_routine(self.config.routine, self.catalogue)
                                                if self.config.routine else None)
         tracker = RoutineTracker(routine) if routine else None
@@ -295,8 +295,10 @@ def describe(coach: Coach, result: FrameResult, catalogue: Catalogue, gate: Setu
 class _SessionRecorder:
     """Stores the session's frames (and, if asked, its video) from the first frame on."""
 
-    def __init__(self, store: Store | None, config: LiveConfig, model: ModelInfo, stack: contextlib.ExitStack) -> None:
+    def __init__(self, store: Store | None, config: LiveConfig, model: ModelInfo, stack: contextlib.ExitStack,
+                 belly_share_min: float | None = None) -> None:
         self.store, self.config, self.model, self.stack = store, config, model, stack
+        self.belly_share_min = belly_share_min  # belly from chest breathing in the stored breathing
         self.writer: SessionWriter | None = None
         self.video = None
         self._last_holds_s = 0.0
@@ -337,7 +339,7 @@ class _SessionRecorder:
         self.writer = self.store.start_session(
             c.person_id, exercise_arg=c.exercise or "auto", profile_name=c.profile_name, profile_toml=c.profile_toml,
             model=self.model.variant, model_sha256=self.model.sha256, width=w, height=h, fps=None, source=c.source,
-            belly_share_min=breathing_params().belly_share_min,
+            belly_share_min=self.belly_share_min,
         )
         self.stack.callback(self._close_quietly)
         if c.record_video:
