@@ -55,6 +55,7 @@ class BreathSpec:
     jitter: float = 0.04
     depth_jitter: float = 0.08
     seed: int = 0
+    hands_ride: bool = False  # hands resting on the belly rise and fall with it (see :func:`riders`)
 
     @property
     def rate_bpm(self) -> float:
@@ -189,3 +190,48 @@ def measured_mm(base: np.ndarray, moved: np.ndarray, faces: np.ndarray, regions:
         front /= np.linalg.norm(front)
         out.append(float(((moved[ix] - base[ix]) @ front).mean()) * 1000.0)
     return out[0], out[1]
+
+
+@dataclass
+class Riders:
+    """Hands resting on the trunk: per side, the vertices that ride on it with their share
+    (1 for the hand, falling to 0 along the forearm to the elbow), the bone heads that ride
+    (wrist and hand bones) and the trunk vertex the palm rests on."""
+
+    vertices: list[tuple[np.ndarray, np.ndarray]]
+    heads: list[tuple[np.ndarray, np.ndarray]]
+    contact: list[int]
+
+
+def riders(body: Body, verts: np.ndarray, heads: np.ndarray) -> Riders:
+    """The hands of a posed body (``verts``, ``heads``), resting on the belly: what rides on it."""
+    out = Riders([], [], [])
+    trunk = np.where(body.vertex_mask("spine", "root", "pelvis", "clavicle", "breast", "neck"))[0]
+    for s in ("L", "R"):
+        hand_bones = [
+            i for i, n in enumerate(body.labels) if n.endswith(f".{s}") and n.startswith(("wrist", "finger", "metacarpal"))
+        ]
+        fore_bones = [body.idx(f"lowerarm01.{s}"), body.idx(f"lowerarm02.{s}")]
+        el, wr = heads[body.idx(f"lowerarm01.{s}")], heads[body.idx(f"wrist.{s}")]
+        axis = wr - el
+        hand = np.isin(body.dominant, hand_bones)
+        fore = np.isin(body.dominant, fore_bones)
+        share = np.clip((verts - el) @ axis / (axis @ axis), 0.0, 1.0)
+        ix = np.where(hand | fore)[0]
+        out.vertices.append((ix, np.where(hand[ix], 1.0, share[ix] ** 2)))
+        hb = np.array(hand_bones)
+        out.heads.append((hb, np.ones(len(hb))))
+        palm = heads[body.idx(f"finger3-1.{s}")] * 0.5 + wr * 0.5
+        out.contact.append(int(trunk[np.argmin(np.linalg.norm(verts[trunk] - palm, axis=1))]))
+    return out
+
+
+def ride(verts: np.ndarray, moved: np.ndarray, heads: np.ndarray, r: Riders) -> tuple[np.ndarray, np.ndarray]:
+    """Move the riding hands by the displacement of the skin under each palm (``verts`` before,
+    ``moved`` after the breath moved the trunk); returns (vertices, heads)."""
+    out_v, out_h = moved.copy(), heads.copy()
+    for (vi, vs), (hi, hs), c in zip(r.vertices, r.heads, r.contact, strict=True):
+        d = moved[c] - verts[c]
+        out_v[vi] += vs[:, None] * d
+        out_h[hi] += hs[:, None] * d
+    return out_v, out_h

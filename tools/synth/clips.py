@@ -663,12 +663,46 @@ def _breathing(name: str, exercise: str, rest: Ref, hold: Ref, body: str, cam: C
 
 def _breathing_clips() -> list[Clip]:
     """Rest positions held still for most of a minute while breathing with a known pattern."""
-    cr = ("constructive_rest", {})
+    cr, kt = ("constructive_rest", {}), ("constructive_rest", {"knee": 75.0})
     s = 4.0  # the breathing starts 1 s after the body has settled
     return [
         _breathing("breathing_constructive_rest_belly_6bpm", "constructive_rest", SUPINE, cr, "woman",
                    _c("left", 0, 0.9, 2.4), BreathSpec("belly", 4.0, 6.0, 25.0, 3.0, s, seed=1), 64.0,
                    "constructive rest: breathing into the belly, 6 a minute"),
+        _breathing("breathing_constructive_rest_belly_12bpm", "constructive_rest", SUPINE, ("constructive_rest", {"knee": 55.0}),
+                   "man", _c("right", 12, 1.3, 2.8), BreathSpec("belly", 2.0, 3.0, 20.0, 3.0, s, seed=2), 48.0,
+                   "constructive rest: breathing into the belly, 12 a minute"),
+        _breathing("breathing_constructive_rest_chest_14bpm", "constructive_rest", SUPINE, cr, "teen",
+                   _c("left", -5, 0.8, 3.6), BreathSpec("chest", 1.8, 2.5, -2.0, 12.0, s, seed=3), 48.0,
+                   "constructive rest: breathing into the chest, 14 a minute",
+                   "chest breathing: the chest wall rises 12 mm, the belly wall sinks 2 mm"),
+        _breathing("breathing_constructive_rest_held", "constructive_rest", SUPINE, cr, "man",
+                   _c("left", 0, 0.6, 2.2), BreathSpec("held", belly_mm=0.0, chest_mm=0.0, start=s), 45.0,
+                   "constructive rest: breath held", "a held breath: the body is still from the start"),
+        _breathing("breathing_legs_on_chair_belly_10bpm", "legs_on_chair", ("bent_legs_up", {}), ("legs_on_chair", {}),
+                   "man", _c("left", 6, 1.0, 2.6), BreathSpec("belly", 2.5, 3.5, 22.0, 3.0, s, seed=5), 50.0,
+                   "legs on a chair: breathing into the belly, 10 a minute"),
+        _breathing("breathing_figure_four_rest_belly_8bpm", "figure_four_rest", ("constructive_rest", {"knee": 70.0}),
+                   ("figure_four_rest", {"support": "R"}), "teen", _c("right", 0, 1.2, 3.0),
+                   BreathSpec("belly", 3.0, 4.5, 18.0, 2.0, s, seed=6), 50.0,
+                   "figure four: breathing into the belly, 8 a minute"),
+        _breathing("breathing_knee_to_chest_belly_12bpm", "knee_to_chest", SUPINE, ("knee_to_chest", {"bent": "R"}), "woman",
+                   _c("left", -8, 0.7, 3.2), BreathSpec("belly", 2.0, 3.0, 20.0, 3.0, s, seed=7), 48.0,
+                   "knee to chest: breathing into the belly, 12 a minute",
+                   "the far knee is drawn up: the near side of the belly is in view"),
+        _breathing("breathing_knees_together_rest_chest_18bpm", "knees_together_rest", kt, ("knees_together_rest", {}),
+                   "man", _c("right", 5, 1.4, 2.0), BreathSpec("chest", 1.4, 1.9, 1.0, 10.0, s, seed=8), 45.0,
+                   "knees together: fast breathing into the chest, 18 a minute",
+                   "fast chest breathing: the chest wall rises 10 mm, the belly wall 1 mm"),
+        _breathing("breathing_constructive_rest_belly_7bpm_hands_on_belly", "constructive_rest", SUPINE,
+                   ("hands_on_belly", {}), "woman", _c("right", 0, 1.1, 2.5),
+                   BreathSpec("belly", 3.5, 5.0, 24.0, 3.0, s, seed=11, hands_ride=True), 50.0,
+                   "constructive rest, hands on the belly: breathing into the belly, 7 a minute",
+                   "both hands rest on the belly and rise and fall with it (the wrists' truth moves with them)"),
+        _breathing("breathing_constructive_rest_belly_8bpm_front", "constructive_rest", SUPINE, cr, "teen",
+                   _c("front", 0, 1.4, 1.9), BreathSpec("belly", 3.0, 4.5, 25.0, 3.0, s, seed=10), 45.0,
+                   "constructive rest, seen from the feet: breathing into the belly, 8 a minute",
+                   "front view: the belly moves toward the camera; breathing cannot be read from the outline"),
     ]
 
 

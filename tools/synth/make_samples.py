@@ -147,8 +147,10 @@ def render_clip(clip: Clip, out_dir: Path) -> dict:
         heads.append(posed.heads)
     v_all = np.concatenate(verts)
     h_all = np.concatenate(heads)
-    breath = breathe(clip, body, v_all) if clip.breathing else None
+    breath = breathe(clip, body, v_all, h_all) if clip.breathing else None
     cam, dist = place_camera(clip, v_all[::3])
+    if breath is not None:
+        in_image(breath, cam)
     renderer = Renderer(cam, props)
     writer = Mp4Writer(out_dir / f"{clip.name}.mp4", WIDTH, HEIGHT, clip.fps)
     truth_frames = []
@@ -220,7 +222,9 @@ def render_clip(clip: Clip, out_dir: Path) -> dict:
     if clip.fps != FPS:
         entry["fps"] = float(clip.fps)
     if breath is not None:
-        entry["breathing"] = {k: breath[k] for k in ("pattern", "rate_bpm", "inhale_s", "exhale_s", "belly_mm", "chest_mm")}
+        entry["breathing"] = {
+            k: breath[k] for k in ("pattern", "rate_bpm", "inhale_s", "exhale_s", "belly_mm", "chest_mm", "belly_px", "chest_px")
+        }
     return entry
 
 
@@ -230,16 +234,20 @@ def _regions(clip: Clip, body: Body) -> br.Regions:
     return _REGIONS[clip.body]
 
 
-def breathe(clip: Clip, body: Body, v_all: np.ndarray) -> dict:
+def breathe(clip: Clip, body: Body, v_all: np.ndarray, h_all: np.ndarray) -> dict:
     """Move the belly and chest walls of every frame (in place) by the clip's breathing
-    pattern; return the truth's ``breathing`` record, measured on the moved vertices."""
+    pattern, and the hands resting on them when they ride; return the truth's ``breathing``
+    record, measured on the moved vertices."""
     spec = clip.breathing
     assert spec is not None
     regions = _regions(clip, body)
     n = len(v_all)
     end = (n - 1) / clip.fps
     breaths = br.schedule(spec, end)
+    start_i = int(math.ceil(spec.start * clip.fps - 1e-9))
+    riders = br.riders(body, v_all[start_i].astype(np.float64), h_all[start_i]) if spec.hands_ride else None
     belly_t, chest_t = np.zeros(n), np.zeros(n)
+    walls: dict[str, list] = {"belly": [0.0, None, None], "chest": [0.0, None, None]}  # largest move: mm, from, to
     for i in range(n):
         lv = br.level(breaths, i / clip.fps)
         if lv == 0.0:
@@ -247,8 +255,13 @@ def breathe(clip: Clip, body: Body, v_all: np.ndarray) -> dict:
         base = v_all[i].astype(np.float64)
         moved = br.displace(base, body.faces, regions, spec.belly_mm * lv, spec.chest_mm * lv)
         belly_t[i], chest_t[i] = br.measured_mm(base, moved, body.faces, regions)
+        for name, mm in (("belly", belly_t[i]), ("chest", chest_t[i])):
+            if abs(mm) > abs(walls[name][0]):
+                ix = regions.full[name]
+                walls[name] = [mm, base[ix].mean(axis=0), moved[ix].mean(axis=0)]
+        if riders is not None:
+            moved, h_all[i] = br.ride(base, moved, h_all[i], riders)
         v_all[i] = moved.astype(np.float32)
-    start_i = int(math.ceil(spec.start * clip.fps - 1e-9))
     whole = [b for b in breaths if b.t2 <= end + 1e-9]
 
     def ptp(x: np.ndarray) -> float:
@@ -266,15 +279,39 @@ def breathe(clip: Clip, body: Body, v_all: np.ndarray) -> dict:
         "start_ms": int(round(spec.start * 1000)),
         "end_ms": int(round(end * 1000)),
         "breaths": [[int(round(b.t0 * 1000)), int(round(b.t1 * 1000)), int(round(b.t2 * 1000))] for b in breaths],
-        "nominal": {"rate_bpm": round(spec.rate_bpm, 3), "inhale_s": spec.inhale_s, "exhale_s": spec.exhale_s,
+        "nominal": {"rate_bpm": round(spec.rate_bpm, 3), "inhale_s": spec.inhale_s if breaths else 0.0,
+                    "exhale_s": spec.exhale_s if breaths else 0.0,
                     "belly_mm": spec.belly_mm, "chest_mm": spec.chest_mm, "jitter": spec.jitter,
                     "depth_jitter": spec.depth_jitter, "seed": spec.seed},
         "measure": "mean displacement, along the wall's outward normal, of the mesh vertices at full weight of "
                    "the belly (navel to pit of the stomach) and chest (sternum) regions; see tools/synth/breathing.py",
+        "_walls": walls,
         "t_ms": [int(round(i * 1000 / clip.fps)) for i in range(n)],
         "belly_mm_t": [round(float(x), 2) for x in belly_t],
         "chest_mm_t": [round(float(x), 2) for x in chest_t],
     }
+
+
+def in_image(breath: dict, cam: Camera) -> None:
+    """Add to a breathing record how far each wall's centre moves in the picture at its
+    largest excursion (pixels, ``belly_px``, ``chest_px``) and the pixels per millimetre there."""
+    walls = breath.pop("_walls")
+    out = {}
+    for name, (mm, a, b) in walls.items():
+        if a is None:
+            out[f"{name}_px"], out[f"{name}_px_per_mm"] = 0.0, None
+            continue
+        uv = cam.project(np.stack([a, b]))
+        px = float(np.linalg.norm(uv[1] - uv[0]))
+        out[f"{name}_px"] = round(px, 2)
+        out[f"{name}_px_per_mm"] = round(px / abs(mm), 4)
+    keys = list(breath)
+    at = keys.index("end_ms") + 1
+    items = list(breath.items())
+    breath.clear()
+    breath.update(dict(items[:at]))
+    breath.update(out)
+    breath.update(dict(items[at:]))
 
 
 def frame_truth(clip: Clip, body: Body, cam: Camera, heads: np.ndarray, verts: np.ndarray, f: dict, i: int) -> dict:
