@@ -21,7 +21,8 @@ SHAPE_SCALE = (0.45, 1.0)  # the shape's size at the end of a breath out and of 
 
 HTML = """
 <div class="pcb" data-testid="posecoach-pacing" hidden>
-  <div class="pcb-stage"><div class="pcb-shape"></div></div>
+  <div class="pcb-stage" role="img" aria-label="A circle growing as you breathe in, shrinking as you breathe out">
+    <div class="pcb-shape"></div></div>
   <div class="pcb-words">
     <div class="pcb-read"></div>
     <div class="pcb-word">Breathe in</div>
