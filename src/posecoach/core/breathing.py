@@ -309,8 +309,12 @@ def _despiked(values: np.ndarray, width: int) -> np.ndarray:
     if width < 3 or len(values) < width:
         return values
     half = width // 2
-    windows = np.stack([values[k:len(values) - width + 1 + k] for k in range(width)])
     out = values.copy()
+    if width == 3:  # the median of three without sorting: max(min(a, b), min(max(a, b), c))
+        a, b, c = values[:-2], values[1:-1], values[2:]
+        out[1:-1] = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
+        return out
+    windows = np.stack([values[k:len(values) - width + 1 + k] for k in range(width)])
     out[half:len(values) - half] = np.median(windows, axis=0)
     return out
 
