@@ -237,6 +237,7 @@ class BreathingMeter:
                reason: str | None = None) -> BreathingReading:
         """The reading after a frame at ``t_ms``."""
         p = self.params
+        t_ms = round(float(t_ms), 3)  # to the microsecond, as a landmarks file keeps times: a replay reads the same
         if self._t and (t_ms - self._t[-1] > p.max_gap_s * 1000.0 or t_ms < self._t[-1]):
             self._forget()
         readable = belly is not None and chest is not None and math.isfinite(belly) and math.isfinite(chest)
