@@ -31,7 +31,10 @@ def batch_run(inputs: Path, out: Path, workers: int) -> float:
 
 
 def run(files: int = 12, worker_counts: tuple[int, ...] = (1, 2), samples: Path = SAMPLES) -> str:
-    clips = sorted(samples.glob("*.mp4"))[:files]
+    from benchmarks.support.clips import breathing_clips
+
+    skip = breathing_clips(samples)
+    clips = sorted(c for c in samples.glob("*.mp4") if c.name not in skip)[:files]
     load_before = load_line()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

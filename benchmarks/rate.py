@@ -95,7 +95,10 @@ def run_variants(samples: str | None = None, variants: tuple[RateParams, ...] = 
     from posecoach.adapters.models import provision
 
     folder = Path(samples) if samples else SAMPLES
-    clips = sorted(folder.glob("*.mp4"))[:limit]
+    from benchmarks.support.clips import breathing_clips
+
+    skip = breathing_clips(folder)
+    clips = sorted(c for c in folder.glob("*.mp4") if c.name not in skip)[:limit]
     model = provision("full").path
     load_before = load_line()
     jobs = [(str(c), str(model), variants) for c in clips]

@@ -12,6 +12,20 @@ from benchmarks.support.places import checkout_root
 
 SAMPLES = checkout_root() / "sample_videos"
 
+
+def breathing_clips(samples: Path = SAMPLES) -> set[str]:
+    """File names (``.mp4``) of the clips that ``samples/index.json`` lists with a ``breathing``
+    record: a minute or so of a rest position held still while breathing, made to measure the
+    breathing. The posture benches leave them out, so that their figures stay comparable."""
+    import json
+
+    try:
+        index = json.loads((samples / "index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    entries = index.get("clips", []) if isinstance(index, dict) else []
+    return {e["clip"] for e in entries if isinstance(e, dict) and e.get("breathing") and isinstance(e.get("clip"), str)}
+
 # A session's worth of positions: rests, knee to chest, kneeling lunges each side, cobra, with
 # faults and transitions in between.
 SESSION_CLIPS = (

@@ -32,6 +32,8 @@ def _chosen(truths: dict[str, dict]) -> list[str]:
             continue
         if t.get("fault") == "knee_near_threshold":  # hovers at a band edge on purpose: tested for flicker
             continue
+        if "breathing" in t:  # a minute of breathing in a rest position: measured by the breathing bench
+            continue
         picked.setdefault((t["exercise"], t.get("profile") or "beginner", t.get("fault") is None), name)
     return sorted(picked.values())
 

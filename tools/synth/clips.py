@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .breathing import BreathSpec
+
 Ref = tuple[str, dict]
 
 
@@ -47,6 +49,9 @@ class Clip:
     demo: bool = False
     note: str = ""
     exercises: tuple[str, ...] = field(default_factory=tuple)
+    fps: int = 30
+    breathing: BreathSpec | None = None  # the belly and chest move (see breathing.py); the truth is lean
+    title: str = ""
 
 
 def _with(ref: Ref, **kw) -> Ref:
@@ -640,4 +645,65 @@ def _null_and_transitions() -> list[Clip]:
     ]
 
 
-CLIPS: list[Clip] = _lunge_clips() + _floor_clips() + _null_and_transitions()
+BREATH_FPS = 15  # breathing is slow; 15 frames a second (a webcam in a dim room) keeps the long truth files small
+
+
+def settle_and_breathe(rest: Ref, hold: Ref, exercise: str, seconds: float, lead: float = 0.5, enter: float = 2.5
+                       ) -> tuple[Key, ...]:
+    """Lie at rest, move into the position in ``enter`` s, then hold it still (the joints do
+    not move) until ``seconds``: the breathing is the mesh's, see :class:`BreathSpec`."""
+    return (Key(0.0, rest, None), Key(lead, rest, None), Key(lead + enter, hold, exercise), Key(seconds, hold, exercise))
+
+
+def _breathing(name: str, exercise: str, rest: Ref, hold: Ref, body: str, cam: CameraSpec, spec: BreathSpec,
+               seconds: float, title: str, note: str = "") -> Clip:
+    return Clip(name, exercise, None, None, body, cam, settle_and_breathe(rest, hold, exercise, seconds),
+                fps=BREATH_FPS, breathing=spec, title=title, note=note)
+
+
+def _breathing_clips() -> list[Clip]:
+    """Rest positions held still for most of a minute while breathing with a known pattern."""
+    cr, kt = ("constructive_rest", {}), ("constructive_rest", {"knee": 75.0})
+    s = 4.0  # the breathing starts 1 s after the body has settled
+    return [
+        _breathing("breathing_constructive_rest_belly_6bpm", "constructive_rest", SUPINE, cr, "woman",
+                   _c("left", 0, 0.9, 2.4), BreathSpec("belly", 4.0, 6.0, 25.0, 3.0, s, seed=1), 64.0,
+                   "constructive rest: breathing into the belly, 6 a minute"),
+        _breathing("breathing_constructive_rest_belly_12bpm", "constructive_rest", SUPINE, ("constructive_rest", {"knee": 55.0}),
+                   "man", _c("right", 12, 1.3, 2.8), BreathSpec("belly", 2.0, 3.0, 20.0, 3.0, s, seed=2), 48.0,
+                   "constructive rest: breathing into the belly, 12 a minute"),
+        _breathing("breathing_constructive_rest_chest_14bpm", "constructive_rest", SUPINE, cr, "teen",
+                   _c("left", -5, 0.8, 3.6), BreathSpec("chest", 1.8, 2.5, -2.0, 12.0, s, seed=3), 48.0,
+                   "constructive rest: breathing into the chest, 14 a minute",
+                   "chest breathing: the chest wall rises 12 mm, the belly wall sinks 2 mm"),
+        _breathing("breathing_constructive_rest_held", "constructive_rest", SUPINE, cr, "man",
+                   _c("left", 0, 0.6, 2.2), BreathSpec("held", belly_mm=0.0, chest_mm=0.0, start=s), 45.0,
+                   "constructive rest: breath held", "a held breath: the body is still from the start"),
+        _breathing("breathing_legs_on_chair_belly_10bpm", "legs_on_chair", ("bent_legs_up", {}), ("legs_on_chair", {}),
+                   "man", _c("left", 6, 1.0, 2.6), BreathSpec("belly", 2.5, 3.5, 22.0, 3.0, s, seed=5), 50.0,
+                   "legs on a chair: breathing into the belly, 10 a minute"),
+        _breathing("breathing_figure_four_rest_belly_8bpm", "figure_four_rest", ("constructive_rest", {"knee": 70.0}),
+                   ("figure_four_rest", {"support": "R"}), "teen", _c("right", 0, 1.2, 3.0),
+                   BreathSpec("belly", 3.0, 4.5, 18.0, 2.0, s, seed=6), 50.0,
+                   "figure four: breathing into the belly, 8 a minute"),
+        _breathing("breathing_knee_to_chest_belly_12bpm", "knee_to_chest", SUPINE, ("knee_to_chest", {"bent": "R"}), "woman",
+                   _c("left", -8, 0.7, 3.2), BreathSpec("belly", 2.0, 3.0, 20.0, 3.0, s, seed=7), 48.0,
+                   "knee to chest: breathing into the belly, 12 a minute",
+                   "the far knee is drawn up: the near side of the belly is in view"),
+        _breathing("breathing_knees_together_rest_chest_18bpm", "knees_together_rest", kt, ("knees_together_rest", {}),
+                   "man", _c("right", 5, 1.4, 2.0), BreathSpec("chest", 1.4, 1.9, 1.0, 10.0, s, seed=8), 45.0,
+                   "knees together: fast breathing into the chest, 18 a minute",
+                   "fast chest breathing: the chest wall rises 10 mm, the belly wall 1 mm"),
+        _breathing("breathing_constructive_rest_belly_7bpm_hands_on_belly", "constructive_rest", SUPINE,
+                   ("hands_on_belly", {}), "woman", _c("right", 0, 1.1, 2.5),
+                   BreathSpec("belly", 3.5, 5.0, 24.0, 3.0, s, seed=11, hands_ride=True), 50.0,
+                   "constructive rest, hands on the belly: breathing into the belly, 7 a minute",
+                   "both hands rest on the belly and rise and fall with it (the wrists' truth moves with them)"),
+        _breathing("breathing_constructive_rest_belly_8bpm_front", "constructive_rest", SUPINE, cr, "teen",
+                   _c("front", 0, 1.4, 1.9), BreathSpec("belly", 3.0, 4.5, 25.0, 3.0, s, seed=10), 45.0,
+                   "constructive rest, seen from the feet: breathing into the belly, 8 a minute",
+                   "front view: the belly moves toward the camera; breathing cannot be read from the outline"),
+    ]
+
+
+CLIPS: list[Clip] = _lunge_clips() + _floor_clips() + _null_and_transitions() + _breathing_clips()

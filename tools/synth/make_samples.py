@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import breathing as br
 from .body import BODIES, Body, Pose, load_model
 from .clips import CLIPS, Clip, Key
 from .encode import Mp4Writer
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 _MODEL = None
 _BODIES: dict[str, tuple[Body, Solver]] = {}
+_REGIONS: dict[str, br.Regions] = {}
 
 
 def _body(name: str) -> tuple[Body, Solver]:
@@ -59,11 +61,11 @@ def _blend(a: Pose, b: Pose, w: float) -> Pose:
 def timeline(clip: Clip, built: list[Built]) -> list[dict]:
     """Per frame: pose, exercise label, phase and leg roles."""
     keys = clip.keys
-    n = int(round(keys[-1].t * FPS)) + 1
+    n = int(round(keys[-1].t * clip.fps)) + 1
     first_pose = next((i for i, k in enumerate(keys) if k.exercise), None)
     frames = []
     for i in range(n):
-        t = i / FPS
+        t = i / clip.fps
         k = max(j for j in range(len(keys) - 1) if keys[j].t <= t + 1e-9) if t < keys[-1].t else len(keys) - 2
         a, b = keys[k], keys[k + 1]
         w = _smooth(min(1.0, max(0.0, (t - a.t) / max(b.t - a.t, 1e-9))))
@@ -145,9 +147,12 @@ def render_clip(clip: Clip, out_dir: Path) -> dict:
         heads.append(posed.heads)
     v_all = np.concatenate(verts)
     h_all = np.concatenate(heads)
+    breath = breathe(clip, body, v_all, h_all) if clip.breathing else None
     cam, dist = place_camera(clip, v_all[::3])
+    if breath is not None:
+        in_image(breath, cam)
     renderer = Renderer(cam, props)
-    writer = Mp4Writer(out_dir / f"{clip.name}.mp4", WIDTH, HEIGHT, FPS)
+    writer = Mp4Writer(out_dir / f"{clip.name}.mp4", WIDTH, HEIGHT, clip.fps)
     truth_frames = []
     try:
         for i, f in enumerate(frames):
@@ -167,7 +172,7 @@ def render_clip(clip: Clip, out_dir: Path) -> dict:
         "clip": f"{clip.name}.mp4",
         "width": WIDTH,
         "height": HEIGHT,
-        "fps": float(FPS),
+        "fps": float(clip.fps),
         "exercise": clip.exercise,
         "exercises": exercises,
         "variant": clip.variant,
@@ -192,9 +197,11 @@ def render_clip(clip: Clip, out_dir: Path) -> dict:
         "bands": {k: v for e in exercises for k, v in BANDS.get(e, {}).items()},
         "frames": truth_frames,
     }
+    if breath is not None:
+        truth["breathing"] = breath
     (out_dir / f"{clip.name}.truth.json").write_text(json.dumps(truth, separators=(",", ":")) + "\n")
     print(f"{clip.name}: {len(frames)} frames in {time.time() - t0:.1f} s", file=sys.stderr, flush=True)
-    return {
+    entry = {
         "clip": f"{clip.name}.mp4",
         "truth": f"{clip.name}.truth.json",
         "exercise": clip.exercise,
@@ -206,10 +213,105 @@ def render_clip(clip: Clip, out_dir: Path) -> dict:
         "view": view,
         "body": clip.body,
         "frames": len(frames),
-        "seconds": round(len(frames) / FPS, 2),
+        "seconds": round(len(frames) / clip.fps, 2),
         "demo": clip.demo,
         "note": clip.note,
     }
+    if clip.title:
+        entry["title"] = clip.title
+    if clip.fps != FPS:
+        entry["fps"] = float(clip.fps)
+    if breath is not None:
+        entry["breathing"] = {
+            k: breath[k] for k in ("pattern", "rate_bpm", "inhale_s", "exhale_s", "belly_mm", "chest_mm", "belly_px", "chest_px")
+        }
+    return entry
+
+
+def _regions(clip: Clip, body: Body) -> br.Regions:
+    if clip.body not in _REGIONS:
+        _REGIONS[clip.body] = br.region_weights(body)
+    return _REGIONS[clip.body]
+
+
+def breathe(clip: Clip, body: Body, v_all: np.ndarray, h_all: np.ndarray) -> dict:
+    """Move the belly and chest walls of every frame (in place) by the clip's breathing
+    pattern, and the hands resting on them when they ride; return the truth's ``breathing``
+    record, measured on the moved vertices."""
+    spec = clip.breathing
+    assert spec is not None
+    regions = _regions(clip, body)
+    n = len(v_all)
+    end = (n - 1) / clip.fps
+    breaths = br.schedule(spec, end)
+    start_i = int(math.ceil(spec.start * clip.fps - 1e-9))
+    riders = br.riders(body, v_all[start_i].astype(np.float64), h_all[start_i]) if spec.hands_ride else None
+    belly_t, chest_t = np.zeros(n), np.zeros(n)
+    walls: dict[str, list] = {"belly": [0.0, None, None], "chest": [0.0, None, None]}  # largest move: mm, from, to
+    for i in range(n):
+        lv = br.level(breaths, i / clip.fps)
+        if lv == 0.0:
+            continue
+        base = v_all[i].astype(np.float64)
+        moved = br.displace(base, body.faces, regions, spec.belly_mm * lv, spec.chest_mm * lv)
+        belly_t[i], chest_t[i] = br.measured_mm(base, moved, body.faces, regions)
+        for name, mm in (("belly", belly_t[i]), ("chest", chest_t[i])):
+            if abs(mm) > abs(walls[name][0]):
+                ix = regions.full[name]
+                walls[name] = [mm, base[ix].mean(axis=0), moved[ix].mean(axis=0)]
+        if riders is not None:
+            moved, h_all[i] = br.ride(base, moved, h_all[i], riders)
+        v_all[i] = moved.astype(np.float32)
+    whole = [b for b in breaths if b.t2 <= end + 1e-9]
+
+    def ptp(x: np.ndarray) -> float:
+        """Peak to peak, signed by the larger excursion from rest (negative: the wall moves in)."""
+        lo, hi = float(x.min()), float(x.max())
+        return round(hi - lo if hi >= -lo else lo - hi, 2)
+
+    return {
+        "pattern": spec.pattern,
+        "rate_bpm": round(60.0 * len(whole) / sum(b.t2 - b.t0 for b in whole), 3) if whole else 0.0,
+        "inhale_s": round(float(np.mean([b.t1 - b.t0 for b in whole])), 3) if whole else 0.0,
+        "exhale_s": round(float(np.mean([b.t2 - b.t1 for b in whole])), 3) if whole else 0.0,
+        "belly_mm": ptp(belly_t[start_i:]),
+        "chest_mm": ptp(chest_t[start_i:]),
+        "start_ms": int(round(spec.start * 1000)),
+        "end_ms": int(round(end * 1000)),
+        "breaths": [[int(round(b.t0 * 1000)), int(round(b.t1 * 1000)), int(round(b.t2 * 1000))] for b in breaths],
+        "nominal": {"rate_bpm": round(spec.rate_bpm, 3), "inhale_s": spec.inhale_s if breaths else 0.0,
+                    "exhale_s": spec.exhale_s if breaths else 0.0,
+                    "belly_mm": spec.belly_mm, "chest_mm": spec.chest_mm, "jitter": spec.jitter,
+                    "depth_jitter": spec.depth_jitter, "seed": spec.seed},
+        "measure": "mean displacement, along the wall's outward normal, of the mesh vertices at full weight of "
+                   "the belly (navel to pit of the stomach) and chest (sternum) regions; see tools/synth/breathing.py",
+        "_walls": walls,
+        "t_ms": [int(round(i * 1000 / clip.fps)) for i in range(n)],
+        "belly_mm_t": [round(float(x), 2) for x in belly_t],
+        "chest_mm_t": [round(float(x), 2) for x in chest_t],
+    }
+
+
+def in_image(breath: dict, cam: Camera) -> None:
+    """Add to a breathing record how far each wall's centre moves in the picture at its
+    largest excursion (pixels, ``belly_px``, ``chest_px``) and the pixels per millimetre there."""
+    walls = breath.pop("_walls")
+    out = {}
+    for name, (mm, a, b) in walls.items():
+        if a is None:
+            out[f"{name}_px"], out[f"{name}_px_per_mm"] = 0.0, None
+            continue
+        uv = cam.project(np.stack([a, b]))
+        px = float(np.linalg.norm(uv[1] - uv[0]))
+        out[f"{name}_px"] = round(px, 2)
+        out[f"{name}_px_per_mm"] = round(px / abs(mm), 4)
+    keys = list(breath)
+    at = keys.index("end_ms") + 1
+    items = list(breath.items())
+    breath.clear()
+    breath.update(dict(items[:at]))
+    breath.update(out)
+    breath.update(dict(items[at:]))
 
 
 def frame_truth(clip: Clip, body: Body, cam: Camera, heads: np.ndarray, verts: np.ndarray, f: dict, i: int) -> dict:
@@ -223,8 +325,8 @@ def frame_truth(clip: Clip, body: Body, cam: Camera, heads: np.ndarray, verts: n
         side = {"L": "left", "R": "right"}[side_code]
     else:
         side = m.facing
-    return {
-        "t_ms": int(round(i * 1000 / FPS)),
+    rec = {
+        "t_ms": int(round(i * 1000 / clip.fps)),
         "exercise": ex,
         "phase": f["phase"],
         "facing": m.facing,
@@ -237,6 +339,11 @@ def frame_truth(clip: Clip, body: Body, cam: Camera, heads: np.ndarray, verts: n
         "joints_2d": joints_2d_json(m),
         "checks": checks(ex, a2, extra["lumbar_curve_2d"], m.view, clip.profile, variant),
     }
+    if clip.breathing is not None:  # long clips: a lean record (no 3D angles or null angles, whole pixels)
+        del rec["angles_3d"]
+        rec["angles_2d"] = {k: v for k, v in a2.items() if v is not None}
+        rec["joints_2d"] = {k: [round(float(v[0])), round(float(v[1]))] for k, v in m.j2.items()}
+    return rec
 
 
 def _worker(args: tuple[str, str]) -> dict:

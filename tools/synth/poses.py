@@ -450,6 +450,72 @@ def constructive_rest(sv: Solver, knee: float = 62.0, breath: float = 0.0, feet_
     return Built(p, t)
 
 
+def _palm_cost(h: np.ndarray, knuckle: int, tip: int, wrist: int, trunk: np.ndarray, up: np.ndarray, m: float) -> float:
+    """How far a hand (bone heads ``h``) is from lying on the trunk: the knuckles and the finger
+    tips a finger's thickness off the skin, and the fingers pointing toward the middle."""
+    c = 0.0
+    for j, lift in ((knuckle, 0.022), (tip, 0.012)):
+        d = h[j] - trunk[np.argmin(np.linalg.norm(trunk - h[j], axis=1))]
+        c += (d @ up - lift) ** 2
+    return c + 0.5 * max(0.0, m * (h[tip, 0] - h[wrist, 0])) ** 2
+
+
+def hands_on_belly(sv: Solver, knee: float = 62.0) -> Built:
+    """Constructive rest with both hands resting on the belly: elbows on the floor beside the
+    waist, palms flat on the belly either side of the navel, fingers toward the middle."""
+    from .breathing import region_weights, vertex_normals
+
+    b = constructive_rest(sv, knee)
+    p = b.pose
+    posed, t = sv.pose(p)
+    v = posed.vertices[0]
+    belly = region_weights(sv.body).full["belly"]
+    centre = v[belly].mean(axis=0)
+    up = vertex_normals(v, sv.body.faces)[belly].mean(axis=0)
+    up /= np.linalg.norm(up)
+    trunk = v[sv.masks["trunk"]]
+    for s in "LR":
+        m = 1.0 if s == "L" else -1.0
+        # the wrist above the belly's side, a palm's thickness off the skin
+        side_pt = centre + np.array([m * 0.10, 0.03, 0.0])
+        skin = v[belly][np.argmin(np.linalg.norm(v[belly][:, :2] - side_pt[:2], axis=1))]
+        wrist_t = np.array([side_pt[0], side_pt[1], skin[2]]) + up * 0.03
+        keys = [f"sh_flex.{s}", f"sh_abd.{s}", f"sh_rot.{s}", f"elbow_flex.{s}"]
+        x = np.array([10.0, 25.0, -40.0, 80.0])
+        wrist, elbow = sv.body.idx(f"wrist.{s}"), sv.body.idx(f"lowerarm01.{s}")
+
+        def resid(x: np.ndarray, keys=keys, wrist=wrist, elbow=elbow, wrist_t=wrist_t) -> np.ndarray:
+            q = dict(p)
+            q.update(dict(zip(keys, x.tolist(), strict=True)))
+            h = sv.body.forward([q], t[None]).heads[0]
+            return np.append(h[wrist] - wrist_t, (h[elbow, 2] - 0.06) * 0.5)
+
+        for _ in range(15):
+            e0 = resid(x)
+            if np.linalg.norm(e0) < 0.004:
+                break
+            jac = np.stack([resid(x + dx) - e0 for dx in np.eye(4)], axis=1)
+            step = np.linalg.solve(jac.T @ jac + np.eye(4) * 2e-5, -jac.T @ e0)
+            x = x + np.clip(step, -15, 15)
+            x[3] = np.clip(x[3], 20, 140)
+        p.update(dict(zip(keys, x.tolist(), strict=True)))
+        # The palm flat on the skin, fingers toward the middle: the forearm twist and the
+        # wrist bend that bring the knuckles and the finger tips nearest the belly's surface.
+        grid = [(pr, we) for pr in range(0, 181, 15) for we in range(-80, 81, 10)]
+        cands = []
+        for pr, we in grid:
+            q = dict(p)
+            q[f"pron.{s}"], q[f"wrist_ext.{s}"] = float(pr), float(we)
+            cands.append(q)
+        heads = sv.body.forward(cands, np.repeat(t[None], len(cands), axis=0)).heads
+        knuckle, tip = sv.body.idx(f"finger3-1.{s}"), sv.body.idx(f"finger3-3.{s}")
+        costs = [_palm_cost(h, knuckle, tip, wrist, trunk, up, m) for h in heads]
+        best = int(np.argmin(costs))
+        p[f"pron.{s}"], p[f"wrist_ext.{s}"] = float(grid[best][0]), float(grid[best][1])
+    posed, t = sv.pose(p)
+    return Built(p, t)
+
+
 def legs_on_chair(sv: Solver, hip: float = 90.0, breath: float = 0.0) -> Built:
     """Supine with the lower legs horizontal on a chair seat; ``hip`` is the hip flexion."""
     p = supine(breath)
@@ -676,6 +742,7 @@ BUILDERS: dict[str, Callable[..., Built]] = {
     "knee_to_chest": knee_to_chest,
     "constructive_rest": constructive_rest,
     "legs_on_chair": legs_on_chair,
+    "hands_on_belly": hands_on_belly,
     "knees_together_rest": knees_together_rest,
     "figure_four_rest": figure_four_rest,
     "pigeon": pigeon,
