@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.support.clips import breathing_clips
 from benchmarks.support.places import checkout_root
 from benchmarks.support.report_table import hardware_line, table
 from posecoach.adapters.estimators.landmarker import PoseEstimator
@@ -238,7 +239,10 @@ def run(samples: Path | None = None, photos: Path | None = None, model: str = "f
 
     out = [f"hardware: {hardware_line()}", f"model: {model}", ""]
     folder = Path(samples) if samples else SAMPLES
-    truths = [] if breathing_only else sorted(folder.glob("*.truth.json"))
+    # the breathing clips (a minute each of a rest held still) have a section of their own
+    skip = breathing_clips(folder)
+    truths = [] if breathing_only else sorted(t for t in folder.glob("*.truth.json")
+                                               if t.name.removesuffix(".truth.json") + ".mp4" not in skip)
     results = [evaluate_clip(t, model) for t in truths]
     if results:
         out += [f"rendered clips: {len(results)} in {folder}", "", clip_table(results), ""]

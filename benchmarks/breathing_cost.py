@@ -97,7 +97,8 @@ def image_measure_costs(frames: list, catalogue: Catalogue) -> list[list[str]]:
 
 def meter_costs(frames: list, catalogue: Catalogue, seconds: float = 60.0, fps: float = 30.0) -> list[list[str]]:
     """The coach's breathing per frame at ``fps`` for ``seconds``: whether an arm lies over the
-    trunk, and the meter's update (the reading worked out afresh every 0.5 s), mean and slowest."""
+    trunk, and the meter's update: the mean over all frames, and the median and 95th percentile of
+    the frames that work the reading out afresh (every ``update_every_s``)."""
     from posecoach.core.body import analyse_trunk
     from posecoach.core.breathing import BreathingMeter, over_trunk
     from posecoach.core.landmarks import landmarks_to_px
@@ -114,7 +115,10 @@ def meter_costs(frames: list, catalogue: Catalogue, seconds: float = 60.0, fps: 
         arms = xy[[13, 14, 15, 16, 25, 26]]  # elbows, wrists, knees
         stream.append((1000.0 * i / fps, measures.get("belly_rise"), measures.get("chest_rise"),
                        trunk.hip_mid[0], trunk.shoulder_mid[0], np.array([0.0, -1.0]), arms))
-    best_mean, best_slow = float("inf"), float("inf")
+    # the frames on which the reading is worked out afresh (every update_every_s), once it reads
+    every = max(1, round(params.update_every_s * fps))
+    reading_frames = np.arange(int(params.min_window_s * fps) + every, len(stream), every)
+    best_mean, best_reading, best_p95 = float("inf"), float("inf"), float("inf")
     for _ in range(5):
         meter = BreathingMeter(params)
         times = []
@@ -123,9 +127,11 @@ def meter_costs(frames: list, catalogue: Catalogue, seconds: float = 60.0, fps: 
             over_trunk(hip, shoulder, up, arms, params)
             meter.update(t_ms, belly, chest)
             times.append(time.perf_counter() - start)
+        worked = np.array(times)[reading_frames] * 1000.0
         best_mean = min(best_mean, float(np.mean(times)) * 1000.0)
-        best_slow = min(best_slow, float(np.max(times[int(15 * fps):])) * 1000.0)
-    return [[f"{fps:g} frames a second, {seconds:g} s", f"{best_mean:.3f}", f"{best_slow:.3f}"]]
+        best_reading = min(best_reading, float(np.median(worked)))
+        best_p95 = min(best_p95, float(np.percentile(worked, 95)))
+    return [[f"{fps:g} frames a second, {seconds:g} s", f"{best_mean:.3f}", f"{best_reading:.3f}", f"{best_p95:.3f}"]]
 
 
 def run(clip: str | None = None, frames: int = 120, model: str = "full") -> str:
@@ -138,12 +144,15 @@ def run(clip: str | None = None, frames: int = 120, model: str = "full") -> str:
     co = meter_costs(stored, catalogue)
     on = float(co[0][1])
     worst_image = max(float(r[1]) for r in im)
+    reading = float(co[0][2])
     out = [f"hardware: {hardware_line()}; {load_line()}", f"clip: {path.name}, {len(stored)} frames with a pose and a mask", "",
            "The image measure's breathing part per frame (ms; best of 9 passes):", "",
            table(im, ["mask", "steady trunk + thickness"]), "",
            "The coach's breathing part per frame: arms over the trunk and the meter (ms; best of 5 passes):", "",
-           table(co, ["fed", "mean", "slowest after 15 s"]), "",
-           f"breathing per frame: {worst_image + on:.3f} ms (image measure {worst_image:.3f} at the larger size"
-           f" + meter {on:.3f} in the coach); nothing outside a breathing exercise",
+           table(co, ["fed", "mean", "a frame working the reading out (median)", "(95th percentile)"]), "",
+           f"breathing per frame: {worst_image + on:.3f} ms on average (image measure {worst_image:.3f} at the larger"
+           f" size + meter {on:.3f} in the coach), {worst_image + reading:.3f} ms on a frame that works the reading"
+           f" out (one in {round(catalogue.breathing.update_every_s * 30)} at 30 frames a second); nothing outside a"
+           " breathing exercise",
            f"reproduce: posecoach bench breathing{'' if clip is None else ' --clip ' + str(clip)}"]
     return "\n".join(out)

@@ -50,6 +50,17 @@ def test_bench_batch_and_rate_on_few_clips(posecoach, full_model):
     assert "verdicts as at full rate" in r.out
 
 
+def test_bench_breathing_prints_its_cost_per_frame(posecoach, full_model):
+    import re
+
+    r = posecoach("bench", "breathing", "--frames", "20")
+    assert r.code == 0, r.err
+    assert "steady trunk + thickness" in r.out and "a frame working the reading out" in r.out
+    average, reading = map(float, re.search(r"breathing per frame: ([\d.]+) ms on average .*?, ([\d.]+) ms on a frame", r.out).groups())
+    assert 0 < average <= reading
+    assert "reproduce: posecoach bench breathing" in r.out
+
+
 def test_bench_options_are_checked(posecoach):
     for args, words in ((("memory", "--minutes", "0"), "--minutes"), (("batch", "--files", "0"), "--files"),
                         (("rate", "--variants", "x"), "--variants"), (("rate", "--minutes", "0"), "--minutes")):

@@ -1,7 +1,8 @@
 """Breathing read from a rendered rest through the model and the engine: the constructive rest
 rendered breathing into the belly 6 times a minute is coached as the live page coaches it
 (every frame, the exercise recognised), and its reading agrees with the clip's truth; the same
-clip's default review (segments, frames up to 400 ms apart) reports the same breathing."""
+clip's default review (segments, frames up to 400 ms apart) reports the same breathing, and so
+does its landmarks file re-scored without the model."""
 
 from __future__ import annotations
 
@@ -58,3 +59,18 @@ def test_the_default_review_reports_the_same_breathing(full_model, tmp_path):
     assert segment["exercise"] == "constructive_rest"
     late = [f["breathing"] for f in report["frames"] if f["t_ms"] >= truth["start_ms"] + 30_000]
     assert all(b["state"] == KNOWN and abs(b["rate_bpm"] - truth["rate_bpm"]) <= 1.0 for b in late)
+
+
+@needs_clip
+def test_a_landmarks_file_replays_to_the_same_breathing(full_model, tmp_path):
+    """The review's landmarks file keeps the trunk's thickness per frame: re-scoring it without
+    the model reads the breathing again, frame by frame, as the review read it across its segments."""
+    from posecoach.services.analyse_file import AnalyseRequest, analyse_file
+
+    first, landmarks, again = tmp_path / "first.json", tmp_path / "landmarks.json", tmp_path / "again.json"
+    assert analyse_file(AnalyseRequest(input=str(CLIP), json_out=str(first), landmarks_out=str(landmarks),
+                                       quiet=True)) == 0
+    assert analyse_file(AnalyseRequest(input=str(landmarks), json_out=str(again), quiet=True)) == 0
+    a, b = (json.loads(p.read_text()) for p in (first, again))
+    assert [f["breathing"] for f in a["frames"]] == [f["breathing"] for f in b["frames"]]
+    assert a["summary"]["breathing"] == b["summary"]["breathing"]

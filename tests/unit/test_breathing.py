@@ -352,3 +352,15 @@ def test_one_rest_position_named_as_another_reads_on_and_leaving_the_rests_start
     assert coach.step(60_000, S.kneeling_lunge(), 640, 480, {}).breathing is None
     coach.observer.forced = "constructive_rest"
     assert coach.step(60_200, S.constructive_rest(), 640, 480, {"belly_rise": 0.45, "chest_rise": 0.42}).breathing.state == MEASURING
+
+
+def test_a_thickness_jumping_more_than_breathing_can_is_unsteady():
+    from posecoach.core.breathing import UNSTEADY
+
+    t = np.arange(0, 40_000, 100.0)
+    belly, chest = signals(t, 10.0, noise_mm=0.3)
+    moved = t > 25_000
+    belly[moved] += 0.2  # the person shifts, or a blanket is pulled up: 0.2 trunk lengths at once
+    readings = run(t, belly, chest)
+    assert readings[240].state == KNOWN
+    assert (readings[-1].state, readings[-1].reason, readings[-1].rate_bpm) == (UNKNOWN, UNSTEADY, None)

@@ -237,6 +237,7 @@ class BreathingMeter:
                reason: str | None = None) -> BreathingReading:
         """The reading after a frame at ``t_ms``."""
         p = self.params
+        t_ms = round(float(t_ms), 3)  # to the microsecond, as a landmarks file keeps times: a replay reads the same
         if self._t and (t_ms - self._t[-1] > p.max_gap_s * 1000.0 or t_ms < self._t[-1]):
             self._forget()
         readable = belly is not None and chest is not None and math.isfinite(belly) and math.isfinite(chest)
@@ -309,8 +310,12 @@ def _despiked(values: np.ndarray, width: int) -> np.ndarray:
     if width < 3 or len(values) < width:
         return values
     half = width // 2
-    windows = np.stack([values[k:len(values) - width + 1 + k] for k in range(width)])
     out = values.copy()
+    if width == 3:  # the median of three without sorting: max(min(a, b), min(max(a, b), c))
+        a, b, c = values[:-2], values[1:-1], values[2:]
+        out[1:-1] = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
+        return out
+    windows = np.stack([values[k:len(values) - width + 1 + k] for k in range(width)])
     out[half:len(values) - half] = np.median(windows, axis=0)
     return out
 

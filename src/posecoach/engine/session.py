@@ -134,7 +134,8 @@ def image_measures(det: Detection, width: int, height: int, lumbar: bool = True,
             hip, shoulder = steady.update(t_ms, hip, shoulder, det.mask.shape[:2])
         belly, chest = trunk_thickness(det.mask, hip, shoulder, breathing)
         if np.isfinite(belly) and np.isfinite(chest):
-            out.update(belly_rise=round(belly, 6), chest_rise=round(chest, 6))
+            # 5 decimals (5e-6 mm on a 500 mm trunk), as a landmarks file keeps them: a replay reads the same
+            out.update(belly_rise=round(belly, 5), chest_rise=round(chest, 5))
     return out
 
 
