@@ -229,13 +229,22 @@ class BreathingMeter:
         self._reason: str | None = None
         self._last: BreathingReading = _measuring(0.0)
         self._last_worked_ms = -math.inf
+        self._paused = False
 
     def reset(self) -> None:
         self.__init__(self.params)
 
+    def pause(self) -> None:
+        """No breathing exercise is in play (or no person): the next ``update`` starts afresh.
+        While breathing exercises follow one another the meter reads on (recognition relabelling
+        one rest position as another does not move the trunk)."""
+        self._paused = True
+
     def update(self, t_ms: float, belly: float | None, chest: float | None,
                reason: str | None = None) -> BreathingReading:
         """The reading after a frame at ``t_ms``."""
+        if self._paused:
+            self.reset()
         p = self.params
         t_ms = round(float(t_ms), 3)  # to the microsecond, as a landmarks file keeps times: a replay reads the same
         if self._t and (t_ms - self._t[-1] > p.max_gap_s * 1000.0 or t_ms < self._t[-1]):

@@ -313,9 +313,6 @@ class Observer:
         self._last_recognised: tuple[float, Recognition] | None = None
         breathing: BreathingParams | None = getattr(catalogue, "breathing", None)
         self._breathing = None if breathing is None else BreathingMeter(breathing)
-        # The meter reads on while breathing exercises follow one another (recognition relabelling one
-        # rest position as another does not move the trunk) and starts afresh when none is in play.
-        self._breathing_on = False
 
     @property
     def recognition_due_ms(self) -> float | None:
@@ -346,7 +343,7 @@ class Observer:
             for reading in self._steady.values():
                 reading.reset()
             self._last_recognised = None
-            self._breathing_on = False
+            self._pause_breathing()
             return Observation(t_ms, False, self.forced, 0.0, None, None, None, {}, False, False, guidance=guidance)
         raw = only_in_frame(landmarks)
         if guidance is None and cut_by_side_edge(raw, framing):
@@ -366,7 +363,7 @@ class Observer:
                           >= vis_min).any())
         head_seen = bool((raw[[lm.NOSE, lm.LEFT_EAR, lm.RIGHT_EAR], 3] >= vis_min).any())
         if exercise is None:
-            self._breathing_on = False
+            self._pause_breathing()
             if guidance is None and view == "oblique" and not body.upright[0]:
                 guidance = CUE_CAMERA_TO_SIDE  # lying, seen at an angle: not recognised, so say how to be seen
             return Observation(t_ms, True, None, confidence, facing, facing, view, {}, feet_seen, head_seen,
@@ -388,7 +385,7 @@ class Observer:
                     unsteady.add(name)
         breathing = inputs = None
         if not spec.breathing:
-            self._breathing_on = False
+            self._pause_breathing()
         elif self._breathing is not None:
             inputs = self._breathing_input(spec, view, body, image_measures)
             breathing = self._breathing.update(t_ms, *inputs)
@@ -402,16 +399,16 @@ class Observer:
         return Observation(t_ms, True, exercise, confidence, facing, side, view, measures, feet_seen, head_seen,
                            smooth, raw[:, 3], anchors, guidance, turn, frozenset(unsteady), breathing, inputs)
 
+    def _pause_breathing(self) -> None:
+        if self._breathing is not None:
+            self._breathing.pause()
+
     def _breathing_input(self, spec, view: str | None, body: Body,
                          image_measures: dict[str, float] | None) -> tuple[float | None, float | None, str | None]:
         """What a frame of a breathing exercise gives the meter: the trunk's belly and chest
         thickness (``belly_rise``, ``chest_rise`` of the image measures, trunk lengths), or the
-        reason they cannot be trusted (not a side view, a hand or forearm over the trunk). The
-        first frame of a breathing exercise after none starts the meter afresh."""
+        reason they cannot be trusted (not a side view, a hand or forearm over the trunk)."""
         assert self._breathing is not None
-        if not self._breathing_on:
-            self._breathing.reset()
-            self._breathing_on = True
         reason = None
         if view != "side":
             reason = NOT_SIDE_VIEW
@@ -447,15 +444,13 @@ class BreathingRelay:
         self.catalogue = catalogue
         params: BreathingParams | None = getattr(catalogue, "breathing", None)
         self._meter = None if params is None else BreathingMeter(params)
-        self._on = False
 
     def __call__(self, obs: Observation) -> Observation:
-        if self._meter is None or obs.breathing_input is None or not obs.pose or obs.exercise is None:
-            self._on = False
+        if self._meter is None:
             return obs
-        if not self._on:
-            self._meter.reset()
-            self._on = True
+        if obs.breathing_input is None or not obs.pose or obs.exercise is None:
+            self._meter.pause()
+            return obs
         reading = self._meter.update(obs.t_ms, *obs.breathing_input)
         spec = self.catalogue[obs.exercise]
         measures = dict(obs.measures)
