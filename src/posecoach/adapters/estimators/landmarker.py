@@ -128,22 +128,9 @@ class PoseEstimator:
 
     def detect_all(self, rgb: np.ndarray, t_ms: float) -> list[Detection]:
         """Every person found (at most ``num_poses``), each with its own mask; [] when nobody."""
-        import mediapipe as mp
-
         rgb = downscaled(rgb, self.max_side_px)
         self.last_input_size = (rgb.shape[1], rgb.shape[0])
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        # The native library logs its warnings on the first frames only; silencing file
-        # descriptor 2 process-wide on every frame would also hide other threads' messages.
-        self._calls += 1
-        quiet = quiet_native_stderr() if self._calls <= QUIET_CALLS else contextlib.nullcontext()
-        with quiet:
-            if self.mode == "video":
-                ts = max(int(round(t_ms)), self._last_ts + 1)
-                self._last_ts = ts
-                result = self._landmarker.detect_for_video(image, ts)
-            else:
-                result = self._landmarker.detect(image)
+        result = self.infer(rgb, t_ms)
         poses = result.pose_landmarks or []
         masks = result.segmentation_masks or []
         found = []
@@ -155,6 +142,23 @@ class PoseEstimator:
                 mask = np.array(masks[i].numpy_view(), dtype=np.float32, copy=True).reshape(rgb.shape[:2])
             found.append(Detection(arr, mask, len(poses)))
         return found
+
+    def infer(self, rgb: np.ndarray, t_ms: float):
+        """The model's own part of ``detect_all``: MediaPipe's call on the pixels (wrapped as its
+        image), its result as MediaPipe gives it."""
+        import mediapipe as mp
+
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        # The native library logs its warnings on the first frames only; silencing file
+        # descriptor 2 process-wide on every frame would also hide other threads' messages.
+        self._calls += 1
+        quiet = quiet_native_stderr() if self._calls <= QUIET_CALLS else contextlib.nullcontext()
+        with quiet:
+            if self.mode == "video":
+                ts = max(int(round(t_ms)), self._last_ts + 1)
+                self._last_ts = ts
+                return self._landmarker.detect_for_video(image, ts)
+            return self._landmarker.detect(image)
 
 
 def load_verify_frame() -> np.ndarray:
