@@ -8,6 +8,7 @@ a leading frame axis: ``xy`` is (T, 33, 2) pixels (y down), ``vis`` is (T, 33) a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -141,6 +142,11 @@ _TURN_INDEX = np.array([_SEGMENTS[j](s) for s, j in _LIMB_TURNS] + [(_SHOULDER_M
 _NEEDS = np.array([_NEEDS_SEEN[j](s) for s, j in _LIMB_TURNS])
 _MIN_TURN = np.array([_MIN_TURN_SINE[j] for _, j in _LIMB_TURNS])
 _WEIGHT = np.array([_TURN_WEIGHT[j] for _, j in _LIMB_TURNS] + [_FACE_WEIGHT])
+# The same as plain lists, for one frame's path (``_trunk_of_frame``).
+_TURN_LIST = [tuple(int(i) for i in col) for col in _TURN_INDEX.T]
+_NEEDS_LIST = [tuple(int(i) for i in row) for row in _NEEDS]
+_MIN_TURN_LIST = _MIN_TURN.tolist()
+_WEIGHT_LIST = _WEIGHT.tolist()
 
 
 def _belly_evidence(xy: np.ndarray, seen: np.ndarray, normal: np.ndarray, trunk_px: np.ndarray) -> np.ndarray:
@@ -187,6 +193,49 @@ class Trunk:
     known: np.ndarray
 
 
+def _pair_mid(x: list, v: list, pair: tuple[int, int]) -> tuple[float, float]:
+    """``_mid`` of one frame in plain floats (the same operations in the same order)."""
+    (x0, y0), (x1, y1) = x[pair[0]], x[pair[1]]
+    w0, w1 = min(max(v[pair[0]], 1e-3), 1.0), min(max(v[pair[1]], 1e-3), 1.0)
+    return (x0 * w0 + x1 * w1) / (w0 + w1), (y0 * w0 + y1 * w1) / (w0 + w1)
+
+
+def _trunk_of_frame(xy: np.ndarray, vis: np.ndarray, seen: np.ndarray, p: BodyParams) -> Trunk:
+    """``analyse_trunk`` of one frame ((1, 33, 2) pixels), in plain floats: the per-frame path
+    pays for a handful of numpy calls instead of some eighty. Every value is the vectorised
+    path's to the last bit (the same operations in the same order; lengths by ``np.hypot``)."""
+    x, v, s = xy[0].tolist(), vis[0].tolist(), seen[0].tolist()
+    hip = _pair_mid(x, v, lm.HIP)
+    shoulder = _pair_mid(x, v, lm.SHOULDER)
+    tx, ty = shoulder[0] - hip[0], shoulder[1] - hip[1]
+    trunk_px = float(np.hypot(tx, ty))
+    trunk_ok = (s[lm.HIP[0]] or s[lm.HIP[1]]) and (s[lm.SHOULDER[0]] or s[lm.SHOULDER[1]]) and trunk_px > 1.0
+    n = float(np.hypot(-ty, tx))
+    normal = (-ty / n, tx / n) if n > 0 else (0.0, 0.0)
+    # The belly evidence (``_belly_evidence``): the seven turns, summed from 0.0 in their order.
+    ears = (s[lm.EAR[0]], s[lm.EAR[1]])
+    we0, we1 = (1.0 if ears[0] else 1e-3), (1.0 if ears[1] else 1e-3)
+    (ax, ay), (bx, by) = x[lm.EAR[0]], x[lm.EAR[1]]
+    ear_mid = ((ax * we0 + bx * we1) / (we0 + we1), (ay * we0 + by * we1) / (we0 + we1))
+    (lx, ly), (rx, ry) = x[lm.LEFT_SHOULDER], x[lm.RIGHT_SHOULDER]
+    points = x + [ear_mid, ((lx + rx) / 2.0, (ly + ry) / 2.0)]
+    face = s[lm.NOSE] and (ears[0] or ears[1]) and (s[lm.LEFT_SHOULDER] or s[lm.RIGHT_SHOULDER])
+    evidence = 0.0
+    for k, (a_from, a_to, b_from, b_to) in enumerate(_TURN_LIST):
+        (p0x, p0y), (p1x, p1y) = points[a_from], points[a_to]
+        (q0x, q0y), (q1x, q1y) = points[b_from], points[b_to]
+        ux, uy, wx, wy = p1x - p0x, p1y - p0y, q1x - q0x, q1y - q0y
+        length = float(np.hypot(ux, uy)) * float(np.hypot(wx, wy))
+        turn = (ux * wy - uy * wx) / (length if length != length or length > 1e-9 else 1e-9)
+        used = face if k == len(_TURN_LIST) - 1 else (all(s[i] for i in _NEEDS_LIST[k]) and abs(turn) > _MIN_TURN_LIST[k])
+        evidence += _WEIGHT_LIST[k] * turn if used else 0.0
+    sign = 1.0 if evidence >= 0 else -1.0
+    known = trunk_ok and abs(evidence) >= p.min_belly_score
+    belly = (normal[0] * sign, normal[1] * sign) if known else (math.nan, math.nan)
+    return Trunk(xy, vis, seen, np.array([hip]), np.array([shoulder]), np.array([[tx, ty]]), np.array([trunk_px]),
+                 np.array([trunk_ok]), np.array([belly]), np.array([evidence]), np.array([known]))
+
+
 def analyse_trunk(xy: np.ndarray, vis: np.ndarray, params: BodyParams | None = None) -> Trunk:
     """Hip and shoulder midpoints and the belly side for each frame (``analyse_body``'s
     first step, on its own for callers that need no more)."""
@@ -195,6 +244,8 @@ def analyse_trunk(xy: np.ndarray, vis: np.ndarray, params: BodyParams | None = N
     vis = np.asarray(vis, dtype=float)
     vis = np.where(np.isnan(vis), 0.0, vis)
     seen = (vis >= p.min_visibility) & ~np.isnan(xy).any(axis=-1)
+    if len(xy) == 1:  # the per-frame path (live, and each frame of a review)
+        return _trunk_of_frame(xy, vis, seen, p)
     hip_mid = _mid(xy, vis, lm.HIP)
     shoulder_mid = _mid(xy, vis, lm.SHOULDER)
     trunk = shoulder_mid - hip_mid
@@ -212,6 +263,8 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
     """Decide belly side, facing, view, near limbs and front leg for each frame."""
     p = params or BodyParams()
     t = analyse_trunk(xy, vis, p)
+    if len(t.xy) == 1:
+        return _body_of_frame(t, z, p)
     xy, vis, seen, hip_mid, shoulder_mid = t.xy, t.vis, t.seen, t.hip_mid, t.shoulder_mid
     trunk, trunk_px, trunk_ok, belly, evidence, known = t.trunk, t.trunk_px, t.trunk_ok, t.belly, t.belly_score, t.known
 
@@ -259,4 +312,53 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
         trunk_px=np.where(trunk_ok, trunk_px, np.nan), belly=belly, belly_score=evidence,
         facing_x=facing_x, facing=facing, view=view, near=near, front_leg=front_leg,
         upright=upright,
+    )
+
+
+def _nan_max(a: float, b: float) -> float:
+    """``np.maximum`` of two floats: NaN when either is."""
+    return a if a != a else b if b != b else a if a >= b else b
+
+
+def _body_of_frame(t: Trunk, z: np.ndarray, p: BodyParams) -> Body:
+    """``analyse_body`` of one frame after its trunk, in plain floats (see ``_trunk_of_frame``):
+    the vectorised path's values to the last bit, angles and lengths by numpy's own functions."""
+    x, v, s = t.xy[0].tolist(), t.vis[0].tolist(), t.seen[0].tolist()
+    (tx, ty), trunk_px, trunk_ok = t.trunk[0].tolist(), float(t.trunk_px[0]), bool(t.trunk_ok[0])
+    known, belly = bool(t.known[0]), t.belly[0].tolist()
+    hip_x, hip_y = t.hip_mid[0].tolist()
+    sign_x = float(np.sign(belly[0])) if known else math.nan
+    facing_x = math.nan if sign_x == 0 else sign_x
+    b0x, b0y = (0.0 if belly[0] != belly[0] else belly[0]), (0.0 if belly[1] != belly[1] else belly[1])
+    facing = (1 if tx * b0y - ty * b0x > 0 else 0) if known else -1
+
+    def length(i: int, j: int) -> float:
+        return float(np.hypot(x[i][0] - x[j][0], x[i][1] - x[j][1]))
+
+    widths = _nan_max(length(lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER), length(lm.LEFT_HIP, lm.RIGHT_HIP)) / _nan_max(trunk_px, 1e-6)
+    tilt = float(np.degrees(np.arctan2(abs(tx), -ty)))
+    if widths <= p.side_view_max_width_trunks:
+        view = 0
+    elif widths >= p.front_view_min_width_trunks:
+        view = 1 if v[lm.NOSE] >= p.face_min_visibility else 2
+    else:
+        view = OBLIQUE
+    thighs = [length(lm.KNEE[k], lm.HIP[k]) if s[lm.HIP[k]] and s[lm.KNEE[k]] else math.nan for k in (0, 1)]
+    thigh = max(-math.inf if d != d else d for d in thighs)
+    lying = tilt > p.lying_beyond_deg
+    end_on = trunk_px < p.end_on_max_thigh_lengths * thigh
+    if view in (1, 2) and lying and not end_on and math.isfinite(thigh):
+        view = OBLIQUE
+    view = view if trunk_ok else -1
+    depth = [0.0 if d != d else d for d in np.asarray(z, dtype=float)[0].tolist()]
+    left_z = (0.0 + depth[lm.LEFT_SHOULDER] + depth[lm.LEFT_HIP] + depth[lm.LEFT_KNEE]) / 3.0
+    right_z = (0.0 + depth[lm.RIGHT_SHOULDER] + depth[lm.RIGHT_HIP] + depth[lm.RIGHT_KNEE]) / 3.0
+    ahead = [(x[lm.KNEE[k]][0] - hip_x) * b0x + (x[lm.KNEE[k]][1] - hip_y) * b0y for k in (0, 1)]
+    first = 0 if ahead[0] != ahead[0] else 1 if ahead[1] != ahead[1] else 0 if ahead[0] >= ahead[1] else 1  # argmax's
+    return Body(
+        xy=t.xy, vis=t.vis, seen=t.seen, hip_mid=t.hip_mid, shoulder_mid=t.shoulder_mid,
+        trunk_px=np.array([trunk_px if trunk_ok else math.nan]), belly=t.belly, belly_score=t.belly_score,
+        facing_x=np.array([facing_x]), facing=np.array([facing]), view=np.array([view]),
+        near=np.array([0 if left_z <= right_z else 1]), front_leg=np.array([first if known else -1]),
+        upright=np.array([trunk_ok and tilt <= p.lying_beyond_deg]),
     )
