@@ -39,21 +39,31 @@ class Pick:
     new_person: bool = False
 
 
+def _row_mean(rows: list[list[float]]) -> list[float]:
+    """The mean of a few (x, y) rows as numpy's ``mean(axis=0)`` gives it: summed in order, divided by the count."""
+    x, y = rows[0]
+    for rx, ry in rows[1:]:
+        x, y = x + rx, y + ry
+    return [x / len(rows), y / len(rows)]
+
+
 def trunk_anchor(landmarks: np.ndarray, width_px: int, height_px: int,
                  min_visibility: float = lm.MIN_VISIBILITY) -> tuple[np.ndarray, float] | None:
     """(centre in pixels, size in pixels) of a person from their seen shoulders and hips; the
     size is the trunk length, or the spread of the seen landmarks when the trunk is not seen."""
     xy = lm.landmarks_to_px(landmarks, width_px, height_px)
     seen = (landmarks[:, 3] >= min_visibility) & np.isfinite(xy).all(axis=1)
-    if seen.sum() < 3:
+    if np.count_nonzero(seen) < 3:
         return None
-    trunk = [i for i in TRUNK if seen[i]]
-    centre = xy[trunk].mean(axis=0) if trunk else xy[seen].mean(axis=0)
-    shoulders = [i for i in TRUNK[:2] if seen[i]]
-    hips = [i for i in TRUNK[2:] if seen[i]]
+    flags = seen.tolist()
+    trunk = [xy[i].tolist() for i in TRUNK if flags[i]]  # plain floats: a few points need no arrays
+    centre = np.array(_row_mean(trunk)) if trunk else xy[seen].mean(axis=0)
+    shoulders = [xy[i].tolist() for i in TRUNK[:2] if flags[i]]
+    hips = [xy[i].tolist() for i in TRUNK[2:] if flags[i]]
     size = 0.0
     if shoulders and hips:
-        size = float(np.hypot(*(xy[shoulders].mean(axis=0) - xy[hips].mean(axis=0))))
+        (sx, sy), (hx, hy) = _row_mean(shoulders), _row_mean(hips)
+        size = float(np.hypot(sx - hx, sy - hy))
     if size <= 1.0:
         spread = xy[seen].max(axis=0) - xy[seen].min(axis=0)
         size = float(max(np.hypot(*spread) / 3.0, 1.0))
@@ -74,7 +84,9 @@ class PersonLock:
     def locked(self) -> bool:
         return self._centre is not None
 
-    def _anchors(self, candidates, width_px: int, height_px: int):
+    def anchors(self, candidates, width_px: int, height_px: int) -> list[tuple[np.ndarray, float] | None]:
+        """Each candidate's ``trunk_anchor`` (None for a candidate that is None or too little seen):
+        worked out once a frame and handed to ``matches`` and ``pick``."""
         return [None if c is None else trunk_anchor(c, width_px, height_px, self.params.min_visibility) for c in candidates]
 
     def _match(self, anchors) -> int | None:
@@ -87,15 +99,19 @@ class PersonLock:
                 best, best_d = i, d
         return best if best is not None and best_d <= self.params.match_trunk_lengths * max(self._size, 1.0) else None
 
-    def matches(self, landmarks: np.ndarray, width_px: int, height_px: int) -> bool:
-        """Whether ``landmarks`` are the locked person (without moving the lock); True when unlocked."""
+    def matches(self, landmarks: np.ndarray, width_px: int, height_px: int,
+                anchor: tuple[np.ndarray, float] | None | bool = False) -> bool:
+        """Whether ``landmarks`` are the locked person (without moving the lock); True when
+        unlocked. ``anchor``: theirs from ``anchors``, when already worked out."""
         if self._centre is None:
             return True
-        return self._match(self._anchors([landmarks], width_px, height_px)) == 0
+        return self._match([self.anchors([landmarks], width_px, height_px)[0] if anchor is False else anchor]) == 0
 
-    def pick(self, t_ms: float, candidates: list[np.ndarray], width_px: int, height_px: int) -> Pick:
-        """Choose the coached person among this frame's ``candidates`` ((33, 4) normalised each)."""
-        anchors = self._anchors(candidates, width_px, height_px)
+    def pick(self, t_ms: float, candidates: list[np.ndarray], width_px: int, height_px: int,
+             anchors: list | None = None) -> Pick:
+        """Choose the coached person among this frame's ``candidates`` ((33, 4) normalised each);
+        ``anchors``: theirs from ``anchors``, when already worked out."""
+        anchors = self.anchors(candidates, width_px, height_px) if anchors is None else anchors
         n = len(candidates)
         if self._centre is not None:
             i = self._match(anchors)

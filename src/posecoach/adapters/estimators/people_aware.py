@@ -118,6 +118,7 @@ class PeopleAwareEstimator:
         if self._lock_size is None:
             self._lock_size = (rgb.shape[1], rgb.shape[0])
         w, h = self._lock_size  # the lock's pixels, whatever this frame's size (see the module doc)
+        anchors = None  # the people found's trunk anchors, when worked out for the jump test
         if self.mode != "video":  # a still: look for everyone once
             found = self._look_again(rgb, "still")
         elif t_ms < self._multi_until_ms:
@@ -133,7 +134,8 @@ class PeopleAwareEstimator:
             if not found:
                 found = self._single.detect_all(rgb, t_ms)
                 self.counts.single += 1
-                jumped = bool(found) and not self.lock.matches(found[0].landmarks, w, h)
+                anchors = self.lock.anchors([d.landmarks for d in found], w, h)
+                jumped = bool(found) and not self.lock.matches(found[0].landmarks, w, h, anchors[0])
                 last = self._last_jump_ms
                 search_jump = jumped and (last is None or t_ms - last >= self.jump_every_s * 1000.0)
                 self._last_jump_ms = (t_ms if search_jump else last) if jumped else None
@@ -141,13 +143,13 @@ class PeopleAwareEstimator:
                     self._last_probe_ms = t_ms
                     more = self._look_again(rgb, "jump")
                     if len(more) >= len(found):
-                        found = more
+                        found, anchors = more, None
         self._tracking = bool(found)
         if len(found) >= 2:
             self._multi_until_ms = t_ms + self.calm_s * 1000.0
             self.counts.crowded += 1
         self.counts.most_people = max(self.counts.most_people, len(found))
-        pick = self.lock.pick(t_ms, [d.landmarks for d in found], w, h)
+        pick = self.lock.pick(t_ms, [d.landmarks for d in found], w, h, anchors)
         self.last_new_person = pick.new_person
         if pick.index is None:
             return Detection(None, None, pick.people)
