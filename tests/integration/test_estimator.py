@@ -48,6 +48,23 @@ def test_masks_come_with_the_landmarks_when_asked(full_model):
     assert det.mask[hip[1], hip[0]] > 0.5
 
 
+def test_a_mask_is_its_frames_after_the_model_has_moved_on(full_model):
+    """The mask is MediaPipe's own pixels, not a copy: it must stay the frame's own while the
+    model sees the next frames and its result objects are collected."""
+    import gc
+
+    with VideoReader(CLIP) as reader:
+        frames = [f for i, f in enumerate(reader.frames()) if i in (40, 100, 160, 220)]
+    with PoseEstimator(full_model.path, mode="video", masks=True) as est:
+        first = est.detect(frames[0].rgb, frames[0].t_ms).mask
+        kept = first.copy()
+        later = [est.detect(f.rgb, f.t_ms).mask for f in frames[1:]]
+        gc.collect()
+        assert not first.flags.writeable
+        assert np.array_equal(first, kept)
+        assert not any(np.array_equal(first, m) for m in later)  # the body moved: the masks differ
+
+
 def test_video_mode_accepts_repeated_timestamps_without_raising(full_model):
     with VideoReader(CLIP) as reader:
         frames = [f for _, f in zip(range(3), reader.frames(), strict=False)]
