@@ -174,3 +174,22 @@ def test_the_frame_on_which_a_waiting_position_is_recognised_is_analysed():
     for t in (100.0, 200.0, 3000.0):
         smoother.update(t, Recognition("constructive_rest", 0.7))
     assert smoother.entry_due_ms is None  # entered: nothing waits
+
+
+def test_while_the_breathing_is_read_a_still_hold_is_analysed_at_least_every_200_ms():
+    """The joints of a rest position are still, but its breathing changes within a breath: the
+    review's gaps stay within the breathing bound while the engine reads it, and widen again
+    to the still bound once it stops (a frame without a breathing exercise)."""
+    rate = AdaptiveRate(REVIEW_RATE.params(30.0))
+    analysed = []
+    for i in range(600):
+        t_ms = i * 1000 / 30
+        if rate.wants(i, t_ms):
+            analysed.append(t_ms)
+            rate.update(i, t_ms, body(), VIS, STILL, None, (True, "constructive_rest"), None, breathing=t_ms < 10000)
+    gaps = np.diff(analysed)
+    breathing = gaps[(np.array(analysed[1:]) > 2000) & (np.array(analysed[1:]) < 10000)]
+    after = gaps[np.array(analysed[1:]) > 12000]
+    assert breathing.max() <= REVIEW_RATE.breathing_max_gap_ms + 0.5
+    assert breathing.max() >= REVIEW_RATE.breathing_max_gap_ms - 1000 / 30  # not every frame: only closer
+    assert after.max() > REVIEW_RATE.breathing_max_gap_ms and after.max() <= REVIEW_RATE.max_gap_ms + 0.5

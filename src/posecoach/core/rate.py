@@ -46,6 +46,10 @@ class RateParams:
     growth: float  # once settled, the stride is multiplied by this at each analysed frame, up to max_stride (1: at once)
     max_gap_ms: float | None = None  # also never further apart than this in time (a variable frame rate's gaps vary)
     label_settle_ms: float  # after the exercise (or the person) changes, every frame this long
+    # While the engine reads the breathing (``update(..., breathing=True)``): frames at most this
+    # many apart, and this long in time (None: the bounds above).
+    breathing_max_stride: int | None = None
+    breathing_max_gap_ms: float | None = None
 
 
 @dataclass(frozen=True)
@@ -63,21 +67,27 @@ class ReviewRate:
     the label's changes). Where frames come unevenly (a phone's variable frame rate) the bound
     holds in time as well, but for a step between frames longer than the recent ones (the next
     frame's time is not known ahead). ``growth`` 2: the gaps double from one frame up to the
-    bound."""
+    bound. ``breathing_max_gap_ms``: the bound while a rest position's breathing is read, which
+    changes within a breath (settings.toml says what set it)."""
 
     max_gap_ms: float
     still_speed_trunk_lengths_per_s: float
     settle_ms: float
     growth: float
     label_settle_ms: float
+    breathing_max_gap_ms: float
 
     def params(self, fps_hz: float | None) -> RateParams:
         """The rate for a clip of ``fps_hz`` frames a second (None or 0: 30)."""
         fps = fps_hz if fps_hz and fps_hz > 0 else 30.0
-        stride = max(1, int(self.max_gap_ms * fps / 1000.0 + 0.05))  # 29.97 fps: 12 frames for 400 ms
-        return RateParams(max_stride=stride, still_speed_trunk_lengths_per_s=self.still_speed_trunk_lengths_per_s,
+
+        def frames(gap_ms: float) -> int:
+            return max(1, int(gap_ms * fps / 1000.0 + 0.05))  # 29.97 fps: 12 frames for 400 ms
+
+        return RateParams(max_stride=frames(self.max_gap_ms), still_speed_trunk_lengths_per_s=self.still_speed_trunk_lengths_per_s,
                           settle_ms=self.settle_ms, follow_recognition=False, growth=self.growth, max_gap_ms=self.max_gap_ms,
-                          label_settle_ms=self.label_settle_ms)
+                          label_settle_ms=self.label_settle_ms, breathing_max_stride=frames(self.breathing_max_gap_ms),
+                          breathing_max_gap_ms=self.breathing_max_gap_ms)
 
 
 REVIEW_RATE = ReviewRate()
@@ -116,7 +126,8 @@ class Rate(Protocol):
     def wants(self, index: int, t_ms: float) -> bool: ...
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
-               state: tuple, due_ms: float | None = None, label: object = None, entry_ms: float | None = None) -> None: ...
+               state: tuple, due_ms: float | None = None, label: object = None, entry_ms: float | None = None,
+               breathing: bool = False) -> None: ...
 
 
 class FixedRate:
@@ -129,7 +140,8 @@ class FixedRate:
         return index % self.stride == 0
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
-               state: tuple, due_ms: float | None = None, label: object = None, entry_ms: float | None = None) -> None:
+               state: tuple, due_ms: float | None = None, label: object = None, entry_ms: float | None = None,
+               breathing: bool = False) -> None:
         pass
 
 
@@ -152,6 +164,7 @@ class AdaptiveRate:
         self._label: object = None
         self._label_since_ms = 0.0
         self._step_ms = 0.0  # the longest recent step between frames (decays by STEP_MEMORY a frame)
+        self._breathing = False  # the last analysed frame's breathing is being read: the closer bounds hold
 
     @property
     def stride(self) -> int:
@@ -165,6 +178,8 @@ class AdaptiveRate:
         if self._last_index is None or index - self._last_index >= self.stride:
             return True
         gap = self.params.max_gap_ms
+        if self._breathing and self.params.breathing_max_gap_ms is not None:
+            gap = self.params.breathing_max_gap_ms if gap is None else min(gap, self.params.breathing_max_gap_ms)
         if gap is not None and t_ms - self._last_t_ms + self._step_ms > gap + 0.5:
             return True  # the next frame, as far again, would be past the bound: this one is analysed
         if self._entry_ms is not None and t_ms >= self._entry_ms:
@@ -172,14 +187,17 @@ class AdaptiveRate:
         return self.params.follow_recognition and self._due_ms is not None and t_ms >= self._due_ms
 
     def update(self, index: int, t_ms: float, landmarks_px: np.ndarray | None, visibility: np.ndarray | None,
-               state: tuple, due_ms: float | None = None, label: object = None, entry_ms: float | None = None) -> None:
+               state: tuple, due_ms: float | None = None, label: object = None, entry_ms: float | None = None,
+               breathing: bool = False) -> None:
         """Record analysed frame ``index`` at ``t_ms``: its smoothed landmarks (33, 2) pixels or
         None, their visibility, ``state`` (anything that must not change unseen: the exercise,
         the verdicts, the cue), and ``due_ms``, when the engine next does periodic work (the
         exercise recognition): that frame is analysed too, so the work falls on the same
         frames as at the full rate. ``label``: the exercise (None: none, or nobody); after it
         changes every frame is analysed for ``label_settle_ms``, while the recognition's vote
-        settles (it runs on the frames analysed)."""
+        settles (it runs on the frames analysed). ``breathing``: the engine reads the breathing
+        now (a rest position held), so the ``breathing_`` bounds hold until a frame without it."""
+        self._breathing = breathing
         self._due_ms = due_ms
         self._entry_ms = entry_ms
         if label != self._label:
@@ -200,7 +218,9 @@ class AdaptiveRate:
         if self._still_since_ms is None or t_ms - self._still_since_ms < p.settle_ms \
                 or t_ms - self._label_since_ms < p.label_settle_ms:
             self._stride = 1
-        elif p.growth <= 1.0 or self._stride >= p.max_stride:
-            self._stride = p.max_stride
         else:
-            self._stride = min(p.max_stride, max(self._stride + 1, int(self._stride * p.growth)))
+            most = p.max_stride if not breathing or p.breathing_max_stride is None else min(p.max_stride, p.breathing_max_stride)
+            if p.growth <= 1.0 or self._stride >= most:
+                self._stride = most
+            else:
+                self._stride = min(most, max(self._stride + 1, int(self._stride * p.growth)))

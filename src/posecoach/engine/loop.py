@@ -55,7 +55,7 @@ def analyse_frames(session: Session, frames: Iterable, rate: Rate,
         result = session.step(frame.rgb, frame.t_ms, size_px)
         rate.update(index, result.t_ms, result.landmarks_px, result.visibility, frame_state(result),
                     session.coach.observer.recognition_due_ms, (result.pose, result.exercise),
-                    session.coach.observer.entry_due_ms)
+                    session.coach.observer.entry_due_ms, session.breathing_in_play())
         if frame.t_ms < keep_from_ms:
             continue
         n += 1

@@ -89,9 +89,12 @@ class AnalysisPlan:
             still = p.still_speed_trunk_lengths_per_s
             out["skips"] = (f"while the body is still (joints under {still:g} trunk lengths/s, verdicts, cue "
                             f"and exercise unchanged for {p.settle_ms:g} ms, the exercise and the person unchanged for "
-                            f"{p.label_settle_ms:g} ms) up to {p.max_stride - 1} frames in a row are not analysed; they "
-                            "carry the analysed frame before them (frames[].analysed false), so a change is seen up to "
-                            "that many frames late")
+                            f"{p.label_settle_ms:g} ms) up to {p.max_stride - 1} frames in a row are not analysed"
+                            + (f" ({p.breathing_max_stride - 1} while a rest position's breathing is read)"
+                               if p.breathing_max_stride is not None and p.breathing_max_stride < p.max_stride else "")
+                            + "; they carry the analysed frame before them (frames[].analysed false), so a change is "
+                            "seen up to that many frames late")
+            out["breathing_max_gap_ms"] = p.breathing_max_gap_ms
         return out
 
 
