@@ -85,7 +85,8 @@ class ReviewRate:
             return max(1, int(gap_ms * fps / 1000.0 + 0.05))  # 29.97 fps: 12 frames for 400 ms
 
         return RateParams(max_stride=frames(self.max_gap_ms),
-                          still_speed_trunk_lengths_per_s=self.still_speed_trunk_lengths_per_s, settle_ms=self.settle_ms, follow_recognition=False, growth=self.growth, max_gap_ms=self.max_gap_ms,
+                          still_speed_trunk_lengths_per_s=self.still_speed_trunk_lengths_per_s, settle_ms=self.settle_ms,
+                          follow_recognition=False, growth=self.growth, max_gap_ms=self.max_gap_ms,
                           label_settle_ms=self.label_settle_ms, breathing_max_stride=frames(self.breathing_max_gap_ms),
                           breathing_max_gap_ms=self.breathing_max_gap_ms)
 
