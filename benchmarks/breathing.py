@@ -4,7 +4,7 @@ breathing clips' truth (every sample clip whose truth has a "breathing" key).
 Each clip is coached twice with its exercise chosen (as the rest of `bench accuracy` does; the
 recognition of the rest positions is measured there): as the live page does (every frame
 through one Session, the people-aware estimator) and as `posecoach analyze --exercise ID` does
-by default (the adaptive review: frames up to 400 ms apart through a still hold, the clip cut
+by default (the adaptive review: frames up to 200 ms apart through a held rest, the clip cut
 into one segment per core). Scored on sliding 30 s windows, one a
 second, lying wholly inside the clip's breathing (truth ``start_ms`` to ``end_ms``), with the
 reading of the last frame at the window's end:

@@ -197,7 +197,8 @@ def run(minutes: float | None = None, keep: str | None = None) -> str:
     return "\n".join([
         f"hardware: {hardware_line()}; {load_before} before, {load_line()} after",
         "each session reviewed by `posecoach analyze --exact` (every frame) and `posecoach analyze` (the default: "
-        "frames up to 400 ms apart through still holds, the rest carried from the frame before)", "",
+        "frames up to 400 ms apart through still holds, 200 ms while a rest position's breathing is read, the rest "
+        "carried from the frame before)", "",
         table(agreement_rows(runs), AGREEMENT_HEADER), "",
         "reproduce: posecoach bench rate" + (f" --minutes {minutes:g}" if minutes is not None else ""),
     ])

@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
                         "live coach would have said, frame by frame (slower: about 1.2x real time on 2 cores)")
     a.add_argument("--rate", choices=("fixed", "adaptive"),
                    help="adaptive (default): every frame while the body moves or a verdict, the cue or the exercise "
-                        "changes; while all stay still, frames up to 400 ms apart, the skipped ones carrying the "
+                        "changes; while all stay still, frames up to 400 ms apart (200 ms while a rest position's "
+                        "breathing is read), the skipped ones carrying the "
                         "frame before (a change in a still hold is seen up to 0.4 s late; the report's "
                         "frames[].analysed says which); fixed: every frame, or every --stride-th (--rate fixed "
                         "--stride 1 is --exact)")
