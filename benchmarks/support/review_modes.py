@@ -21,7 +21,8 @@ from benchmarks.support.verdicts import compare
 # (label, options) of the modes compared; the first is the exact review.
 MODES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("--exact: every frame (the model in a process of its own, fed a frame ahead)", ("--exact",)),
-    ("default (frames up to 400 ms apart through still holds, one process per core, --max-side 960)", ()),
+    ("default (frames up to 400 ms apart through still holds, 200 ms through a rest's breathing, one process per core, "
+     "--max-side 960)", ()),
     ("--workers 1 (the default's rate in one process)", ("--workers", "1")),
 )
 
@@ -90,7 +91,8 @@ def review(clip: Path, clip_s: float, modes=MODES, workdir: Path | None = None) 
 # Large input: a clip letterboxed into 1920x1080, reviewed exactly and by default.
 LARGE_MODES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("--exact: every frame, full size (the model in a process of its own)", ("--exact",)),
-    ("default (frames up to 400 ms apart through still holds, one process per core, shrunk to 960x540)", ()),
+    ("default (frames up to 400 ms apart through still holds, 200 ms through a rest's breathing, one process per core, "
+     "shrunk to 960x540)", ()),
 )
 
 
