@@ -69,9 +69,12 @@ def parse_variants(text: str) -> tuple[RateParams, ...]:
     for item in text.split(","):
         stride, speed, settle, *free = item.split(":")
         review = free == ["free"]  # as the default review: gaps growing, a second at every frame after a change
+        breathing = REVIEW_RATE.params(30.0) if review else RateParams()  # and closer while breathing is read
         out.append(RateParams(max_stride=int(stride), still_speed_trunk_lengths_per_s=float(speed), settle_ms=float(settle),
                               follow_recognition=not review, growth=REVIEW_RATE.growth if review else 1.0,
-                              label_settle_ms=REVIEW_RATE.label_settle_ms if review else 0.0))
+                              label_settle_ms=REVIEW_RATE.label_settle_ms if review else 0.0,
+                              breathing_max_stride=breathing.breathing_max_stride,
+                              breathing_max_gap_ms=breathing.breathing_max_gap_ms))
     return tuple(out)
 
 

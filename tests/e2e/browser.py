@@ -17,15 +17,16 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 def until(what: str, check: Callable[[], object], timeout_s: float, every_s: float = 0.5):
     """Poll ``check`` until it returns something truthy; fail naming ``what`` after ``timeout_s``.
 
-    An element that Streamlit re-rendered while ``check`` looked at it counts as "not yet".
+    An element (or an embedded frame) that Streamlit re-rendered while ``check`` looked at it
+    counts as "not yet".
     """
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import NoSuchFrameException, StaleElementReferenceException
 
     deadline = time.monotonic() + timeout_s
     while True:
         try:
             value = check()
-        except StaleElementReferenceException:
+        except (StaleElementReferenceException, NoSuchFrameException):
             value = None
         if value:
             return value
