@@ -99,13 +99,12 @@ class PersonLock:
                 best, best_d = i, d
         return best if best is not None and best_d <= self.params.match_trunk_lengths * max(self._size, 1.0) else None
 
-    def matches(self, landmarks: np.ndarray, width_px: int, height_px: int,
-                anchor: tuple[np.ndarray, float] | None | bool = False) -> bool:
-        """Whether ``landmarks`` are the locked person (without moving the lock); True when
-        unlocked. ``anchor``: theirs from ``anchors``, when already worked out."""
+    def matches(self, anchor: tuple[np.ndarray, float] | None) -> bool:
+        """Whether the person at ``anchor`` (theirs from ``anchors``) is the locked one, without
+        moving the lock; True when unlocked."""
         if self._centre is None:
             return True
-        return self._match([self.anchors([landmarks], width_px, height_px)[0] if anchor is False else anchor]) == 0
+        return self._match([anchor]) == 0
 
     def pick(self, t_ms: float, candidates: list[np.ndarray], width_px: int, height_px: int,
              anchors: list | None = None) -> Pick:

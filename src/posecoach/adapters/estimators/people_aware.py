@@ -135,7 +135,7 @@ class PeopleAwareEstimator:
                 found = self._single.detect_all(rgb, t_ms)
                 self.counts.single += 1
                 anchors = self.lock.anchors([d.landmarks for d in found], w, h)
-                jumped = bool(found) and not self.lock.matches(found[0].landmarks, w, h, anchors[0])
+                jumped = bool(found) and not self.lock.matches(anchors[0])
                 last = self._last_jump_ms
                 search_jump = jumped and (last is None or t_ms - last >= self.jump_every_s * 1000.0)
                 self._last_jump_ms = (t_ms if search_jump else last) if jumped else None
