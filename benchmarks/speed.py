@@ -298,7 +298,7 @@ def pieces(path: Path, limit_s: float | None = None) -> Pieces:
             ModelClock() as timed:
         session = Session(catalogue, None, est)
         t0 = time.perf_counter()
-        with VideoReader(path, 960) as reader:
+        with VideoReader(path, 960, threads="fit") as reader:
             report = ReportBuilder(path.name, reader.info.width, reader.info.height, reader.info.fps, 1, "full", "",
                                    catalogue.profile, None)
             end_ms = math.inf if limit_s is None else limit_s * 1000
