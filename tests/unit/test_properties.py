@@ -197,3 +197,121 @@ def test_one_frame_body_is_the_batch_body_to_the_last_bit(seed, shape):
                       (analyse_body(xy[None], vis[None], z[None]), analyse_body(*batch))):
         for field in dataclasses.fields(one):
             assert _bit_equal(getattr(one, field.name), getattr(many, field.name)[:1]), field.name
+
+
+def _features_with_arrays(b, p) -> dict[str, float]:
+    """Recognition's features of frame 0 computed as they were before the plain-float path:
+    numpy arrays and the vectorised geometry throughout (the reference it is held to)."""
+    from posecoach.core import landmarks as lm
+    from posecoach.core.geometry import norm2
+    from posecoach.core.measures import hip_front_angle, knee_angle, m_back_hip, m_front_knee, m_front_shin, m_hip_lift
+
+    def first(x):
+        return float(x[0])
+
+    def segment_distance(q, a, c):
+        d = c - a
+        t = float(np.clip((q - a) @ d / max(float(d @ d), 1e-9), 0.0, 1.0))
+        return float(norm2(q - (a + t * d)))
+
+    legs = [np.full(1, s) for s in (0, 1)]
+    knees = [first(knee_angle(b, leg)) for leg in legs]
+    knees = [np.nan if k < p.folded_flat_knee_max_deg else k for k in knees]
+    hips = [first(hip_front_angle(b, leg, lm.KNEE)) for leg in legs]
+    xy, seen, hip, shoulder = b.xy[0], b.seen[0], b.hip_mid[0], b.shoulder_mid[0]
+    trunk, scale = shoulder - hip, float(b.trunk_px[0])
+    height = {}
+    for name, pair in (("knee", lm.KNEE), ("ankle", lm.ANKLE), ("wrist", lm.WRIST)):
+        vals = [(hip[1] - xy[pair[s], 1]) / scale for s in (0, 1) if seen[pair[s]]]
+        height[name] = float(np.mean(vals)) if vals else np.nan
+    ankle_knee = support_knee = np.nan
+    for s in (0, 1):
+        if seen[lm.ANKLE[s]] and seen[lm.KNEE[1 - s]]:
+            d = float(norm2(xy[lm.ANKLE[s]] - xy[lm.KNEE[1 - s]])) / scale
+            if np.isnan(ankle_knee) or d < ankle_knee:
+                ankle_knee, support_knee = d, knees[1 - s]
+    shin = [float(np.degrees(np.arctan2(*np.abs(xy[lm.ANKLE[s]] - xy[lm.KNEE[s]])[::-1]))) for s in (0, 1)
+            if seen[lm.KNEE[s]] and seen[lm.ANKLE[s]]]
+    ankles = [xy[lm.ANKLE[s]] for s in (0, 1) if seen[lm.ANKLE[s]]]
+    rise = np.nan
+    if ankles:
+        d = hip - np.mean(ankles, axis=0)
+        rise = float(np.degrees(np.arctan2(-d[1], abs(d[0]))))
+    support = [(xy[lm.WRIST[s], 1] - shoulder[1]) / scale for s in (0, 1) if seen[lm.WRIST[s]]]
+    hug = np.nan
+    for w in (0, 1):
+        for s in (0, 1):
+            if seen[lm.WRIST[w]] and seen[lm.KNEE[s]] and seen[lm.ANKLE[s]]:
+                d = segment_distance(xy[lm.WRIST[w]], xy[lm.KNEE[s]], xy[lm.ANKLE[s]]) / scale
+                hug = d if np.isnan(hug) else min(hug, d)
+    ankle_hip = [float(norm2(xy[lm.ANKLE[s]] - hip)) / scale for s in (0, 1) if seen[lm.ANKLE[s]]]
+    foot_up = np.nan
+    if b.front_leg[0] >= 0:
+        fl = int(b.front_leg[0])
+        feet = [xy[q[s], 1] for q in (lm.ANKLE, lm.HEEL, lm.FOOT) for s in (0, 1) if seen[q[s]]]
+        front = [xy[q[fl], 1] for q in (lm.ANKLE, lm.HEEL, lm.FOOT) if seen[q[fl]]]
+        if feet and front:
+            foot_up = float(max(feet) - max(front)) / scale
+    along = [float((xy[lm.WRIST[s]] - shoulder) @ (trunk / scale)) / scale for s in (0, 1) if seen[lm.WRIST[s]]]
+    near = int(b.near[0])
+    return {
+        "tilt": float(np.degrees(np.arctan2(abs(trunk[0]), -trunk[1]))) if scale > 0 else np.nan,
+        "leg_rise": rise,
+        "knee_near": knees[near] if not np.isnan(knees[near]) else np.nanmin(knees + [np.inf]),
+        "hip_near": hips[near],
+        "arm_support": float(max(support)) if support else np.nan,
+        "wrist_along": float(np.mean(along)) if along else np.nan,
+        "belly_y": float(b.belly[0, 1]),
+        "knee_min": float(np.nanmin(knees)) if not np.isnan(knees).all() else np.nan,
+        "knee_max": float(np.nanmax(knees)) if not np.isnan(knees).all() else np.nan,
+        "hip_min": float(np.nanmin(hips)) if not np.isnan(hips).all() else np.nan,
+        "hip_max": float(np.nanmax(hips)) if not np.isnan(hips).all() else np.nan,
+        "front_knee": first(m_front_knee(b)), "back_hip": first(m_back_hip(b)),
+        "front_shin": first(m_front_shin(b)), "hip_lift": first(m_hip_lift(b)),
+        "knee_h": height["knee"], "ankle_h": height["ankle"], "wrist_h": height["wrist"],
+        "ankle_knee": ankle_knee, "support_knee": support_knee,
+        "shin_tilt_min": min(shin) if shin else np.nan,
+        "view": float(b.view[0]),
+        "hug": hug,
+        "ankle_hip_min": float(min(ankle_hip)) if ankle_hip else np.nan,
+        "front_foot_up": foot_up,
+        "elbow": first(inner_angle_deg(b.point(lm.SHOULDER, b.near), b.point(lm.ELBOW, b.near),
+                                       b.point(lm.WRIST, b.near))),
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["free", "nan_points", "grid", "lying", "ties"]))
+def test_recognitions_plain_float_features_are_the_array_ones(seed, shape):
+    """Recognition's features of a frame, in plain floats, are the array computation's to the
+    last bit, but for the two written with a dot product (``hug``, ``wrist_along``): numpy's
+    dot fuses a multiply and an add where the plain one rounds twice, so they may differ in
+    the last bits."""
+    import math
+
+    from posecoach.core.body import analyse_body
+    from posecoach.core.recognize import RecognizeParams, _features, _reliable
+
+    rng = np.random.default_rng(seed)
+    xy, vis, z = rng.uniform(-50, 700, (33, 2)), rng.uniform(0, 1, 33), rng.normal(0, 0.3, 33)
+    vis[rng.integers(0, 33, 3)] = 0.0
+    if shape == "nan_points":
+        xy[rng.integers(0, 33, 6)] = np.nan
+    elif shape == "grid":
+        xy = np.round(xy / 150) * 150
+    elif shape == "lying":
+        xy[:, 1] = 240.0 + rng.uniform(-3, 3, 33)
+    elif shape == "ties":
+        xy[[25, 26]] = xy[[23, 24]].mean(axis=0)
+    body, p = analyse_body(xy[None], vis[None], z[None]), RecognizeParams()
+    if not _reliable(body):
+        return
+    got, want = _features(body, p), _features_with_arrays(body, p)
+    assert got.keys() == want.keys()
+    for name, value in got.items():
+        expected = float(want[name])
+        if name in ("hug", "wrist_along") and not math.isnan(expected):
+            assert math.isclose(value, expected, rel_tol=1e-12, abs_tol=1e-12), name
+        else:
+            assert (math.isnan(value) and math.isnan(expected)) or (value == expected and
+                                                                    math.copysign(1, value) == math.copysign(1, expected)), name

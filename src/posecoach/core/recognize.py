@@ -9,6 +9,7 @@ label does not flicker; time is an argument in milliseconds.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ import numpy as np
 
 from posecoach.core import landmarks as lm
 from posecoach.core.body import END_ON_MAX_THIGH_LENGTHS, Body
-from posecoach.core.geometry import inner_angle_deg, norm2
+from posecoach.core.geometry import norm2
 from posecoach.core.measures import hip_front_angle, knee_angle, m_back_hip, m_front_knee, m_front_shin, m_hip_lift
 from posecoach.core.settings import from_table
 
@@ -100,80 +101,122 @@ def _f(x: np.ndarray) -> float:
     return float(x[0])
 
 
-def _segment_distance(p: np.ndarray, a: np.ndarray, c: np.ndarray) -> float:
+# The two legs as labels for the measures of frame 0 (read-only: the measures keep their values
+# per body, keyed by these).
+_LEGS = tuple(np.full(1, s) for s in (0, 1))
+for _leg in _LEGS:
+    _leg.flags.writeable = False
+
+
+def _mean(values: list[float]) -> float:
+    """``np.mean`` of a few floats as numpy adds them (from 0.0, in order: below eight values
+    its pairwise sum is a plain loop)."""
+    total = 0.0
+    for v in values:
+        total += v
+    return total / len(values)
+
+
+def _degrees_atan2(y: float, x: float) -> float:
+    """``np.degrees(np.arctan2(y, x))`` of two floats: numpy's own functions, as the vectorised
+    geometry uses them (the standard library's may differ in the last bit)."""
+    return float(np.degrees(np.arctan2(y, x)))
+
+
+def _hypot(x: float, y: float) -> float:
+    """``norm2`` of one vector (numpy's ``hypot``)."""
+    return float(np.hypot(x, y))
+
+
+def _segment_distance(p: tuple[float, float], a: tuple[float, float], c: tuple[float, float]) -> float:
     """Distance (pixels) from point p to the segment a-c."""
-    d = c - a
-    t = float(np.clip((p - a) @ d / max(float(d @ d), 1e-9), 0.0, 1.0))
-    return float(norm2(p - (a + t * d)))
+    dx, dy = c[0] - a[0], c[1] - a[1]
+    t = ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / max(dx * dx + dy * dy, 1e-9)
+    t = min(max(t, 0.0), 1.0)
+    return _hypot(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy))
 
 
 def _features(b: Body, p: RecognizeParams) -> dict[str, float]:
-    """Scalar features of frame 0 of ``b`` (NaN where unknown)."""
-    n = 1
-    legs = [np.full(n, s) for s in (0, 1)]
-    knees = [_f(knee_angle(b, leg)) for leg in legs]
-    knees = [np.nan if k < p.folded_flat_knee_max_deg else k for k in knees]  # a folded-flat knee is a landmark error
-    hips = [_f(hip_front_angle(b, leg, lm.KNEE)) for leg in legs]
-    trunk = b.shoulder_mid[0] - b.hip_mid[0]
-    tilt = float(np.degrees(np.arctan2(abs(trunk[0]), -trunk[1]))) if b.trunk_px[0] > 0 else np.nan
-    belly = b.belly[0]
+    """Scalar features of frame 0 of ``b`` (NaN where unknown), in plain floats: a frame's
+    recognition pays for a few numpy calls instead of some hundred and fifty. Angles and
+    lengths are numpy's (``_degrees_atan2``, ``_hypot``); dot products are written out."""
+    nan = math.nan
+    knees = [_f(knee_angle(b, leg)) for leg in _LEGS]
+    knees = [nan if k < p.folded_flat_knee_max_deg else k for k in knees]  # a folded-flat knee is a landmark error
+    hips = [_f(hip_front_angle(b, leg, lm.KNEE)) for leg in _LEGS]
+    xy, seen = b.xy[0].tolist(), b.seen[0].tolist()
+    hip_x, hip_y = b.hip_mid[0].tolist()
+    shoulder_x, shoulder_y = b.shoulder_mid[0].tolist()
+    trunk_x, trunk_y = shoulder_x - hip_x, shoulder_y - hip_y
     scale = float(b.trunk_px[0])
+    tilt = _degrees_atan2(abs(trunk_x), -trunk_y) if scale > 0 else nan
     height = {}  # heights above the hip, trunk lengths, image up positive
     for name, pair in (("knee", lm.KNEE), ("ankle", lm.ANKLE), ("wrist", lm.WRIST)):
-        vals = [(b.hip_mid[0, 1] - b.xy[0, pair[s], 1]) / scale for s in (0, 1) if b.seen[0, pair[s]]]
-        height[name] = float(np.mean(vals)) if vals else np.nan
-    ankle_knee = np.nan
-    support_knee = np.nan  # the knee angle of the leg whose knee the other ankle is nearest
+        vals = [(hip_y - xy[pair[s]][1]) / scale for s in (0, 1) if seen[pair[s]]]
+        height[name] = _mean(vals) if vals else nan
+    ankle_knee = nan
+    support_knee = nan  # the knee angle of the leg whose knee the other ankle is nearest
     for s in (0, 1):
-        if b.seen[0, lm.ANKLE[s]] and b.seen[0, lm.KNEE[1 - s]]:
-            d = float(norm2(b.xy[0, lm.ANKLE[s]] - b.xy[0, lm.KNEE[1 - s]])) / scale
-            if np.isnan(ankle_knee) or d < ankle_knee:
+        if seen[lm.ANKLE[s]] and seen[lm.KNEE[1 - s]]:
+            (ax, ay), (kx, ky) = xy[lm.ANKLE[s]], xy[lm.KNEE[1 - s]]
+            d = _hypot(ax - kx, ay - ky) / scale
+            if ankle_knee != ankle_knee or d < ankle_knee:
                 ankle_knee, support_knee = d, knees[1 - s]
     shin_flat = []
     for s in (0, 1):
-        if b.seen[0, lm.KNEE[s]] and b.seen[0, lm.ANKLE[s]]:
-            d = b.xy[0, lm.ANKLE[s]] - b.xy[0, lm.KNEE[s]]
-            shin_flat.append(float(np.degrees(np.arctan2(abs(d[1]), abs(d[0])))))
-    ankle_mid = [b.xy[0, lm.ANKLE[s]] for s in (0, 1) if b.seen[0, lm.ANKLE[s]]]
-    leg_rise = np.nan
-    if ankle_mid:
-        d = b.hip_mid[0] - np.mean(ankle_mid, axis=0)
-        leg_rise = float(np.degrees(np.arctan2(-d[1], abs(d[0]))))
-    support = [(b.xy[0, lm.WRIST[s], 1] - b.shoulder_mid[0, 1]) / scale for s in (0, 1) if b.seen[0, lm.WRIST[s]]]
+        if seen[lm.KNEE[s]] and seen[lm.ANKLE[s]]:
+            (kx, ky), (ax, ay) = xy[lm.KNEE[s]], xy[lm.ANKLE[s]]
+            shin_flat.append(_degrees_atan2(abs(ay - ky), abs(ax - kx)))
+    ankles = [xy[lm.ANKLE[s]] for s in (0, 1) if seen[lm.ANKLE[s]]]
+    leg_rise = nan
+    if ankles:
+        mid_x, mid_y = _mean([a[0] for a in ankles]), _mean([a[1] for a in ankles])
+        leg_rise = _degrees_atan2(-(hip_y - mid_y), abs(hip_x - mid_x))
+    support = [(xy[lm.WRIST[s]][1] - shoulder_y) / scale for s in (0, 1) if seen[lm.WRIST[s]]]
     # Hands on the knees or shins (hugging the legs), trunk lengths from the nearest wrist to
     # the nearest point of either lower leg.
-    hug = np.nan
+    hug = nan
     for w in (0, 1):
         for s in (0, 1):
-            if b.seen[0, lm.WRIST[w]] and b.seen[0, lm.KNEE[s]] and b.seen[0, lm.ANKLE[s]]:
-                d = _segment_distance(b.xy[0, lm.WRIST[w]], b.xy[0, lm.KNEE[s]], b.xy[0, lm.ANKLE[s]]) / scale
-                hug = d if np.isnan(hug) else min(hug, d)
+            if seen[lm.WRIST[w]] and seen[lm.KNEE[s]] and seen[lm.ANKLE[s]]:
+                d = _segment_distance(xy[lm.WRIST[w]], xy[lm.KNEE[s]], xy[lm.ANKLE[s]]) / scale
+                hug = d if hug != hug else min(hug, d)
     # How far the nearer ankle is from the hips, trunk lengths: a leg folded under the body
     # (pigeon's front leg) brings it within a trunk length; legs stretched out put both far.
-    ankle_hip = [float(norm2(b.xy[0, lm.ANKLE[s]] - b.hip_mid[0])) / scale for s in (0, 1) if b.seen[0, lm.ANKLE[s]]]
+    ankle_hip = [_hypot(xy[lm.ANKLE[s]][0] - hip_x, xy[lm.ANKLE[s]][1] - hip_y) / scale
+                 for s in (0, 1) if seen[lm.ANKLE[s]]]
     # The front foot's height above the lowest foot point (the floor), trunk lengths: both feet
     # are down in a split stance, one is lifted in a knee drive or a step up.
-    front_foot_up = np.nan
-    if b.front_leg[0] >= 0:
-        fl = int(b.front_leg[0])
-        feet = [b.xy[0, p[s], 1] for p in (lm.ANKLE, lm.HEEL, lm.FOOT) for s in (0, 1) if b.seen[0, p[s]]]
-        front = [b.xy[0, p[fl], 1] for p in (lm.ANKLE, lm.HEEL, lm.FOOT) if b.seen[0, p[fl]]]
+    front_foot_up = nan
+    fl = int(b.front_leg[0])
+    if fl >= 0:
+        feet = [xy[q[s]][1] for q in (lm.ANKLE, lm.HEEL, lm.FOOT) for s in (0, 1) if seen[q[s]]]
+        front = [xy[q[fl]][1] for q in (lm.ANKLE, lm.HEEL, lm.FOOT) if seen[q[fl]]]
         if feet and front:
-            front_foot_up = float(max(feet) - max(front)) / scale
-    axis = (b.shoulder_mid[0] - b.hip_mid[0]) / scale
-    along = [float((b.xy[0, lm.WRIST[s]] - b.shoulder_mid[0]) @ axis) / scale for s in (0, 1) if b.seen[0, lm.WRIST[s]]]
+            front_foot_up = (max(feet) - max(front)) / scale
+    axis_x, axis_y = trunk_x / scale, trunk_y / scale
+    along = [((xy[lm.WRIST[s]][0] - shoulder_x) * axis_x + (xy[lm.WRIST[s]][1] - shoulder_y) * axis_y) / scale
+             for s in (0, 1) if seen[lm.WRIST[s]]]
+    near = int(b.near[0])
+    knee_near, hip_near = knees[near], hips[near]
+    known_knees = [k for k in knees if k == k]
+    known_hips = [h for h in hips if h == h]
+    arm = 1 if near == 1 else 0
+    (sx, sy), (ex, ey), (wx, wy) = xy[lm.SHOULDER[arm]], xy[lm.ELBOW[arm]], xy[lm.WRIST[arm]]
+    ux, uy, vx, vy = sx - ex, sy - ey, wx - ex, wy - ey
+    belly_y = float(b.belly[0, 1])
     return {
         "tilt": tilt,
         "leg_rise": leg_rise,
-        "knee_near": knees[int(b.near[0])] if not np.isnan(knees[int(b.near[0])]) else np.nanmin(knees + [np.inf]),
-        "hip_near": hips[int(b.near[0])] if not np.isnan(hips[int(b.near[0])]) else np.nan,
-        "arm_support": float(max(support)) if support else np.nan,
-        "wrist_along": float(np.mean(along)) if along else np.nan,  # hands past the shoulders (+) or toward the hips (-)
-        "belly_y": float(belly[1]) if not np.isnan(belly[1]) else np.nan,
-        "knee_min": float(np.nanmin(knees)) if not np.isnan(knees).all() else np.nan,
-        "knee_max": float(np.nanmax(knees)) if not np.isnan(knees).all() else np.nan,
-        "hip_min": float(np.nanmin(hips)) if not np.isnan(hips).all() else np.nan,
-        "hip_max": float(np.nanmax(hips)) if not np.isnan(hips).all() else np.nan,
+        "knee_near": knee_near if knee_near == knee_near else min(known_knees, default=math.inf),
+        "hip_near": hip_near,
+        "arm_support": max(support) if support else nan,
+        "wrist_along": _mean(along) if along else nan,  # hands past the shoulders (+) or toward the hips (-)
+        "belly_y": belly_y,
+        "knee_min": min(known_knees) if known_knees else nan,
+        "knee_max": max(known_knees) if known_knees else nan,
+        "hip_min": min(known_hips) if known_hips else nan,
+        "hip_max": max(known_hips) if known_hips else nan,
         "front_knee": _f(m_front_knee(b)),
         "back_hip": _f(m_back_hip(b)),
         "front_shin": _f(m_front_shin(b)),
@@ -181,12 +224,12 @@ def _features(b: Body, p: RecognizeParams) -> dict[str, float]:
         "knee_h": height["knee"], "ankle_h": height["ankle"], "wrist_h": height["wrist"],
         "ankle_knee": ankle_knee,
         "support_knee": support_knee,
-        "shin_tilt_min": min(shin_flat) if shin_flat else np.nan,
+        "shin_tilt_min": min(shin_flat) if shin_flat else nan,
         "view": float(b.view[0]),
         "hug": hug,
-        "ankle_hip_min": float(min(ankle_hip)) if ankle_hip else np.nan,
+        "ankle_hip_min": min(ankle_hip) if ankle_hip else nan,
         "front_foot_up": front_foot_up,
-        "elbow": _f(inner_angle_deg(b.point(lm.SHOULDER, b.near), b.point(lm.ELBOW, b.near), b.point(lm.WRIST, b.near))),
+        "elbow": _degrees_atan2(abs(ux * vy - uy * vx), ux * vx + uy * vy),
     }
 
 
