@@ -168,7 +168,8 @@ def _bit_equal(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.sampled_from(["free", "nan_points", "nan_vis", "zero_trunk", "grid", "lying", "ties"]))
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["free", "nan_points", "nan_vis", "vis_at_bar", "zero_trunk", "grid",
+                                                   "lying", "ties"]))
 def test_one_frame_body_is_the_batch_body_to_the_last_bit(seed, shape):
     """A frame alone (the live and review path, written in plain floats) gives every value of
     the body exactly as the same frame inside a batch (the vectorised path re-scoring uses)."""
@@ -183,6 +184,10 @@ def test_one_frame_body_is_the_batch_body_to_the_last_bit(seed, shape):
         z[rng.integers(0, 33, 4)] = np.nan
     elif shape == "nan_vis":
         vis[rng.integers(0, 33, 6)] = np.nan
+    elif shape == "vis_at_bar":  # exactly as visible as a landmark must be to count as seen
+        from posecoach.core.body import BodyParams
+
+        vis[rng.integers(0, 33, 12)] = BodyParams().min_visibility
     elif shape == "zero_trunk":
         xy[[11, 12]] = xy[[23, 24]]
     elif shape == "grid":  # straight and zero-length segments
@@ -315,3 +320,111 @@ def test_recognitions_plain_float_features_are_the_array_ones(seed, shape):
         else:
             assert (math.isnan(value) and math.isnan(expected)) or (value == expected and
                                                                     math.copysign(1, value) == math.copysign(1, expected)), name
+
+
+def _lumbar_with_arrays(mask, hip, shoulder, belly, threshold=0.5) -> float:
+    """The lower-back curve as it was computed with arrays throughout (the reference the plain
+    float path around the vectorised march is held to)."""
+    from posecoach.core.silhouette import HIGH_ZONE, LOW_ZONE, MAX_DEPTH, SAMPLES
+
+    if not (np.isfinite(belly).all() and np.isfinite(hip).all() and np.isfinite(shoulder).all()):
+        return float("nan")
+    length = float(np.hypot(*(shoulder - hip)))
+    if length < 20:
+        return float("nan")
+    h, w = mask.shape
+    chord, back_unit = shoulder - hip, -np.asarray(belly, float)
+    back = back_unit - chord * (back_unit @ chord) / max(length**2, 1e-9)
+    back = back / max(float(np.hypot(*back)), 1e-9)
+    s = np.linspace(0.0, 1.0, SAMPLES)
+    steps = np.arange(0, int(MAX_DEPTH * length) + 1, dtype=float)
+    starts = hip[None, :] + s[:, None] * chord[None, :]
+    px, py = starts[:, 0, None] + steps[None, :] * back[0], starts[:, 1, None] + steps[None, :] * back[1]
+    xi, yi = np.clip(np.rint(px).astype(np.intp), 0, w - 1), np.clip(np.rint(py).astype(np.intp), 0, h - 1)
+    inside = (mask[yi, xi] >= threshold) & ~((px < 0) | (px > w - 1) | (py < 0) | (py > h - 1))
+    first_out = np.where((~inside).any(axis=1), (~inside).argmax(axis=1), -1).astype(float)
+    d = np.where(inside[:, 0] & (first_out > 0), first_out, np.nan)
+    if np.isnan(d).mean() > 0.3:
+        return float("nan")
+    low = (s >= LOW_ZONE[0]) & (s <= LOW_ZONE[1]) & ~np.isnan(d)
+    high = (s >= HIGH_ZONE[0]) & (s <= HIGH_ZONE[1]) & ~np.isnan(d)
+    if not low.any() or not high.any():
+        return float("nan")
+    i, k = np.flatnonzero(low)[np.argmax(d[low])], np.flatnonzero(high)[np.argmax(d[high])]
+    between = np.arange(i + 1, k)
+    between = between[~np.isnan(d[between])]
+    if len(between) == 0:
+        return 0.0
+    line = d[i] + (d[k] - d[i]) * (s[between] - s[i]) / (s[k] - s[i])
+    return float(max(0.0, np.max(line - d[between])) / length)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["torso", "noise", "binary", "off_picture"]))
+def test_the_lower_back_curve_is_the_array_computation_to_the_last_bit(seed, shape):
+    """Around the vectorised march, the curve is worked out in plain floats: the same value to
+    the last bit as with arrays throughout, on masks of every kind."""
+    import math
+
+    from posecoach.core.silhouette import lumbar_curve
+
+    rng = np.random.default_rng(seed)
+    h, w = 120, 160
+    yy, xx = np.mgrid[0:h, 0:w]
+    if shape == "torso":  # a trunk-shaped blob with a dip of random depth in its back
+        dip = rng.uniform(0, 12) * np.exp(-((yy - 60) / 15.0) ** 2)
+        mask = ((xx > 50) & (xx < 100 - dip) & (yy > 15) & (yy < 105)).astype(np.float32)
+    elif shape == "noise":
+        mask = rng.random((h, w)).astype(np.float32)
+        mask[rng.random((h, w)) < 0.05] = np.nan
+    else:
+        mask = (rng.random((h, w)) < rng.uniform(0.3, 1.0)).astype(np.float32)
+    hip = np.array([rng.uniform(55, 90), rng.uniform(80, 100)])
+    shoulder = hip + rng.normal(0, [8.0, 40.0])
+    if shape == "off_picture":
+        hip[0] -= 70
+    belly = rng.normal(size=2)
+    belly /= np.hypot(*belly)
+    threshold = float(rng.choice([0.3, 0.5, 0.8]))
+    got, want = lumbar_curve(mask, hip, shoulder, belly, threshold), _lumbar_with_arrays(mask, hip, shoulder, belly, threshold)
+    assert (math.isnan(got) and math.isnan(want)) or (got == want and math.copysign(1, got) == math.copysign(1, want))
+
+
+def _anchor_with_arrays(landmarks, w, h, min_visibility):
+    """The person lock's trunk anchor as it was computed with arrays (the reference)."""
+    from posecoach.core.person_lock import TRUNK
+
+    xy = landmarks[:, :2] * np.array([w, h], dtype=float)
+    seen = (landmarks[:, 3] >= min_visibility) & np.isfinite(xy).all(axis=1)
+    if np.count_nonzero(seen) < 3:
+        return None
+    trunk = [i for i in TRUNK if seen[i]]
+    centre = xy[trunk].mean(axis=0) if trunk else xy[seen].mean(axis=0)
+    shoulders, hips = [i for i in TRUNK[:2] if seen[i]], [i for i in TRUNK[2:] if seen[i]]
+    size = float(np.hypot(*(xy[shoulders].mean(axis=0) - xy[hips].mean(axis=0)))) if shoulders and hips else 0.0
+    if size <= 1.0:
+        spread = xy[seen].max(axis=0) - xy[seen].min(axis=0)
+        size = float(max(np.hypot(*spread) / 3.0, 1.0))
+    return centre, size
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["free", "nan_points", "trunk_hidden", "few_seen", "flat_trunk"]))
+def test_the_person_locks_anchor_is_the_array_computation_to_the_last_bit(seed, shape):
+    from posecoach.core.person_lock import trunk_anchor
+
+    rng = np.random.default_rng(seed)
+    lms = np.column_stack([rng.uniform(-0.2, 1.2, (33, 2)), rng.normal(0, 0.3, 33), rng.uniform(0, 1, 33)])
+    if shape == "nan_points":
+        lms[rng.integers(0, 33, 8), :2] = np.nan
+    elif shape == "trunk_hidden":
+        lms[[11, 12, 23, 24], 3] = rng.choice([0.0, 0.9], 4)
+    elif shape == "few_seen":
+        lms[:, 3] = 0.0
+        lms[rng.integers(0, 33, 4), 3] = 0.9
+    elif shape == "flat_trunk":
+        lms[[11, 12], :2] = lms[[23, 24], :2]
+    got, want = trunk_anchor(lms, 640, 480, 0.5), _anchor_with_arrays(lms, 640, 480, 0.5)
+    assert (got is None) == (want is None)
+    if got is not None:
+        assert np.array_equal(got[0], want[0]) and got[0].dtype == want[0].dtype and got[1] == want[1]

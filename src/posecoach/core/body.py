@@ -200,11 +200,15 @@ def _pair_mid(x: list, v: list, pair: tuple[int, int]) -> tuple[float, float]:
     return (x0 * w0 + x1 * w1) / (w0 + w1), (y0 * w0 + y1 * w1) / (w0 + w1)
 
 
-def _trunk_of_frame(xy: np.ndarray, vis: np.ndarray, seen: np.ndarray, p: BodyParams) -> Trunk:
-    """``analyse_trunk`` of one frame ((1, 33, 2) pixels), in plain floats: the per-frame path
-    pays for a handful of numpy calls instead of some eighty. Every value is the vectorised
-    path's to the last bit (the same operations in the same order; lengths by ``np.hypot``)."""
-    x, v, s = xy[0].tolist(), vis[0].tolist(), seen[0].tolist()
+def _trunk_of_frame(xy: np.ndarray, vis: np.ndarray, p: BodyParams) -> Trunk:
+    """``analyse_trunk`` of one frame ((1, 33, 2) pixels, (1, 33) visibility), in plain floats:
+    the per-frame path pays for a handful of numpy calls instead of some eighty. Every value is
+    the vectorised path's to the last bit (the same operations in the same order; lengths by
+    ``np.hypot``)."""
+    x = xy[0].tolist()
+    v = [0.0 if a != a else a for a in vis[0].tolist()]
+    s = [a >= p.min_visibility and px == px and py == py for a, (px, py) in zip(v, x, strict=True)]
+    vis, seen = np.array([v]), np.array([s], dtype=bool)
     hip = _pair_mid(x, v, lm.HIP)
     shoulder = _pair_mid(x, v, lm.SHOULDER)
     tx, ty = shoulder[0] - hip[0], shoulder[1] - hip[1]
@@ -242,10 +246,10 @@ def analyse_trunk(xy: np.ndarray, vis: np.ndarray, params: BodyParams | None = N
     p = params or BodyParams()
     xy = np.asarray(xy, dtype=float)
     vis = np.asarray(vis, dtype=float)
+    if len(xy) == 1 and vis.shape == (1, xy.shape[1]):  # the per-frame path (live, and each frame of a review)
+        return _trunk_of_frame(xy, vis, p)
     vis = np.where(np.isnan(vis), 0.0, vis)
     seen = (vis >= p.min_visibility) & ~np.isnan(xy).any(axis=-1)
-    if len(xy) == 1:  # the per-frame path (live, and each frame of a review)
-        return _trunk_of_frame(xy, vis, seen, p)
     hip_mid = _mid(xy, vis, lm.HIP)
     shoulder_mid = _mid(xy, vis, lm.SHOULDER)
     trunk = shoulder_mid - hip_mid

@@ -9,6 +9,7 @@ which is normally the one nearest the camera.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,23 +51,34 @@ def _row_mean(rows: list[list[float]]) -> list[float]:
 def trunk_anchor(landmarks: np.ndarray, width_px: int, height_px: int,
                  min_visibility: float = lm.MIN_VISIBILITY) -> tuple[np.ndarray, float] | None:
     """(centre in pixels, size in pixels) of a person from their seen shoulders and hips; the
-    size is the trunk length, or the spread of the seen landmarks when the trunk is not seen."""
-    xy = lm.landmarks_to_px(landmarks, width_px, height_px)
-    seen = (landmarks[:, 3] >= min_visibility) & np.isfinite(xy).all(axis=1)
-    if np.count_nonzero(seen) < 3:
-        return None
-    flags = seen.tolist()
-    trunk = [xy[i].tolist() for i in TRUNK if flags[i]]  # plain floats: a few points need no arrays
-    centre = np.array(_row_mean(trunk)) if trunk else xy[seen].mean(axis=0)
-    shoulders = [xy[i].tolist() for i in TRUNK[:2] if flags[i]]
-    hips = [xy[i].tolist() for i in TRUNK[2:] if flags[i]]
+    size is the trunk length, or the spread of the seen landmarks when the trunk is not seen.
+    In plain floats (the values of ``landmarks_to_px`` and numpy's means to the last bit): it
+    runs first after the model on every frame, when numpy's own code has to be fetched again."""
+    rows = landmarks.tolist()
+    w, h = float(width_px), float(height_px)
+
+    def at(i: int) -> list[float] | None:  # landmark i in pixels when seen, else None
+        x, y, vis = rows[i][0] * w, rows[i][1] * h, rows[i][3]
+        return [x, y] if vis >= min_visibility and math.isfinite(x) and math.isfinite(y) else None
+
+    points = [at(i) for i in TRUNK]
+    shoulders = [q for q in points[:2] if q is not None]
+    hips = [q for q in points[2:] if q is not None]
+    trunk = shoulders + hips
+    seen = None  # every seen landmark, worked out only when the trunk's four are too few
+    if len(trunk) < 3:
+        seen = [q for q in map(at, range(len(rows))) if q is not None]
+        if len(seen) < 3:
+            return None
+    centre = np.array(_row_mean(trunk)) if trunk else np.array(seen).mean(axis=0)  # numpy's sum for many points
     size = 0.0
     if shoulders and hips:
         (sx, sy), (hx, hy) = _row_mean(shoulders), _row_mean(hips)
         size = float(np.hypot(sx - hx, sy - hy))
     if size <= 1.0:
-        spread = xy[seen].max(axis=0) - xy[seen].min(axis=0)
-        size = float(max(np.hypot(*spread) / 3.0, 1.0))
+        seen = seen if seen is not None else [q for q in map(at, range(len(rows))) if q is not None]
+        xs, ys = [q[0] for q in seen], [q[1] for q in seen]
+        size = float(max(np.hypot(max(xs) - min(xs), max(ys) - min(ys)) / 3.0, 1.0))
     return centre, size
 
 

@@ -19,6 +19,41 @@ LOW_ZONE = (0.08, 0.3)  # where the buttocks bulge, as a fraction of the chord f
 HIGH_ZONE = (0.55, 0.95)  # where the upper back bulges
 MAX_DEPTH = 0.7  # search this far toward the back, trunk lengths
 _FRACTIONS = np.linspace(0.0, 1.0, SAMPLES)  # where along the chord the profile is sampled
+_FRACTIONS.flags.writeable = False
+
+
+_S = _FRACTIONS.tolist()
+_LOW = [j for j, v in enumerate(_S) if LOW_ZONE[0] <= v <= LOW_ZONE[1]]  # the samples in each zone
+_HIGH = [j for j, v in enumerate(_S) if HIGH_ZONE[0] <= v <= HIGH_ZONE[1]]
+
+
+def _edge_distances(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, back_unit: np.ndarray,
+                    threshold: float) -> list[float]:
+    """``back_edge_profile``'s distances as a list. The march itself is vectorised; what comes
+    before and after it is in plain floats (the same operations in the same order): it runs on
+    every analysed frame right after the model, when numpy's own code has to be fetched again."""
+    h, w = mask.shape[:2]
+    (hx, hy), (sx, sy) = hip_px.tolist(), shoulder_px.tolist()
+    cx, cy = sx - hx, sy - hy
+    length = float(np.hypot(cx, cy))
+    along = float(back_unit @ (shoulder_px - hip_px))  # numpy's dot, as before (it fuses multiply and add)
+    bux, buy = back_unit.tolist()
+    sq = max(length**2, 1e-9)
+    bx, by = bux - cx * along / sq, buy - cy * along / sq  # perpendicular part
+    norm = max(float(np.hypot(bx, by)), 1e-9)
+    bx, by = bx / norm, by / norm
+    steps = np.arange(0, int(MAX_DEPTH * length) + 1, dtype=float)
+    px = (hx + _FRACTIONS * cx)[:, None] + steps[None, :] * bx  # (S, D), x then y of each point
+    py = (hy + _FRACTIONS * cy)[:, None] + steps[None, :] * by
+    xi = np.rint(px).astype(np.intp)
+    yi = np.rint(py).astype(np.intp)
+    outside_img = (px < 0) | (px > w - 1) | (py < 0) | (py > h - 1)
+    np.clip(xi, 0, w - 1, out=xi)
+    np.clip(yi, 0, h - 1, out=yi)
+    inside = (mask[yi, xi] >= threshold) & ~outside_img
+    leaves = ~inside
+    left, first, on = leaves.any(axis=1).tolist(), leaves.argmax(axis=1).tolist(), inside[:, 0].tolist()
+    return [float(f) if gone and start and f > 0 else math.nan for gone, f, start in zip(left, first, on, strict=True)]
 
 
 def back_edge_profile(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, back_unit: np.ndarray,
@@ -29,51 +64,37 @@ def back_edge_profile(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndar
     the belly) in pixels (x right, y down). Returns (s, distance); NaN where the chord
     point is not on the person or no edge is found.
     """
-    h, w = mask.shape[:2]
-    chord = shoulder_px - hip_px
-    length = float(np.hypot(*chord))
-    back = back_unit - chord * (back_unit @ chord) / max(length**2, 1e-9)  # perpendicular part
-    back = back / max(float(np.hypot(*back)), 1e-9)
-    s = _FRACTIONS
-    steps = np.arange(0, int(MAX_DEPTH * length) + 1, dtype=float)
-    starts = hip_px[None, :] + s[:, None] * chord[None, :]  # (S, 2)
-    px = starts[:, 0, None] + steps[None, :] * back[0]  # (S, D), x then y of each point
-    py = starts[:, 1, None] + steps[None, :] * back[1]
-    xi = np.rint(px).astype(np.intp)
-    yi = np.rint(py).astype(np.intp)
-    outside_img = (px < 0) | (px > w - 1) | (py < 0) | (py > h - 1)
-    np.clip(xi, 0, w - 1, out=xi)
-    np.clip(yi, 0, h - 1, out=yi)
-    inside = (mask[yi, xi] >= threshold) & ~outside_img
-    leaves = ~inside
-    first_out = np.where(leaves.any(axis=1), leaves.argmax(axis=1), -1).astype(float)
-    valid = inside[:, 0] & (first_out > 0)
-    return s, np.where(valid, first_out, np.nan)
+    back = np.asarray(back_unit, float)
+    return _FRACTIONS, np.array(_edge_distances(mask, np.asarray(hip_px, float), np.asarray(shoulder_px, float), back,
+                                                threshold))
 
 
 def lumbar_curve(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, belly_unit: np.ndarray,
                  threshold: float = 0.5) -> float:
     """Depth of the lower-back curve in trunk lengths (NaN when the mask cannot show it)."""
-    if mask is None or not np.isfinite(belly_unit).all() or not np.isfinite(hip_px).all() or not np.isfinite(shoulder_px).all():
-        return float("nan")
-    length = float(np.hypot(*(shoulder_px - hip_px)))
+    if mask is None:
+        return math.nan
+    hip, shoulder, belly = (np.asarray(v, float) for v in (hip_px, shoulder_px, belly_unit))
+    if not all(math.isfinite(v) for v in (*belly.tolist(), *hip.tolist(), *shoulder.tolist())):
+        return math.nan
+    (hx, hy), (sx, sy) = hip.tolist(), shoulder.tolist()
+    length = float(np.hypot(sx - hx, sy - hy))
     if length < 20:
-        return float("nan")
-    s, d = back_edge_profile(mask, hip_px, shoulder_px, -np.asarray(belly_unit, float), threshold)
-    if np.isnan(d).mean() > 0.3:
-        return float("nan")
-    low = (s >= LOW_ZONE[0]) & (s <= LOW_ZONE[1]) & ~np.isnan(d)
-    high = (s >= HIGH_ZONE[0]) & (s <= HIGH_ZONE[1]) & ~np.isnan(d)
-    if not low.any() or not high.any():
-        return float("nan")
-    i = np.flatnonzero(low)[np.argmax(d[low])]
-    k = np.flatnonzero(high)[np.argmax(d[high])]
-    between = np.arange(i + 1, k)
-    between = between[~np.isnan(d[between])]
-    if len(between) == 0:
+        return math.nan
+    d = _edge_distances(mask, hip, shoulder, -belly, threshold)
+    if sum(v != v for v in d) / len(d) > 0.3:
+        return math.nan
+    low = [j for j in _LOW if d[j] == d[j]]
+    high = [j for j in _HIGH if d[j] == d[j]]
+    if not low or not high:
+        return math.nan
+    i = max(low, key=d.__getitem__)  # the first of the largest, as numpy's argmax
+    k = max(high, key=d.__getitem__)
+    between = [j for j in range(i + 1, k) if d[j] == d[j]]
+    if not between:
         return 0.0
-    line = d[i] + (d[k] - d[i]) * (s[between] - s[i]) / (s[k] - s[i])
-    return float(max(0.0, np.max(line - d[between])) / length)
+    deepest = max(d[i] + (d[k] - d[i]) * (_S[j] - _S[i]) / (_S[k] - _S[i]) - d[j] for j in between)
+    return float(max(0.0, deepest) / length)
 
 
 def quartiles(values: np.ndarray) -> tuple[float, float, float]:
