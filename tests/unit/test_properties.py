@@ -428,3 +428,43 @@ def test_the_person_locks_anchor_is_the_array_computation_to_the_last_bit(seed, 
     assert (got is None) == (want is None)
     if got is not None:
         assert np.array_equal(got[0], want[0]) and got[0].dtype == want[0].dtype and got[1] == want[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["free", "nan_points", "vis_at_bar", "grid", "lying", "knees_on_hips",
+                                                   "folded"]))
+def test_one_frame_measures_are_the_batch_measures_to_the_last_bit(seed, shape):
+    """Every measure of a frame alone (hip and knee angles in plain floats) is the same frame's
+    inside a batch, to the last bit and sign, for each leg label."""
+    from posecoach.core import landmarks as lm
+    from posecoach.core.body import BodyParams, analyse_body
+    from posecoach.core.measures import MEASURES, compute_measures, hip_front_angle, knee_angle
+
+    rng = np.random.default_rng(seed)
+    xy, vis, z = rng.uniform(-50, 700, (33, 2)), rng.uniform(0, 1, 33), rng.normal(0, 0.3, 33)
+    if shape == "nan_points":
+        xy[rng.integers(0, 33, 6)] = np.nan
+    elif shape == "vis_at_bar":
+        vis[rng.integers(0, 33, 12)] = BodyParams().min_visibility
+    elif shape == "grid":
+        xy = np.round(xy / 150) * 150
+    elif shape == "lying":
+        xy[:, 1] = 240.0 + rng.uniform(-3, 3, 33)
+    elif shape == "knees_on_hips":
+        xy[[25, 26]] = xy[[23, 24]]
+    elif shape == "folded":  # each knee on the line from its hip to the shoulders: a hip angle of 0 or 360
+        vis[[11, 12, 23, 24, 25, 26]] = 0.9
+        shoulders = analyse_body(xy[None], vis[None], z[None]).shoulder_mid[0]
+        for hip, knee in ((23, 25), (24, 26)):
+            xy[knee] = xy[hip] + rng.uniform(0.1, 0.9) * (shoulders - xy[hip])
+    one = analyse_body(xy[None], vis[None], z[None])
+    two = analyse_body(np.stack([xy, xy]), np.stack([vis, vis]), np.stack([z, z]))
+    for label in (0, 1, -1):
+        pairs = [(knee_angle(one, np.full(1, label)), knee_angle(two, np.full(2, label)))]
+        pairs += [(hip_front_angle(one, np.full(1, label), end), hip_front_angle(two, np.full(2, label), end))
+                  for end in (lm.KNEE, lm.ANKLE)]
+        for a, b in pairs:
+            assert _bit_equal(a, b[:1])
+    alone, batch = compute_measures(one, list(MEASURES)), compute_measures(two, list(MEASURES))
+    for name, values in alone.items():
+        assert _bit_equal(values, batch[name][:1]), name

@@ -10,6 +10,7 @@ a landmark it needs is not visible enough, or the body's orientation is unknown.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -51,9 +52,57 @@ def _once_per_body(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
     return kept
 
 
+def _frame_lists(b: Body) -> tuple[list[list[float]], list[bool], list[float], tuple[float, float], bool]:
+    """A one-frame body in plain floats, worked out once per body: pixels, seen flags, the
+    shoulders' midpoint, the belly direction with an unknown one as (0, 0) (``belly0``), and
+    whether it is unknown."""
+    got = b.derived.get("frame_lists")
+    if got is None:
+        bx, by = b.belly[0].tolist()
+        got = b.derived["frame_lists"] = (b.xy[0].tolist(), b.seen[0].tolist(), b.shoulder_mid[0].tolist(),
+                                          (0.0 if bx != bx else bx, 0.0 if by != by else by), bx != bx)
+    return got
+
+
+def _degrees_atan2(y: float, x: float) -> float:
+    """``np.degrees(np.arctan2(y, x))`` of two floats: numpy's own functions, as the vectorised
+    geometry uses them (the standard library's may differ in the last bit)."""
+    return float(np.degrees(np.arctan2(y, x)))
+
+
+def _front_angle_of_frame(b: Body, leg: int, end: tuple[int, int]) -> float:
+    """``hip_front_angle`` of frame 0 in plain floats: ``front_angle_deg``'s operations in its
+    order (``np.mod`` is Python's ``%`` on floats, NaN and signs alike)."""
+    xy, seen, (ax, ay), (fx, fy), belly_unknown = _frame_lists(b)
+    hip, other = (lm.HIP[1], end[1]) if leg == 1 else (lm.HIP[0], end[0])
+    if not (leg >= 0 and seen[hip] and seen[other] and not belly_unknown and (seen[lm.SHOULDER[0]] or seen[lm.SHOULDER[1]])):
+        return math.nan
+    (vx, vy), (cx, cy) = xy[hip], xy[other]
+    ux, uy, wx, wy = ax - vx, ay - vy, cx - vx, cy - vy
+    turn = ux * fy - uy * fx
+    if turn == 0 or turn != turn:  # np.sign 0 (or NaN): no side to measure through
+        return math.nan
+    swept = (_degrees_atan2(ux * wy - uy * wx, ux * wx + uy * wy) * (1.0 if turn > 0 else -1.0)) % 360.0
+    return 0.0 if swept >= 360.0 else swept  # mod of a tiny negative rounds up to 360
+
+
+def _knee_angle_of_frame(b: Body, leg: int) -> float:
+    """``knee_angle`` of frame 0 in plain floats (``inner_angle_deg``'s operations in its order)."""
+    xy, seen, *_ = _frame_lists(b)
+    side = 1 if leg == 1 else 0
+    hip, knee, ankle = lm.HIP[side], lm.KNEE[side], lm.ANKLE[side]
+    if not (leg >= 0 and seen[hip] and seen[knee] and seen[ankle]):
+        return math.nan
+    (hx, hy), (kx, ky), (ax, ay) = xy[hip], xy[knee], xy[ankle]
+    ux, uy, vx, vy = hx - kx, hy - ky, ax - kx, ay - ky
+    return _degrees_atan2(abs(ux * vy - uy * vx), ux * vx + uy * vy)
+
+
 @_once_per_body
 def hip_front_angle(b: Body, leg: np.ndarray, end: tuple[int, int]) -> np.ndarray:
     """Front-side angle shoulder-hip-(knee or ankle) for the chosen leg."""
+    if len(leg) == 1 and len(b.xy) == 1:  # one frame (live, and each frame of a review): plain floats
+        return np.array([_front_angle_of_frame(b, int(leg[0]), end)])
     ok = b.seen_at(lm.HIP, leg) & b.seen_at(end, leg) & ~np.isnan(b.belly[:, 0])
     ok &= b.seen[:, list(lm.SHOULDER)].any(axis=1)
     angle = front_angle_deg(b.shoulder_mid, b.point(lm.HIP, leg), b.point(end, leg), b.belly0)
@@ -62,6 +111,8 @@ def hip_front_angle(b: Body, leg: np.ndarray, end: tuple[int, int]) -> np.ndarra
 
 @_once_per_body
 def knee_angle(b: Body, leg: np.ndarray) -> np.ndarray:
+    if len(leg) == 1 and len(b.xy) == 1:
+        return np.array([_knee_angle_of_frame(b, int(leg[0]))])
     ok = b.seen_at(lm.HIP, leg) & b.seen_at(lm.KNEE, leg) & b.seen_at(lm.ANKLE, leg)
     return _nan_unless(ok, inner_angle_deg(b.point(lm.HIP, leg), b.point(lm.KNEE, leg), b.point(lm.ANKLE, leg)))
 
