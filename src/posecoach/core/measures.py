@@ -193,13 +193,36 @@ def m_back_hip(b: Body) -> np.ndarray:
     return hip_front_angle(b, back_leg(b), lm.KNEE)
 
 
+def _tilt_of_frame(lx: float, ly: float, hx: float, hy: float, forward_x: float) -> float:
+    """``tilt_from_vertical_deg`` of one segment in plain floats (its operations in its order)."""
+    up = -(hy - ly)
+    return _degrees_atan2((hx - lx) * forward_x, up) if up > 0 else math.nan
+
+
+def _one_frame(b: Body) -> bool:
+    return len(b.xy) == 1
+
+
 def m_trunk_lean(b: Body) -> np.ndarray:
+    if _one_frame(b):  # plain floats, as the hip and knee angles
+        fx = float(b.facing_x[0])
+        if not (bool(b.upright[0]) and fx == fx):
+            return np.array([math.nan])
+        (hx, hy), (sx, sy) = b.hip_mid[0].tolist(), b.shoulder_mid[0].tolist()
+        return np.array([_tilt_of_frame(hx, hy, sx, sy, fx)])
     ok = b.upright & ~np.isnan(b.facing_x)
     return _nan_unless(ok, tilt_from_vertical_deg(b.hip_mid, b.shoulder_mid, b.facing_x0))
 
 
 def m_front_shin(b: Body) -> np.ndarray:
     """Front shin's lean from vertical, degrees; positive with the knee ahead of the ankle."""
+    if _one_frame(b):
+        xy, seen, *_ = _frame_lists(b)
+        leg, fx = int(b.front_leg[0]), float(b.facing_x[0])
+        knee, ankle = (lm.KNEE[1], lm.ANKLE[1]) if leg == 1 else (lm.KNEE[0], lm.ANKLE[0])
+        if not (leg >= 0 and seen[knee] and seen[ankle] and fx == fx):
+            return np.array([math.nan])
+        return np.array([_tilt_of_frame(*xy[ankle], *xy[knee], fx)])
     leg = front_leg(b)
     ok = b.seen_at(lm.KNEE, leg) & b.seen_at(lm.ANKLE, leg) & ~np.isnan(b.facing_x)
     lean = tilt_from_vertical_deg(b.point(lm.ANKLE, leg), b.point(lm.KNEE, leg), b.facing_x0)
@@ -210,6 +233,15 @@ def m_back_shin_rise(b: Body) -> np.ndarray:
     """Rise of the back shin from horizontal, degrees 0..90: near 0 with the back knee down on
     the floor (kneeling), steep when the back knee is lifted (standing split stance). Knee and
     ankle of the same leg, so camera height does not bias it as comparing two legs would."""
+    if _one_frame(b):
+        xy, seen, *_ = _frame_lists(b)
+        front = int(b.front_leg[0])
+        leg = 1 - front if front >= 0 else -1
+        knee, ankle = (lm.KNEE[1], lm.ANKLE[1]) if leg == 1 else (lm.KNEE[0], lm.ANKLE[0])
+        if not (leg >= 0 and seen[knee] and seen[ankle]):
+            return np.array([math.nan])
+        (kx, ky), (ax, ay) = xy[knee], xy[ankle]
+        return np.array([_degrees_atan2(abs(ky - ay), abs(kx - ax))])
     back = back_leg(b)
     ok = b.seen_at(lm.KNEE, back) & b.seen_at(lm.ANKLE, back)
     d = b.point(lm.KNEE, back) - b.point(lm.ANKLE, back)
@@ -234,9 +266,27 @@ STANDING_SPLIT_MIN_RATIO = 0.55
 KNEELING_MAX_RATIO = 0.5
 
 
+def _knee_height_ratio_of_frame(b: Body) -> float:
+    """``_knee_height_ratio`` of frame 0 in plain floats (``_floor_y``'s lowest foot point)."""
+    xy, seen, *_ = _frame_lists(b)
+    front = int(b.front_leg[0])
+    if front < 0:
+        return math.nan
+    floor = max(xy[pair[front]][1] if seen[pair[front]] else -math.inf for pair in (lm.HEEL, lm.FOOT, lm.ANKLE))
+    knee_f, knee_b = lm.KNEE[front], lm.KNEE[1 - front]
+    if not (seen[knee_b] and seen[knee_f] and math.isfinite(floor)):
+        return math.nan
+    front_h = floor - xy[knee_f][1]
+    if not front_h > 0.2 * float(b.trunk_px[0]):
+        return math.nan
+    return (floor - xy[knee_b][1]) / front_h
+
+
 @_once_per_body
 def _knee_height_ratio(b: Body) -> np.ndarray:
     """Back knee's height above the floor over the front knee's (the front shin as the ruler)."""
+    if _one_frame(b):
+        return np.array([_knee_height_ratio_of_frame(b)])
     back, front = back_leg(b), front_leg(b)
     floor = _floor_y(b, front)
     ok = b.seen_at(lm.KNEE, back) & b.seen_at(lm.KNEE, front) & ~np.isnan(floor)
@@ -452,8 +502,16 @@ FRONT_VIEW_MEASURES = frozenset({"hip_level", "feet_width", "knee_gap", "ankle_t
 
 def compute_measures(b: Body, names: list[str] | tuple[str, ...]) -> dict[str, np.ndarray]:
     """Compute the named landmark measures, each an array over frames (NaN = unknown)."""
-    facing_camera = (b.view == 1) | (b.view == 2)
     out = {}
+    if _one_frame(b):  # a frame alone: no arrays to broadcast over
+        facing = int(b.view[0]) in (1, 2)
+        for name in names:
+            if name in MEASURES:
+                values = MEASURES[name](b)
+                out[name] = (values.astype(float) if name in FRONT_VIEW_MEASURES or not facing
+                             else np.array([math.nan]))
+        return out
+    facing_camera = (b.view == 1) | (b.view == 2)
     for name in names:
         if name in MEASURES:
             values = MEASURES[name](b)
