@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from posecoach.core import landmarks as lm
-from posecoach.core.geometry import cross2, dot2, norm2, perpendicular
+from posecoach.core.geometry import cross2, degrees_atan2, dot2, norm2, perpendicular
 from posecoach.core.settings import from_table
 
 
@@ -340,7 +340,7 @@ def _body_of_frame(t: Trunk, z: np.ndarray, p: BodyParams) -> Body:
         return float(np.hypot(x[i][0] - x[j][0], x[i][1] - x[j][1]))
 
     widths = _nan_max(length(lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER), length(lm.LEFT_HIP, lm.RIGHT_HIP)) / _nan_max(trunk_px, 1e-6)
-    tilt = float(np.degrees(np.arctan2(abs(tx), -ty)))
+    tilt = degrees_atan2(abs(tx), -ty)
     if widths <= p.side_view_max_width_trunks:
         view = 0
     elif widths >= p.front_view_min_width_trunks:

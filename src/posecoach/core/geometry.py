@@ -2,7 +2,8 @@
 
 Every function takes points as arrays whose last axis holds (x, y) and broadcasts over
 the leading axes, so one call measures a single frame or a whole session. Angles are in
-degrees. Missing points are NaN and give NaN.
+degrees. Missing points are NaN and give NaN. ``degrees_atan2`` is the one-frame paths'
+angle, on two floats.
 """
 
 from __future__ import annotations
@@ -91,3 +92,10 @@ def point_to_line_signed(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndar
 def perpendicular(v: np.ndarray) -> np.ndarray:
     """The vector v rotated by +90 degrees in image coordinates: (x, y) -> (-y, x)."""
     return np.stack([-v[..., 1], v[..., 0]], axis=-1)
+
+
+def degrees_atan2(y: float, x: float) -> float:
+    """``np.degrees(np.arctan2(y, x))`` of two floats, for the one-frame paths in plain floats:
+    numpy's own functions, as the vectorised ones use them (the standard library's may differ in
+    the last bit)."""
+    return float(np.degrees(np.arctan2(y, x)))

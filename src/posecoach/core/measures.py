@@ -18,6 +18,7 @@ import numpy as np
 from posecoach.core import landmarks as lm
 from posecoach.core.body import Body
 from posecoach.core.geometry import (
+    degrees_atan2,
     dot2,
     front_angle_deg,
     inner_angle_deg,
@@ -64,11 +65,6 @@ def _frame_lists(b: Body) -> tuple[list[list[float]], list[bool], list[float], t
     return got
 
 
-def _degrees_atan2(y: float, x: float) -> float:
-    """``np.degrees(np.arctan2(y, x))`` of two floats: numpy's own functions, as the vectorised
-    geometry uses them (the standard library's may differ in the last bit)."""
-    return float(np.degrees(np.arctan2(y, x)))
-
 
 def _front_angle_of_frame(b: Body, leg: int, end: tuple[int, int]) -> float:
     """``hip_front_angle`` of frame 0 in plain floats: ``front_angle_deg``'s operations in its
@@ -82,7 +78,7 @@ def _front_angle_of_frame(b: Body, leg: int, end: tuple[int, int]) -> float:
     turn = ux * fy - uy * fx
     if turn == 0 or turn != turn:  # np.sign 0 (or NaN): no side to measure through
         return math.nan
-    swept = (_degrees_atan2(ux * wy - uy * wx, ux * wx + uy * wy) * (1.0 if turn > 0 else -1.0)) % 360.0
+    swept = (degrees_atan2(ux * wy - uy * wx, ux * wx + uy * wy) * (1.0 if turn > 0 else -1.0)) % 360.0
     return 0.0 if swept >= 360.0 else swept  # mod of a tiny negative rounds up to 360
 
 
@@ -95,7 +91,7 @@ def _knee_angle_of_frame(b: Body, leg: int) -> float:
         return math.nan
     (hx, hy), (kx, ky), (ax, ay) = xy[hip], xy[knee], xy[ankle]
     ux, uy, vx, vy = hx - kx, hy - ky, ax - kx, ay - ky
-    return _degrees_atan2(abs(ux * vy - uy * vx), ux * vx + uy * vy)
+    return degrees_atan2(abs(ux * vy - uy * vx), ux * vx + uy * vy)
 
 
 @_once_per_body
@@ -196,7 +192,7 @@ def m_back_hip(b: Body) -> np.ndarray:
 def _tilt_of_frame(lx: float, ly: float, hx: float, hy: float, forward_x: float) -> float:
     """``tilt_from_vertical_deg`` of one segment in plain floats (its operations in its order)."""
     up = -(hy - ly)
-    return _degrees_atan2((hx - lx) * forward_x, up) if up > 0 else math.nan
+    return degrees_atan2((hx - lx) * forward_x, up) if up > 0 else math.nan
 
 
 def _one_frame(b: Body) -> bool:
@@ -241,7 +237,7 @@ def m_back_shin_rise(b: Body) -> np.ndarray:
         if not (leg >= 0 and seen[knee] and seen[ankle]):
             return np.array([math.nan])
         (kx, ky), (ax, ay) = xy[knee], xy[ankle]
-        return np.array([_degrees_atan2(abs(ky - ay), abs(kx - ax))])
+        return np.array([degrees_atan2(abs(ky - ay), abs(kx - ax))])
     back = back_leg(b)
     ok = b.seen_at(lm.KNEE, back) & b.seen_at(lm.ANKLE, back)
     d = b.point(lm.KNEE, back) - b.point(lm.ANKLE, back)

@@ -17,7 +17,7 @@ import numpy as np
 
 from posecoach.core import landmarks as lm
 from posecoach.core.body import END_ON_MAX_THIGH_LENGTHS, Body
-from posecoach.core.geometry import norm2
+from posecoach.core.geometry import degrees_atan2, norm2
 from posecoach.core.measures import hip_front_angle, knee_angle, m_back_hip, m_front_knee, m_front_shin, m_hip_lift
 from posecoach.core.settings import from_table
 
@@ -117,11 +117,6 @@ def _mean(values: list[float]) -> float:
     return total / len(values)
 
 
-def _degrees_atan2(y: float, x: float) -> float:
-    """``np.degrees(np.arctan2(y, x))`` of two floats: numpy's own functions, as the vectorised
-    geometry uses them (the standard library's may differ in the last bit)."""
-    return float(np.degrees(np.arctan2(y, x)))
-
 
 def _hypot(x: float, y: float) -> float:
     """``norm2`` of one vector (numpy's ``hypot``)."""
@@ -139,7 +134,7 @@ def _segment_distance(p: tuple[float, float], a: tuple[float, float], c: tuple[f
 def _features(b: Body, p: RecognizeParams) -> dict[str, float]:
     """Scalar features of frame 0 of ``b`` (NaN where unknown), in plain floats: a frame's
     recognition pays for a few numpy calls instead of some hundred and fifty. Angles and
-    lengths are numpy's (``_degrees_atan2``, ``_hypot``); dot products are written out."""
+    lengths are numpy's (``degrees_atan2``, ``_hypot``); dot products are written out."""
     nan = math.nan
     knees = [_f(knee_angle(b, leg)) for leg in _LEGS]
     knees = [nan if k < p.folded_flat_knee_max_deg else k for k in knees]  # a folded-flat knee is a landmark error
@@ -149,7 +144,7 @@ def _features(b: Body, p: RecognizeParams) -> dict[str, float]:
     shoulder_x, shoulder_y = b.shoulder_mid[0].tolist()
     trunk_x, trunk_y = shoulder_x - hip_x, shoulder_y - hip_y
     scale = float(b.trunk_px[0])
-    tilt = _degrees_atan2(abs(trunk_x), -trunk_y) if scale > 0 else nan
+    tilt = degrees_atan2(abs(trunk_x), -trunk_y) if scale > 0 else nan
     height = {}  # heights above the hip, trunk lengths, image up positive
     for name, pair in (("knee", lm.KNEE), ("ankle", lm.ANKLE), ("wrist", lm.WRIST)):
         vals = [(hip_y - xy[pair[s]][1]) / scale for s in (0, 1) if seen[pair[s]]]
@@ -166,12 +161,12 @@ def _features(b: Body, p: RecognizeParams) -> dict[str, float]:
     for s in (0, 1):
         if seen[lm.KNEE[s]] and seen[lm.ANKLE[s]]:
             (kx, ky), (ax, ay) = xy[lm.KNEE[s]], xy[lm.ANKLE[s]]
-            shin_flat.append(_degrees_atan2(abs(ay - ky), abs(ax - kx)))
+            shin_flat.append(degrees_atan2(abs(ay - ky), abs(ax - kx)))
     ankles = [xy[lm.ANKLE[s]] for s in (0, 1) if seen[lm.ANKLE[s]]]
     leg_rise = nan
     if ankles:
         mid_x, mid_y = _mean([a[0] for a in ankles]), _mean([a[1] for a in ankles])
-        leg_rise = _degrees_atan2(-(hip_y - mid_y), abs(hip_x - mid_x))
+        leg_rise = degrees_atan2(-(hip_y - mid_y), abs(hip_x - mid_x))
     support = [(xy[lm.WRIST[s]][1] - shoulder_y) / scale for s in (0, 1) if seen[lm.WRIST[s]]]
     # Hands on the knees or shins (hugging the legs), trunk lengths from the nearest wrist to
     # the nearest point of either lower leg.
@@ -229,7 +224,7 @@ def _features(b: Body, p: RecognizeParams) -> dict[str, float]:
         "hug": hug,
         "ankle_hip_min": min(ankle_hip) if ankle_hip else nan,
         "front_foot_up": front_foot_up,
-        "elbow": _degrees_atan2(abs(ux * vy - uy * vx), ux * vx + uy * vy),
+        "elbow": degrees_atan2(abs(ux * vy - uy * vx), ux * vx + uy * vy),
     }
 
 

@@ -19,19 +19,19 @@ LOW_ZONE = (0.08, 0.3)  # where the buttocks bulge, as a fraction of the chord f
 HIGH_ZONE = (0.55, 0.95)  # where the upper back bulges
 MAX_DEPTH = 0.7  # search this far toward the back, trunk lengths
 _FRACTIONS = np.linspace(0.0, 1.0, SAMPLES)  # where along the chord the profile is sampled
-_FRACTIONS.flags.writeable = False
-
-
 _S = _FRACTIONS.tolist()
 _LOW = [j for j, v in enumerate(_S) if LOW_ZONE[0] <= v <= LOW_ZONE[1]]  # the samples in each zone
 _HIGH = [j for j, v in enumerate(_S) if HIGH_ZONE[0] <= v <= HIGH_ZONE[1]]
 
 
-def _edge_distances(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, back_unit: np.ndarray,
-                    threshold: float) -> list[float]:
-    """``back_edge_profile``'s distances as a list. The march itself is vectorised; what comes
-    before and after it is in plain floats (the same operations in the same order): it runs on
-    every analysed frame right after the model, when numpy's own code has to be fetched again."""
+def back_edge_distances(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, back_unit: np.ndarray,
+                        threshold: float = 0.5) -> list[float]:
+    """Distances (px) from the chord to the back edge at the fractions ``_FRACTIONS`` of the
+    chord; NaN where the chord point is not on the person or no edge is found. ``mask`` is
+    (H, W), 1 on the person; ``back_unit`` points out of the back (away from the belly) in
+    pixels (x right, y down), all three points as float arrays of 2. The march itself is
+    vectorised; what comes before and after it is in plain floats: it runs on every analysed
+    frame right after the model, when numpy's own code has to be fetched again."""
     h, w = mask.shape[:2]
     (hx, hy), (sx, sy) = hip_px.tolist(), shoulder_px.tolist()
     cx, cy = sx - hx, sy - hy
@@ -56,19 +56,6 @@ def _edge_distances(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarra
     return [float(f) if gone and start and f > 0 else math.nan for gone, f, start in zip(left, first, on, strict=True)]
 
 
-def back_edge_profile(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, back_unit: np.ndarray,
-                      threshold: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
-    """Distances (px) from the chord to the back edge at fractions ``s`` of the chord.
-
-    ``mask`` is (H, W), 1 on the person. ``back_unit`` points out of the back (away from
-    the belly) in pixels (x right, y down). Returns (s, distance); NaN where the chord
-    point is not on the person or no edge is found.
-    """
-    back = np.asarray(back_unit, float)
-    return _FRACTIONS, np.array(_edge_distances(mask, np.asarray(hip_px, float), np.asarray(shoulder_px, float), back,
-                                                threshold))
-
-
 def lumbar_curve(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, belly_unit: np.ndarray,
                  threshold: float = 0.5) -> float:
     """Depth of the lower-back curve in trunk lengths (NaN when the mask cannot show it)."""
@@ -81,7 +68,7 @@ def lumbar_curve(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, 
     length = float(np.hypot(sx - hx, sy - hy))
     if length < 20:
         return math.nan
-    d = _edge_distances(mask, hip, shoulder, -belly, threshold)
+    d = back_edge_distances(mask, hip, shoulder, -belly, threshold)
     if sum(v != v for v in d) / len(d) > 0.3:
         return math.nan
     low = [j for j in _LOW if d[j] == d[j]]
