@@ -132,16 +132,34 @@ def test_the_largest_person_is_coached_first_and_someone_else_only_after_the_use
     assert pick.index == 0 and pick.new_person is False and lock.changes == 1
 
 
-def test_subject_brightness_is_numpys_median_of_the_luma_on_the_body():
-    from posecoach.adapters.light import _luma, _on_body, picture_light, subject_light
+def _on_body_with_arrays(luma: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """The luma on the body as the light measures first read it, with numpy's arrays: the
+    reference the plain-Python reading is held to."""
+    h, w = luma.shape
+    x, y, vis = landmarks[:, 0], landmarks[:, 1], landmarks[:, 3]
+    with np.errstate(invalid="ignore"):
+        keep = (vis >= 0.5) & (x >= 0) & (x < 1) & (y >= 0) & (y < 1)
+    return luma[(y[keep] * h).astype(int), (x[keep] * w).astype(int)]
 
+
+def test_subject_brightness_is_numpys_median_of_the_luma_on_the_body():
+    from posecoach.adapters.light import MIN_VISIBILITY, _luma, _on_body, picture_light, subject_light
+
+    assert MIN_VISIBILITY == 0.5  # the reference's bar
     rng = np.random.default_rng(7)
     for n_seen in range(4, 34):  # odd and even counts of landmarks seen
         rgb = rng.integers(0, 256, (120, 160, 3), dtype=np.uint8)
         lms = np.column_stack([rng.uniform(0, 1, (33, 2)), np.zeros(33), np.zeros(33)])
         lms[:n_seen, 3] = 1.0
         luma, whole = picture_light(rgb)
-        expected = round(float(np.median(_on_body(_luma(rgb), lms))) / 255.0, 3)
+        expected = round(float(np.median(_on_body_with_arrays(_luma(rgb), lms))) / 255.0, 3)
         assert subject_light(luma, lms) == {"subject_brightness": expected}
         assert light_measures(rgb, lms) == {**whole, "subject_brightness": expected}
+    # landmarks off the picture, on its edges, unplaced (NaN) or exactly at the visibility bar
+    for _ in range(300):
+        luma = rng.integers(0, 256, (int(rng.integers(1, 60)), int(rng.integers(1, 60))), dtype=np.uint8)
+        lms = np.column_stack([rng.choice([-0.01, 0.0, 0.3, 0.999999, 1.0, 1.2, np.nan], (33, 2)),
+                               np.zeros(33), rng.choice([0.0, 0.49, 0.5, 0.9, np.nan], 33)])
+        lms[:, :2] = np.where(rng.random((33, 2)) < 0.5, rng.uniform(0, 1, (33, 2)), lms[:, :2])
+        assert _on_body(luma, lms) == _on_body_with_arrays(luma, lms).tolist()
     assert subject_light(luma, None) == {}

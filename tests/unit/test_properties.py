@@ -468,3 +468,83 @@ def test_one_frame_measures_are_the_batch_measures_to_the_last_bit(seed, shape):
     alone, batch = compute_measures(one, list(MEASURES)), compute_measures(two, list(MEASURES))
     for name, values in alone.items():
         assert _bit_equal(values, batch[name][:1]), name
+
+
+def _joint_speed_with_arrays(a_px, b_px, vis_a, vis_b, dt_s, min_visibility=0.5) -> float:
+    """``core.rate.joint_speed`` as first written, with numpy's arrays: the reference the
+    plain-float one is held to."""
+    from posecoach.core import landmarks as lm
+    from posecoach.core.rate import MOVING
+
+    moving = np.array(MOVING)
+    seen = (vis_a[moving] >= min_visibility) & (vis_b[moving] >= min_visibility)
+    if dt_s <= 0 or not seen.any():
+        return float("inf")
+    hips = b_px[[lm.LEFT_HIP, lm.RIGHT_HIP]].mean(axis=0)
+    shoulders = b_px[[lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER]].mean(axis=0)
+    trunk_px = float(np.hypot(*(shoulders - hips)))
+    if not np.isfinite(trunk_px) or trunk_px < 1.0:
+        return float("inf")
+    with np.errstate(invalid="ignore"):  # inf - inf
+        moved = np.hypot(*(b_px[moving] - a_px[moving]).T)[seen]
+    return float(np.nanmax(moved)) / trunk_px / dt_s if np.isfinite(moved).any() else float("inf")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["free", "nan_points", "vis_at_bar", "still", "flat_trunk", "inf_points",
+                                                    "no_time"]))
+def test_the_review_rates_joint_speed_is_the_array_computation_to_the_last_bit(seed, shape):
+    from posecoach.core.rate import joint_speed
+
+    rng = np.random.default_rng(seed)
+    a = rng.uniform(-50, 700, (33, 2))
+    b = a + rng.normal(0, rng.choice([0.01, 1.0, 30.0]), (33, 2))
+    va, vb = rng.uniform(0, 1, 33), rng.uniform(0, 1, 33)
+    dt_s = 1 / 30
+    if shape == "nan_points":
+        a[rng.random(33) < 0.3] = np.nan
+        b[rng.random(33) < 0.3] = np.nan
+        va[rng.random(33) < 0.2] = np.nan
+    elif shape == "vis_at_bar":
+        va[rng.random(33) < 0.5] = 0.5
+        vb[rng.random(33) < 0.5] = 0.5
+    elif shape == "still":
+        b = a.copy()
+    elif shape == "flat_trunk":
+        b[[11, 12, 23, 24]] = b[11] + rng.uniform(-0.6, 0.6, (4, 2))
+    elif shape == "inf_points":
+        b[rng.integers(0, 33, 3)] = np.inf
+    elif shape == "no_time":
+        dt_s = float(rng.choice([0.0, -1 / 30]))
+    got, want = joint_speed(a, b, va, vb, dt_s), _joint_speed_with_arrays(a, b, va, vb, dt_s)
+    assert got == want or (np.isnan(got) and np.isnan(want)), (got, want)
+    assert type(got) is float
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["free", "nan_points", "nan_vis", "vis_at_bar"]),
+       st.sampled_from([(640, 480), (256, 256), (1920, 1080), (37, 999)]))
+def test_the_image_measures_trunk_is_the_batch_trunk_to_the_last_bit(seed, shape, size):
+    """The image measures place the trunk from the landmarks in plain floats
+    (``trunk_of_landmarks``): the same values as ``analyse_trunk``'s vectorised path on
+    ``landmarks_to_px``."""
+    from posecoach.core.body import analyse_trunk, trunk_of_landmarks
+    from posecoach.core.landmarks import landmarks_to_px
+
+    rng = np.random.default_rng(seed)
+    lms = np.column_stack([rng.uniform(-0.1, 1.1, (33, 3)), rng.uniform(0, 1, 33)])
+    if shape == "nan_points":
+        lms[rng.random(33) < 0.3, :2] = np.nan
+    elif shape == "nan_vis":
+        lms[rng.random(33) < 0.3, 3] = np.nan
+    elif shape == "vis_at_bar":
+        lms[rng.random(33) < 0.5, 3] = 0.5
+    width, height = size
+    got = trunk_of_landmarks(lms, width, height)
+    xy = landmarks_to_px(lms, width, height)
+    want = analyse_trunk(np.stack([xy, xy]), np.stack([lms[:, 3]] * 2))  # two frames: the vectorised path
+    for name in ("hip_mid", "shoulder_mid", "trunk", "belly"):
+        np.testing.assert_array_equal(np.array(getattr(got, name)), getattr(want, name)[0], err_msg=name)
+    for name in ("trunk_px", "trunk_ok", "belly_score", "known"):
+        assert getattr(got, name) == getattr(want, name)[0] or (np.isnan(getattr(got, name)) and np.isnan(getattr(want, name)[0])), name
+    assert got.seen == want.seen[0].tolist() and got.vis == want.vis[0].tolist()

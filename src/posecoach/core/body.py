@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -200,22 +201,33 @@ def _pair_mid(x: list, v: list, pair: tuple[int, int]) -> tuple[float, float]:
     return (x0 * w0 + x1 * w1) / (w0 + w1), (y0 * w0 + y1 * w1) / (w0 + w1)
 
 
-def _trunk_of_frame(xy: np.ndarray, vis: np.ndarray, p: BodyParams) -> Trunk:
-    """``analyse_trunk`` of one frame ((1, 33, 2) pixels, (1, 33) visibility), in plain floats:
-    the per-frame path pays for a handful of numpy calls instead of some eighty. Every value is
-    the vectorised path's to the last bit (the same operations in the same order; lengths by
-    ``np.hypot``)."""
-    x = xy[0].tolist()
-    v = [0.0 if a != a else a for a in vis[0].tolist()]
+class FrameTrunk(NamedTuple):
+    """``Trunk``'s values for one frame in plain Python (pixels; ``belly`` NaN when unknown;
+    ``vis`` with NaN read as 0)."""
+
+    vis: list[float]
+    seen: list[bool]
+    hip_mid: tuple[float, float]
+    shoulder_mid: tuple[float, float]
+    trunk: tuple[float, float]
+    trunk_px: float
+    trunk_ok: bool
+    belly: tuple[float, float]
+    belly_score: float
+    known: bool
+
+
+def trunk_of_frame(x: list[list[float]], vis: list[float], params: BodyParams | None = None) -> FrameTrunk:
+    """``analyse_trunk`` of one frame, in plain floats: ``x`` the 33 landmarks' [x, y] in
+    pixels, ``vis`` their visibilities. The per-frame path pays for a handful of numpy calls
+    instead of some eighty. Every value is the vectorised path's to the last bit (the same
+    operations in the same order; lengths by ``np.hypot``, all in one call)."""
+    p = params or BodyParams()
+    v = [0.0 if a != a else a for a in vis]
     s = [a >= p.min_visibility and px == px and py == py for a, (px, py) in zip(v, x, strict=True)]
-    vis, seen = np.array([v]), np.array([s], dtype=bool)
     hip = _pair_mid(x, v, lm.HIP)
     shoulder = _pair_mid(x, v, lm.SHOULDER)
     tx, ty = shoulder[0] - hip[0], shoulder[1] - hip[1]
-    trunk_px = float(np.hypot(tx, ty))
-    trunk_ok = (s[lm.HIP[0]] or s[lm.HIP[1]]) and (s[lm.SHOULDER[0]] or s[lm.SHOULDER[1]]) and trunk_px > 1.0
-    n = float(np.hypot(-ty, tx))
-    normal = (-ty / n, tx / n) if n > 0 else (0.0, 0.0)
     # The belly evidence (``_belly_evidence``): the seven turns, summed from 0.0 in their order.
     ears = (s[lm.EAR[0]], s[lm.EAR[1]])
     we0, we1 = (1.0 if ears[0] else 1e-3), (1.0 if ears[1] else 1e-3)
@@ -223,21 +235,45 @@ def _trunk_of_frame(xy: np.ndarray, vis: np.ndarray, p: BodyParams) -> Trunk:
     ear_mid = ((ax * we0 + bx * we1) / (we0 + we1), (ay * we0 + by * we1) / (we0 + we1))
     (lx, ly), (rx, ry) = x[lm.LEFT_SHOULDER], x[lm.RIGHT_SHOULDER]
     points = x + [ear_mid, ((lx + rx) / 2.0, (ly + ry) / 2.0)]
-    face = s[lm.NOSE] and (ears[0] or ears[1]) and (s[lm.LEFT_SHOULDER] or s[lm.RIGHT_SHOULDER])
-    evidence = 0.0
-    for k, (a_from, a_to, b_from, b_to) in enumerate(_TURN_LIST):
+    turns = []  # each turn's two segments, (ux, uy, wx, wy)
+    for a_from, a_to, b_from, b_to in _TURN_LIST:
         (p0x, p0y), (p1x, p1y) = points[a_from], points[a_to]
         (q0x, q0y), (q1x, q1y) = points[b_from], points[b_to]
-        ux, uy, wx, wy = p1x - p0x, p1y - p0y, q1x - q0x, q1y - q0y
-        length = float(np.hypot(ux, uy)) * float(np.hypot(wx, wy))
+        turns.append((p1x - p0x, p1y - p0y, q1x - q0x, q1y - q0y))
+    # Every length in one call of numpy's hypot: the trunk, its normal, then each turn's two segments.
+    lengths = np.hypot([tx, -ty, *(c for t in turns for c in (t[0], t[2]))],
+                       [ty, tx, *(c for t in turns for c in (t[1], t[3]))]).tolist()
+    trunk_px, n = lengths[0], lengths[1]
+    trunk_ok = (s[lm.HIP[0]] or s[lm.HIP[1]]) and (s[lm.SHOULDER[0]] or s[lm.SHOULDER[1]]) and trunk_px > 1.0
+    normal = (-ty / n, tx / n) if n > 0 else (0.0, 0.0)
+    face = s[lm.NOSE] and (ears[0] or ears[1]) and (s[lm.LEFT_SHOULDER] or s[lm.RIGHT_SHOULDER])
+    evidence = 0.0
+    for k, (ux, uy, wx, wy) in enumerate(turns):
+        length = lengths[2 + 2 * k] * lengths[3 + 2 * k]
         turn = (ux * wy - uy * wx) / (length if length != length or length > 1e-9 else 1e-9)
         used = face if k == len(_TURN_LIST) - 1 else (all(s[i] for i in _NEEDS_LIST[k]) and abs(turn) > _MIN_TURN_LIST[k])
         evidence += _WEIGHT_LIST[k] * turn if used else 0.0
     sign = 1.0 if evidence >= 0 else -1.0
     known = trunk_ok and abs(evidence) >= p.min_belly_score
     belly = (normal[0] * sign, normal[1] * sign) if known else (math.nan, math.nan)
-    return Trunk(xy, vis, seen, np.array([hip]), np.array([shoulder]), np.array([[tx, ty]]), np.array([trunk_px]),
-                 np.array([trunk_ok]), np.array([belly]), np.array([evidence]), np.array([known]))
+    return FrameTrunk(v, s, hip, shoulder, (tx, ty), trunk_px, trunk_ok, belly, evidence, known)
+
+
+def trunk_of_landmarks(landmarks: np.ndarray, width_px: int, height_px: int,
+                       params: BodyParams | None = None) -> FrameTrunk:
+    """``trunk_of_frame`` of one frame's normalised landmarks ((33, >=4): x, y, z, visibility)
+    in a picture ``width_px`` x ``height_px``, placed in pixels as ``landmarks_to_px`` does."""
+    rows = landmarks.tolist()
+    return trunk_of_frame([[r[0] * width_px, r[1] * height_px] for r in rows], [r[3] for r in rows], params)
+
+
+def _trunk_of_frame(xy: np.ndarray, vis: np.ndarray, p: BodyParams) -> Trunk:
+    """``analyse_trunk`` of one frame ((1, 33, 2) pixels, (1, 33) visibility): ``trunk_of_frame``
+    as arrays of one frame."""
+    t = trunk_of_frame(xy[0].tolist(), vis[0].tolist(), p)
+    return Trunk(xy, np.array([t.vis]), np.array([t.seen], dtype=bool), np.array([t.hip_mid]),
+                 np.array([t.shoulder_mid]), np.array([t.trunk]), np.array([t.trunk_px]), np.array([t.trunk_ok]),
+                 np.array([t.belly]), np.array([t.belly_score]), np.array([t.known]))
 
 
 def analyse_trunk(xy: np.ndarray, vis: np.ndarray, params: BodyParams | None = None) -> Trunk:

@@ -14,6 +14,7 @@ knew at that moment.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
@@ -23,7 +24,7 @@ from posecoach.core import landmarks as lm
 from posecoach.core.settings import from_table
 
 # The joints whose movement counts: nose, shoulders to wrists, hips to feet.
-MOVING = np.array([lm.NOSE, *range(lm.LEFT_SHOULDER, lm.RIGHT_WRIST + 1), *range(lm.LEFT_HIP, lm.RIGHT_FOOT + 1)])
+MOVING = (lm.NOSE, *range(lm.LEFT_SHOULDER, lm.RIGHT_WRIST + 1), *range(lm.LEFT_HIP, lm.RIGHT_FOOT + 1))
 
 
 @dataclass(frozen=True)
@@ -106,17 +107,22 @@ def carried(observation: Obs, t_ms: float) -> Obs:
 
 def joint_speed(a_px: np.ndarray, b_px: np.ndarray, vis_a: np.ndarray, vis_b: np.ndarray, dt_s: float,
                 min_visibility: float = lm.MIN_VISIBILITY) -> float:
-    """Fastest joint between two frames, trunk lengths per second (inf when it cannot tell)."""
-    seen = (vis_a[MOVING] >= min_visibility) & (vis_b[MOVING] >= min_visibility)
-    if dt_s <= 0 or not seen.any():
-        return float("inf")
-    hips = b_px[[lm.LEFT_HIP, lm.RIGHT_HIP]].mean(axis=0)
-    shoulders = b_px[[lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER]].mean(axis=0)
-    trunk_px = float(np.hypot(*(shoulders - hips)))
-    if not np.isfinite(trunk_px) or trunk_px < 1.0:
-        return float("inf")
-    moved = np.hypot(*(b_px[MOVING] - a_px[MOVING]).T)[seen]
-    return float(np.nanmax(moved)) / trunk_px / dt_s if np.isfinite(moved).any() else float("inf")
+    """Fastest joint between two frames, trunk lengths per second (inf when it cannot tell).
+    In plain floats (each length by ``np.hypot``, the trunk's ends as numpy's means of two):
+    it runs on every analysed frame of a review, right after the model."""
+    a, b, va, vb = a_px.tolist(), b_px.tolist(), vis_a.tolist(), vis_b.tolist()
+    seen = [i for i in MOVING if va[i] >= min_visibility and vb[i] >= min_visibility]
+    if dt_s <= 0 or not seen:
+        return math.inf
+    (lhx, lhy), (rhx, rhy) = b[lm.LEFT_HIP], b[lm.RIGHT_HIP]
+    (lsx, lsy), (rsx, rsy) = b[lm.LEFT_SHOULDER], b[lm.RIGHT_SHOULDER]
+    trunk_px = float(np.hypot((lsx + rsx) / 2.0 - (lhx + rhx) / 2.0, (lsy + rsy) / 2.0 - (lhy + rhy) / 2.0))
+    if not math.isfinite(trunk_px) or trunk_px < 1.0:
+        return math.inf
+    moved = np.hypot([b[i][0] - a[i][0] for i in seen], [b[i][1] - a[i][1] for i in seen]).tolist()
+    if not any(math.isfinite(d) for d in moved):
+        return math.inf
+    return max(d for d in moved if d == d) / trunk_px / dt_s  # NaN left out, as numpy's nanmax
 
 
 class Rate(Protocol):

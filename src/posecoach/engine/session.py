@@ -9,10 +9,9 @@ import numpy as np
 
 from posecoach.adapters.estimators.base import Detection, Estimator
 from posecoach.adapters.light import light_measures, picture_light, subject_light
-from posecoach.core.body import analyse_trunk
+from posecoach.core.body import trunk_of_landmarks
 from posecoach.core.breathing import BreathingParams, SteadyTrunk, trunk_thickness
 from posecoach.core.coach import Coach, CoachParams, FrameResult, Observation
-from posecoach.core.landmarks import landmarks_to_px
 from posecoach.core.rate import carried
 from posecoach.core.silhouette import lumbar_curve
 from posecoach.exercises.catalogue import Catalogue
@@ -121,15 +120,14 @@ def image_measures(det: Detection, width: int, height: int, lumbar: bool = True,
     if det.mask is None or det.landmarks is None or not (lumbar or breathing is not None):
         return {}
     height, width = det.mask.shape[:2]  # the model may have seen the frame downscaled
-    xy = landmarks_to_px(det.landmarks, width, height)
-    trunk = analyse_trunk(xy[None], det.landmarks[None, :, 3])
+    trunk = trunk_of_landmarks(det.landmarks, width, height)
     out = {}
     if lumbar:
-        curve = lumbar_curve(det.mask, trunk.hip_mid[0], trunk.shoulder_mid[0], trunk.belly[0])
+        curve = lumbar_curve(det.mask, np.array(trunk.hip_mid), np.array(trunk.shoulder_mid), np.array(trunk.belly))
         if not np.isnan(curve):
             out["lumbar_curve"] = round(curve, 4)
-    if breathing is not None and trunk.trunk_ok[0]:
-        hip, shoulder = trunk.hip_mid[0], trunk.shoulder_mid[0]
+    if breathing is not None and trunk.trunk_ok:
+        hip, shoulder = np.array(trunk.hip_mid), np.array(trunk.shoulder_mid)
         if steady is not None:
             hip, shoulder = steady.update(t_ms, hip, shoulder, det.mask.shape[:2])
         belly, chest = trunk_thickness(det.mask, hip, shoulder, breathing)
