@@ -360,7 +360,8 @@ def _lumbar_with_arrays(mask, hip, shoulder, belly, threshold=0.5) -> float:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.sampled_from(["torso", "noise", "binary", "off_picture"]))
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["torso", "noise", "binary", "off_picture", "not_contiguous",
+                                                    "bottom_right"]))
 def test_the_lower_back_curve_is_the_array_computation_to_the_last_bit(seed, shape):
     """Around the vectorised march, the curve is worked out in plain floats: the same value to
     the last bit as with arrays throughout, on masks of every kind."""
@@ -377,6 +378,8 @@ def test_the_lower_back_curve_is_the_array_computation_to_the_last_bit(seed, sha
     elif shape == "noise":
         mask = rng.random((h, w)).astype(np.float32)
         mask[rng.random((h, w)) < 0.05] = np.nan
+    elif shape == "not_contiguous":  # a view every other pixel of a larger picture, in column order
+        mask = np.asfortranarray(rng.random((2 * h, 2 * w)).astype(np.float32))[::2, ::2]
     else:
         mask = (rng.random((h, w)) < rng.uniform(0.3, 1.0)).astype(np.float32)
     hip = np.array([rng.uniform(55, 90), rng.uniform(80, 100)])
@@ -384,6 +387,9 @@ def test_the_lower_back_curve_is_the_array_computation_to_the_last_bit(seed, sha
     if shape == "off_picture":
         hip[0] -= 70
     belly = rng.normal(size=2)
+    if shape == "bottom_right":  # the march leaves the picture across its last row and column
+        hip, shoulder, belly = np.array([w - 3.0, h - 1.2]), np.array([w - 3.0, h - 60.0]), np.array([-1.0, 0.0])
+        mask = np.ones((h, w), np.float32)
     belly /= np.hypot(*belly)
     threshold = float(rng.choice([0.3, 0.5, 0.8]))
     got, want = lumbar_curve(mask, hip, shoulder, belly, threshold), _lumbar_with_arrays(mask, hip, shoulder, belly, threshold)
@@ -548,3 +554,115 @@ def test_the_image_measures_trunk_is_the_batch_trunk_to_the_last_bit(seed, shape
     for name in ("trunk_px", "trunk_ok", "belly_score", "known"):
         assert getattr(got, name) == getattr(want, name)[0] or (np.isnan(getattr(got, name)) and np.isnan(getattr(want, name)[0])), name
     assert got.seen == want.seen[0].tolist() and got.vis == want.vis[0].tolist()
+
+
+class _OneEuroWithArrays:
+    """``core.smoothing.OneEuroFilter`` as first written (numpy throughout): the reference the
+    leaner one is held to."""
+
+    def __init__(self, params) -> None:
+        self.params = params
+        self._x = self._dx = self._t_ms = self._raw = None
+
+    @staticmethod
+    def _alpha(cutoff_hz, dt_s):
+        import math
+
+        tau = 1.0 / (2.0 * math.pi * np.asarray(cutoff_hz))
+        return 1.0 / (1.0 + tau / dt_s)
+
+    def _jumped_from(self, before, x, dt_s) -> bool:
+        p = self.params
+        step = np.abs(x - before) if x.ndim < 2 else np.linalg.norm(x - before, axis=-1)
+        step = step[np.isfinite(step)]
+        return bool(step.size) and float(np.median(step)) > max(p.max_jump, p.max_speed * dt_s)
+
+    def __call__(self, value, t_ms):
+        x = np.asarray(value, dtype=float)
+        p = self.params
+        raw_before, self._raw = self._raw, x.copy()
+        if (self._x is None or self._t_ms is None or self._x.shape != x.shape or t_ms <= self._t_ms
+                or t_ms - self._t_ms > p.max_gap_ms
+                or (raw_before is not None and raw_before.shape == x.shape
+                    and self._jumped_from(raw_before, x, (t_ms - self._t_ms) / 1000.0))):
+            self._x, self._dx, self._t_ms = x.copy(), np.zeros_like(x), t_ms
+            return x.copy()
+        dt_s = (t_ms - self._t_ms) / 1000.0
+        prev = self._x
+        fresh = np.isnan(prev) & ~np.isnan(x)
+        prev = np.where(fresh, x, prev)
+        dx = (x - prev) / dt_s
+        a_d = self._alpha(p.d_cutoff_hz, dt_s)
+        dx_hat = a_d * dx + (1.0 - a_d) * np.where(fresh, 0.0, self._dx)
+        cutoff = p.min_cutoff_hz + p.beta * np.abs(dx_hat)
+        a = self._alpha(cutoff, dt_s)
+        x_hat = a * x + (1.0 - a) * prev
+        self._x, self._dx, self._t_ms = x_hat, np.where(np.isnan(dx_hat), 0.0, dx_hat), t_ms
+        return x_hat.copy()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["points", "values"]),
+       st.sampled_from(["steady", "gaps", "jumps", "irregular_time", "integer_settings"]))
+def test_the_smoothing_filter_is_the_array_computation_to_the_last_bit(seed, kind, shape):
+    """The One Euro filter skips the work of values coming back after NaN when there are none,
+    and computes a vector's length and the speed's smoothing factor without numpy's overhead:
+    every output the first implementation's to the last bit."""
+    from posecoach.core.smoothing import OneEuroFilter, OneEuroParams, _steps
+
+    rng = np.random.default_rng(seed)
+    params = OneEuroParams()
+    if shape == "integer_settings":
+        params = OneEuroParams(min_cutoff_hz=1, beta=2, d_cutoff_hz=1, max_gap_ms=500, max_jump=1, max_speed=3)
+    lean, reference = OneEuroFilter(params), _OneEuroWithArrays(params)
+    size = (33, 2) if kind == "points" else (7,)
+    value = rng.uniform(0, 1, size)
+    t_ms = 0.0
+    for _ in range(40):
+        t_ms += 33.3 if shape != "irregular_time" else float(rng.choice([0.0, -5.0, 1.0, 33.3, 700.0]))
+        value = value + rng.normal(0, 0.01, size)
+        sample = value.copy()
+        if shape == "gaps":
+            sample[rng.random(size) < 0.2] = np.nan
+        elif shape == "jumps" and rng.random() < 0.2:
+            sample = sample + rng.choice([0.05, 0.3])
+        if kind == "points" and lean._raw is not None:
+            np.testing.assert_array_equal(_steps(sample, lean._raw), np.linalg.norm(sample - lean._raw, axis=-1))
+        got, want = lean(sample, t_ms), reference(sample, t_ms)
+        np.testing.assert_array_equal(got, want)
+        assert np.array_equal(np.signbit(got), np.signbit(want))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0.5, 0.02, 0.3]))
+def test_framing_in_plain_floats_is_the_array_computation(seed, margin):
+    """``only_in_frame`` and ``cut_by_side_edge`` read each landmark in plain floats: the same
+    results as the array code they replaced, with points on, off and at the picture's edges,
+    unplaced (NaN) and at the visibility bar."""
+    from posecoach.core.framing import TRUNK, FramingParams, cut_by_side_edge, only_in_frame
+
+    rng = np.random.default_rng(seed)
+    lms = rng.uniform(-0.2, 1.2, (33, 4)).astype(rng.choice([np.float64, np.float32]))
+    lms[:, :2] = np.where(rng.random((33, 2)) < 0.3, rng.choice([-0.0, 0.0, 1.0, np.nan, margin, 1 - margin], (33, 2)),
+                          lms[:, :2])
+    lms[:, 3] = np.where(rng.random(33) < 0.3, rng.choice([0.5, np.nan, 0.0], 33), rng.uniform(0, 1, 33))
+    want = np.array(lms, dtype=float, copy=True)
+    x, y = want[:, 0], want[:, 1]
+    want[~((x >= 0.0) & (x <= 1.0) & (y >= 0.0) & (y <= 1.0)), 3] = 0.0
+    got = only_in_frame(lms)
+    assert got.dtype == np.float64 and got.shape == lms.shape
+    np.testing.assert_array_equal(got, want)
+    p = FramingParams(edge_margin_frac_width=margin)
+    trunk = got[list(TRUNK)]
+    xs = trunk[trunk[:, 3] >= p.min_visibility, 0]
+    assert cut_by_side_edge(got, p) is (bool(xs.size) and bool(((xs < margin) | (xs > 1.0 - margin)).any()))
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([(0.6, 0.95), (0.6, 0.98)]))
+def test_recognitions_clamp_is_numpys_clip(value, bounds):
+    import math
+
+    from posecoach.core.recognize import _clamp
+
+    got, want = _clamp(value, *bounds), float(np.clip(value, *bounds))
+    assert type(got) is float and (got == want or (math.isnan(got) and math.isnan(want)))

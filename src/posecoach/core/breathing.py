@@ -135,8 +135,8 @@ def _bilinear(mask: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The mask's value at sub-pixel points (x, y), 0 outside the image."""
     h, w = mask.shape[:2]
     inside = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
-    xc = np.clip(x, 0, w - 1.001)
-    yc = np.clip(y, 0, h - 1.001)
+    xc = np.minimum(np.maximum(x, 0), w - 1.001)  # np.clip's clamp, without its own overhead
+    yc = np.minimum(np.maximum(y, 0), h - 1.001)
     x0 = xc.astype(np.intp)
     y0 = yc.astype(np.intp)
     fx = xc - x0

@@ -296,6 +296,10 @@ class Judge:
         return hold, cue
 
 
+_FEET = (lm.LEFT_ANKLE, lm.RIGHT_ANKLE, lm.LEFT_HEEL, lm.RIGHT_HEEL, lm.LEFT_FOOT, lm.RIGHT_FOOT)  # feet in view: any seen
+_HEAD = (lm.NOSE, lm.LEFT_EAR, lm.RIGHT_EAR)  # the head in view: any seen
+
+
 class Observer:
     """Landmarks to observations: smoothing, body orientation, recognition, measures.
 
@@ -359,9 +363,9 @@ class Observer:
         view = VIEW_NAMES[int(body.view[0])] if body.view[0] >= 0 else None
         facing = SIDE_NAMES[int(body.facing[0])] if body.facing[0] >= 0 else None
         vis_min = self.params.body.min_visibility
-        feet_seen = bool((raw[[lm.LEFT_ANKLE, lm.RIGHT_ANKLE, lm.LEFT_HEEL, lm.RIGHT_HEEL, lm.LEFT_FOOT, lm.RIGHT_FOOT], 3]
-                          >= vis_min).any())
-        head_seen = bool((raw[[lm.NOSE, lm.LEFT_EAR, lm.RIGHT_EAR], 3] >= vis_min).any())
+        vis = raw[:, 3].tolist()
+        feet_seen = any(vis[i] >= vis_min for i in _FEET)
+        head_seen = any(vis[i] >= vis_min for i in _HEAD)
         if exercise is None:
             self._pause_breathing()
             if guidance is None and view == "oblique" and not body.upright[0]:

@@ -14,6 +14,7 @@ CUE_POOR_LIGHT = "The light is poor: turn on a light or face a window, not your 
 CUE_AT_EDGE = "Move toward the middle of the picture: part of you is out of frame"
 
 TRUNK = (lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, lm.LEFT_HIP, lm.RIGHT_HIP)
+_TRUNK_ROWS = list(TRUNK)
 
 
 @dataclass(frozen=True)
@@ -34,21 +35,21 @@ class FramingParams:
 
 def only_in_frame(landmarks: np.ndarray) -> np.ndarray:
     """A copy of (33, 4) normalised landmarks whose points outside the picture have visibility 0:
-    the model guesses them, the camera did not see them."""
-    out = np.array(landmarks, dtype=float, copy=True)
-    x, y = out[:, 0], out[:, 1]
-    outside = ~((x >= 0.0) & (x <= 1.0) & (y >= 0.0) & (y <= 1.0))
-    out[outside, 3] = 0.0
-    return out
+    the model guesses them, the camera did not see them. (In plain floats: it runs first on
+    every analysed frame, right after the model; NaN counts as outside, as with arrays.)"""
+    rows = np.asarray(landmarks, dtype=float).tolist()
+    for row in rows:
+        if not (0.0 <= row[0] <= 1.0 and 0.0 <= row[1] <= 1.0):
+            row[3] = 0.0
+    return np.array(rows, dtype=float).reshape(np.shape(landmarks))
 
 
 def cut_by_side_edge(landmarks: np.ndarray, p: FramingParams = FramingParams()) -> bool:
     """True when a seen shoulder or hip lies at the left or right edge: half the trunk is outside,
     and the model's guess of the rest is not to be judged."""
-    trunk = landmarks[list(TRUNK)]
-    seen = trunk[:, 3] >= p.min_visibility
-    x = trunk[seen, 0]
-    return bool(x.size) and bool(((x < p.edge_margin_frac_width) | (x > 1.0 - p.edge_margin_frac_width)).any())
+    margin = p.edge_margin_frac_width
+    return any(row[3] >= p.min_visibility and (row[0] < margin or row[0] > 1.0 - margin)
+               for row in landmarks[_TRUNK_ROWS].tolist())
 
 
 def light_is_poor(measures: dict[str, float] | None, p: FramingParams = FramingParams()) -> bool:

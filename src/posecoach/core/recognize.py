@@ -108,6 +108,11 @@ for _leg in _LEGS:
     _leg.flags.writeable = False
 
 
+def _clamp(value: float, low: float, high: float) -> float:
+    """``float(np.clip(value, low, high))`` without numpy's overhead (NaN stays NaN)."""
+    return float(min(max(value, low), high))
+
+
 def _mean(values: list[float]) -> float:
     """``np.mean`` of a few floats as numpy adds them (from 0.0, in order: below eight values
     its pairwise sum is a plain loop)."""
@@ -251,7 +256,7 @@ def _upright(f: dict[str, float], p: RecognizeParams, b: Body) -> Recognition:
     split_ok = np.isnan(split) or split >= p.lunge_min_split_trunk_lengths
     if fk <= p.lunge_max_front_knee_deg and bh >= p.lunge_min_back_hip_deg and split_ok:
         margin = min(p.lunge_max_front_knee_deg - fk, bh - p.lunge_min_back_hip_deg) / 30.0
-        return Recognition("lunge", float(np.clip(0.6 + margin, 0.6, 0.98)))
+        return Recognition("lunge", _clamp(0.6 + margin, 0.6, 0.98))
     return Recognition(None, 0.8)
 
 
@@ -277,11 +282,11 @@ def _prone(f: dict[str, float], p: RecognizeParams) -> Recognition:
     raised = leg_rise < p.cobra_max_leg_rise_deg and trunk_rise >= p.cobra_min_trunk_rise_deg
     if f["arm_support"] >= p.plank_min_arm_support_trunk_lengths and leg_rise >= p.plank_min_leg_rise_deg \
             and abs(trunk_rise - leg_rise) <= p.plank_max_bend_deg and not arched:
-        return Recognition("plank", float(np.clip(0.6 + (leg_rise - 4) / 30, 0.6, 0.95)))
+        return Recognition("plank", _clamp(0.6 + (leg_rise - 4) / 30, 0.6, 0.95))
     if (arched or raised) and leg_rise <= -p.legs_lifted_min_deg:
         return Recognition(None, 0.6)  # the legs lifted off the floor with the chest: not a cobra
     if arched or raised:
-        return Recognition("cobra", float(np.clip(0.6 + (trunk_rise - p.cobra_min_trunk_rise_deg) / 60, 0.6, 0.95)))
+        return Recognition("cobra", _clamp(0.6 + (trunk_rise - p.cobra_min_trunk_rise_deg) / 60, 0.6, 0.95))
     if leg_rise < p.smr_max_leg_rise_deg and trunk_rise < p.cobra_min_trunk_rise_deg:
         if p.hands_planted_min_trunk_lengths <= f["wrist_along"] <= p.hands_planted_max_trunk_lengths:
             return Recognition(None, 0.5)  # hands planted beside the chest: about to press up, not resting
@@ -300,11 +305,11 @@ def _supine(f: dict[str, float], p: RecognizeParams) -> Recognition:
     if hmin <= p.knee_to_chest_max_hip_deg and kmax >= p.knee_to_chest_min_long_knee_deg \
             and hmax >= p.knee_to_chest_min_long_hip_deg:
         # one knee drawn in, the other leg long (straight or nearly: its checks say how well)
-        return Recognition("knee_to_chest", float(np.clip(0.6 + (p.knee_to_chest_max_hip_deg - hmin) / 60, 0.6, 0.95)))
+        return Recognition("knee_to_chest", _clamp(0.6 + (p.knee_to_chest_max_hip_deg - hmin) / 60, 0.6, 0.95))
     hugging = not np.isnan(f["hug"]) and f["hug"] <= p.hug_max_trunk_lengths
     hips_up = f["tilt"] - 90.0  # hips above shoulders, degrees
     if hips_up >= p.bridge_min_hips_up_deg and not np.isnan(hn) and hn >= p.bridge_min_hip_deg and kn <= p.bridge_max_knee_deg:
-        return Recognition("glute_bridge", float(np.clip(0.6 + (hn - p.bridge_min_hip_deg) / 80, 0.6, 0.95)))
+        return Recognition("glute_bridge", _clamp(0.6 + (hn - p.bridge_min_hip_deg) / 80, 0.6, 0.95))
     if kmin >= p.reverse_plank_min_knee_deg and f["arm_support"] >= p.plank_min_arm_support_trunk_lengths \
             and f["leg_rise"] >= p.reverse_plank_min_leg_rise_deg:
         return Recognition("plank", 0.6)  # a reverse plank: the body held up as a line

@@ -43,7 +43,9 @@ class OneEuroParams:
 
 
 def _alpha(cutoff_hz: np.ndarray | float, dt_s: float) -> np.ndarray | float:
-    tau = 1.0 / (2.0 * math.pi * np.asarray(cutoff_hz))
+    """The smoothing factor 0..1 of a low-pass at ``cutoff_hz`` for samples ``dt_s`` apart
+    (the same operations on a number or on each value of an array)."""
+    tau = 1.0 / (2.0 * math.pi * cutoff_hz)
     return 1.0 / (1.0 + tau / dt_s)
 
 
@@ -53,6 +55,13 @@ def _median(values: np.ndarray) -> float:
     ordered = np.sort(values)
     mid = len(ordered) // 2
     return float(ordered[mid]) if len(ordered) % 2 else (float(ordered[mid - 1]) + float(ordered[mid])) / 2.0
+
+
+def _steps(x: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """How far each value (or, for an array of points, each point: its last axis) moved from
+    ``before``: np.linalg.norm's own arithmetic for vectors, without its overhead."""
+    d = x - before
+    return np.abs(d) if x.ndim < 2 else np.sqrt(np.add.reduce(d * d, axis=-1))
 
 
 class OneEuroFilter:
@@ -76,7 +85,7 @@ class OneEuroFilter:
     def _jumped_from(self, before: np.ndarray, x: np.ndarray, dt_s: float) -> bool:
         """Whether ``x`` moved from the sample ``before`` as no body moves in ``dt_s``: a cut."""
         p = self.params
-        step = np.abs(x - before) if x.ndim < 2 else np.linalg.norm(x - before, axis=-1)
+        step = _steps(x, before)
         step = step[np.isfinite(step)]
         return bool(step.size) and _median(step) > max(p.max_jump, p.max_speed * dt_s)
 
@@ -97,12 +106,15 @@ class OneEuroFilter:
             self._x, self._dx, self._t_ms = x.copy(), np.zeros_like(x), t_ms
             return x.copy()
         dt_s = (t_ms - self._t_ms) / 1000.0
-        prev = self._x
-        fresh = np.isnan(prev) & ~np.isnan(x)
-        prev = np.where(fresh, x, prev)
+        prev, dx_before = self._x, self._dx
+        gaps = np.isnan(prev)
+        if gaps.any():  # values coming back after NaN start afresh (without gaps: nothing to do)
+            fresh = gaps & ~np.isnan(x)
+            prev = np.where(fresh, x, prev)
+            dx_before = np.where(fresh, 0.0, dx_before)
         dx = (x - prev) / dt_s
-        a_d = _alpha(p.d_cutoff_hz, dt_s)
-        dx_hat = a_d * dx + (1.0 - a_d) * np.where(fresh, 0.0, self._dx)
+        a_d = _alpha(float(p.d_cutoff_hz), dt_s)
+        dx_hat = a_d * dx + (1.0 - a_d) * dx_before
         cutoff = p.min_cutoff_hz + p.beta * np.abs(dx_hat)
         a = _alpha(cutoff, dt_s)
         x_hat = a * x + (1.0 - a) * prev
