@@ -169,7 +169,7 @@ def _bit_equal(a: np.ndarray, b: np.ndarray) -> bool:
 
 @settings(max_examples=300, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.sampled_from(["free", "nan_points", "nan_vis", "vis_at_bar", "zero_trunk", "grid",
-                                                   "lying", "ties"]))
+                                                   "lying", "ties", "level_trunk"]))
 def test_one_frame_body_is_the_batch_body_to_the_last_bit(seed, shape):
     """A frame alone (the live and review path, written in plain floats) gives every value of
     the body exactly as the same frame inside a batch (the vectorised path re-scoring uses)."""
@@ -194,6 +194,9 @@ def test_one_frame_body_is_the_batch_body_to_the_last_bit(seed, shape):
         xy = np.round(xy / 150) * 150
     elif shape == "lying":
         xy[:, 1] = 240.0 + rng.uniform(-3, 3, 33)
+    elif shape == "level_trunk":  # hips and shoulders at one height: the belly straight up or down
+        xy[[11, 12, 23, 24], 1] = 240.0
+        vis[:] = 1.0
     elif shape == "ties":  # both sides at one depth, both knees as far ahead
         z[:] = 0.0
         xy[[25, 26]] = xy[[23, 24]].mean(axis=0)
@@ -306,6 +309,9 @@ def test_recognitions_plain_float_features_are_the_array_ones(seed, shape):
         xy = np.round(xy / 150) * 150
     elif shape == "lying":
         xy[:, 1] = 240.0 + rng.uniform(-3, 3, 33)
+    elif shape == "level_trunk":  # hips and shoulders at one height: the belly straight up or down
+        xy[[11, 12, 23, 24], 1] = 240.0
+        vis[:] = 1.0
     elif shape == "ties":
         xy[[25, 26]] = xy[[23, 24]].mean(axis=0)
     body, p = analyse_body(xy[None], vis[None], z[None]), RecognizeParams()

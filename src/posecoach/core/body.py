@@ -302,9 +302,13 @@ def analyse_trunk(xy: np.ndarray, vis: np.ndarray, params: BodyParams | None = N
 def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyParams | None = None) -> Body:
     """Decide belly side, facing, view, near limbs and front leg for each frame."""
     p = params or BodyParams()
+    xy = np.asarray(xy, dtype=float)
+    vis = np.asarray(vis, dtype=float)
+    if len(xy) == 1 and vis.shape == (1, xy.shape[1]):  # the per-frame path: plain floats from the start
+        return _body_of_frame(xy, trunk_of_frame(xy[0].tolist(), vis[0].tolist(), p), z, p)
     t = analyse_trunk(xy, vis, p)
     if len(t.xy) == 1:
-        return _body_of_frame(t, z, p)
+        return _body_of_frame(t.xy, _frame_trunk(t), z, p)
     xy, vis, seen, hip_mid, shoulder_mid = t.xy, t.vis, t.seen, t.hip_mid, t.shoulder_mid
     trunk, trunk_px, trunk_ok, belly, evidence, known = t.trunk, t.trunk_px, t.trunk_ok, t.belly, t.belly_score, t.known
 
@@ -360,22 +364,20 @@ def _nan_max(a: float, b: float) -> float:
     return a if a != a else b if b != b else a if a >= b else b
 
 
-def _body_of_frame(t: Trunk, z: np.ndarray, p: BodyParams) -> Body:
-    """``analyse_body`` of one frame after its trunk, in plain floats (see ``_trunk_of_frame``):
-    the vectorised path's values to the last bit, angles and lengths by numpy's own functions."""
-    x, v, s = t.xy[0].tolist(), t.vis[0].tolist(), t.seen[0].tolist()
-    (tx, ty), trunk_px, trunk_ok = t.trunk[0].tolist(), float(t.trunk_px[0]), bool(t.trunk_ok[0])
-    known, belly = bool(t.known[0]), t.belly[0].tolist()
-    hip_x, hip_y = t.hip_mid[0].tolist()
-    sign_x = float(np.sign(belly[0])) if known else math.nan
+def _body_of_frame(xy: np.ndarray, t: FrameTrunk, z: np.ndarray, p: BodyParams) -> Body:
+    """``analyse_body`` of one frame ((1, 33, 2) pixels) after its trunk (``trunk_of_frame``), in
+    plain floats: the vectorised path's values to the last bit, angles and lengths by numpy's
+    own functions (the lengths in one call)."""
+    x, v, s = xy[0].tolist(), t.vis, t.seen
+    (tx, ty), trunk_px, trunk_ok, known, belly = t.trunk, t.trunk_px, t.trunk_ok, t.known, t.belly
+    hip_x, hip_y = t.hip_mid
+    b = belly[0]
+    sign_x = (1.0 if b > 0 else -1.0 if b < 0 else math.nan if b != b else 0.0) if known else math.nan  # np.sign's
     facing_x = math.nan if sign_x == 0 else sign_x
     b0x, b0y = (0.0 if belly[0] != belly[0] else belly[0]), (0.0 if belly[1] != belly[1] else belly[1])
     facing = (1 if tx * b0y - ty * b0x > 0 else 0) if known else -1
-
-    def length(i: int, j: int) -> float:
-        return float(np.hypot(x[i][0] - x[j][0], x[i][1] - x[j][1]))
-
-    widths = _nan_max(length(lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER), length(lm.LEFT_HIP, lm.RIGHT_HIP)) / _nan_max(trunk_px, 1e-6)
+    lengths = np.hypot([x[i][0] - x[j][0] for i, j in _LENGTH_PAIRS], [x[i][1] - x[j][1] for i, j in _LENGTH_PAIRS]).tolist()
+    widths = _nan_max(lengths[0], lengths[1]) / _nan_max(trunk_px, 1e-6)
     tilt = degrees_atan2(abs(tx), -ty)
     if widths <= p.side_view_max_width_trunks:
         view = 0
@@ -383,7 +385,7 @@ def _body_of_frame(t: Trunk, z: np.ndarray, p: BodyParams) -> Body:
         view = 1 if v[lm.NOSE] >= p.face_min_visibility else 2
     else:
         view = OBLIQUE
-    thighs = [length(lm.KNEE[k], lm.HIP[k]) if s[lm.HIP[k]] and s[lm.KNEE[k]] else math.nan for k in (0, 1)]
+    thighs = [lengths[2 + k] if s[lm.HIP[k]] and s[lm.KNEE[k]] else math.nan for k in (0, 1)]
     thigh = max(-math.inf if d != d else d for d in thighs)
     lying = tilt > p.lying_beyond_deg
     end_on = trunk_px < p.end_on_max_thigh_lengths * thigh
@@ -396,9 +398,22 @@ def _body_of_frame(t: Trunk, z: np.ndarray, p: BodyParams) -> Body:
     ahead = [(x[lm.KNEE[k]][0] - hip_x) * b0x + (x[lm.KNEE[k]][1] - hip_y) * b0y for k in (0, 1)]
     first = 0 if ahead[0] != ahead[0] else 1 if ahead[1] != ahead[1] else 0 if ahead[0] >= ahead[1] else 1  # argmax's
     return Body(
-        xy=t.xy, vis=t.vis, seen=t.seen, hip_mid=t.hip_mid, shoulder_mid=t.shoulder_mid,
-        trunk_px=np.array([trunk_px if trunk_ok else math.nan]), belly=t.belly, belly_score=t.belly_score,
+        xy=xy, vis=np.array([v]), seen=np.array([s], dtype=bool), hip_mid=np.array([t.hip_mid]),
+        shoulder_mid=np.array([t.shoulder_mid]), trunk_px=np.array([trunk_px if trunk_ok else math.nan]),
+        belly=np.array([belly]), belly_score=np.array([t.belly_score]),
         facing_x=np.array([facing_x]), facing=np.array([facing]), view=np.array([view]),
         near=np.array([0 if left_z <= right_z else 1]), front_leg=np.array([first if known else -1]),
         upright=np.array([trunk_ok and tilt <= p.lying_beyond_deg]),
     )
+
+
+# The lengths a frame's body needs: shoulder width, hip width, each thigh (knee to hip).
+_LENGTH_PAIRS = ((lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER), (lm.LEFT_HIP, lm.RIGHT_HIP), (lm.KNEE[0], lm.HIP[0]),
+                 (lm.KNEE[1], lm.HIP[1]))
+
+
+def _frame_trunk(t: Trunk) -> FrameTrunk:
+    """A one-frame ``Trunk`` of arrays as ``trunk_of_frame`` gives it."""
+    return FrameTrunk(t.vis[0].tolist(), t.seen[0].tolist(), tuple(t.hip_mid[0].tolist()),
+                      tuple(t.shoulder_mid[0].tolist()), tuple(t.trunk[0].tolist()), float(t.trunk_px[0]),
+                      bool(t.trunk_ok[0]), tuple(t.belly[0].tolist()), float(t.belly_score[0]), bool(t.known[0]))
