@@ -163,3 +163,33 @@ def test_subject_brightness_is_numpys_median_of_the_luma_on_the_body():
         lms[:, :2] = np.where(rng.random((33, 2)) < 0.5, rng.uniform(0, 1, (33, 2)), lms[:, :2])
         assert _on_body(luma, lms) == _on_body_with_arrays(luma, lms).tolist()
     assert subject_light(luma, None) == {}
+
+
+def _luma_with_resize(rgb: np.ndarray) -> np.ndarray:
+    """The light's luma sample as first taken: OpenCV's nearest shrink, then its luma (the
+    reference the sliced sample is held to)."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    step = max(1, max(h, w) // 160)
+    small = cv2.resize(rgb, (-(-w // step), -(-h // step)), interpolation=cv2.INTER_NEAREST) if step > 1 else rgb
+    return cv2.cvtColor(np.ascontiguousarray(small), cv2.COLOR_RGB2GRAY)
+
+
+def test_the_luma_sample_is_opencvs_shrink_at_any_size_and_layout():
+    from posecoach.adapters.light import SAMPLE_SIDE_PX, _luma, _rows_and_columns_sample
+
+    assert SAMPLE_SIDE_PX == 160  # the reference's
+    rng = np.random.default_rng(3)
+    sizes = [(480, 640), (540, 960), (720, 1280), (1080, 1920), (481, 641), (600, 800), (959, 540), (120, 160),
+             (100, 90), (1, 1), (4100, 30)]
+    sizes += [(int(rng.integers(1, 1400)), int(rng.integers(1, 1400))) for _ in range(25)]
+    sliced = 0
+    for h, w in sizes:
+        rgb = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        views = [rgb, np.rot90(rgb), rgb[:, ::-1], np.ascontiguousarray(rgb[::2])]
+        for view in views:
+            np.testing.assert_array_equal(_luma(view), _luma_with_resize(view), err_msg=f"{view.shape} {view.strides}")
+        vh, vw = rgb.shape[:2]
+        sliced += max(vh, vw) >= 320 and _rows_and_columns_sample(vh, vw, max(vh, vw) // 160)
+    assert sliced >= 4  # the sliced way was taken, at the common sizes at least

@@ -14,6 +14,8 @@ the picture at one brightness (within one level of 255): a blank, a title card's
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from posecoach.core import landmarks as lm
@@ -25,13 +27,37 @@ HIGHLIGHTS_QUANTILE = 0.999  # ``highlights``: the brightness this share of the 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
     """Luma (ITU-R BT.601, uint8) of every ``step``-th pixel each way (OpenCV: a fraction of
-    the time numpy takes, without holding the GIL while the model runs on another thread)."""
+    the time numpy takes, without holding the GIL while the model runs on another thread).
+    The pixels are OpenCV's nearest shrink's; where they are every ``step``-th row and column
+    (``_rows_and_columns_sample``), the luma of every ``step``-th row is sliced instead: the
+    same values, without the shrink's own cost (89 against 49 us a 640x480 frame after the
+    model, the frame just converted)."""
     import cv2
 
     h, w = rgb.shape[:2]
     step = max(1, max(h, w) // SAMPLE_SIDE_PX)
-    small = cv2.resize(rgb, (-(-w // step), -(-h // step)), interpolation=cv2.INTER_NEAREST) if step > 1 else rgb
+    if step == 1:
+        return cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+    size = (-(-w // step), -(-h // step))
+    if rgb.strides[1:] == (3, 1) and _rows_and_columns_sample(h, w, step):
+        return np.ascontiguousarray(cv2.cvtColor(rgb[::step], cv2.COLOR_RGB2GRAY)[:, ::step])
+    small = cv2.resize(rgb, size, interpolation=cv2.INTER_NEAREST)
     return cv2.cvtColor(np.ascontiguousarray(small), cv2.COLOR_RGB2GRAY)
+
+
+@functools.lru_cache(maxsize=16)
+def _rows_and_columns_sample(h: int, w: int, step: int) -> bool:
+    """Whether OpenCV's nearest shrink of an ``h`` x ``w`` RGB picture to ``_luma``'s sample
+    takes every ``step``-th row and column, asked of OpenCV itself once a size: a picture
+    whose pixels spell out their own row and column, shrunk (up to 4096 a side)."""
+    import cv2
+
+    if max(h, w) > 4096:
+        return False
+    y, x = np.mgrid[0:h, 0:w]
+    probe = np.dstack([x % 256, y % 256, (x // 256) * 16 + y // 256]).astype(np.uint8)
+    shrunk = cv2.resize(probe, (-(-w // step), -(-h // step)), interpolation=cv2.INTER_NEAREST)
+    return bool(np.array_equal(shrunk, probe[::step, ::step]))
 
 
 def _on_body(luma: np.ndarray, landmarks: np.ndarray) -> list[int]:
