@@ -6,6 +6,7 @@ reads a clock, touches a camera or draws.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -385,7 +386,7 @@ class Observer:
             steady = value if self.params.still_image else self._steady[name].update(t_ms, value)[0]
             if name in spec.measures:
                 measures[name] = steady
-                if np.isnan(steady) and np.isfinite(value):
+                if math.isnan(steady) and math.isfinite(value):
                     unsteady.add(name)
         breathing = inputs = None
         if not spec.breathing:
