@@ -23,6 +23,8 @@ from posecoach.core import landmarks as lm
 SAMPLE_SIDE_PX = 160  # the frame is sampled on a grid about this many points across
 MIN_VISIBILITY = lm.MIN_VISIBILITY
 HIGHLIGHTS_QUANTILE = 0.999  # ``highlights``: the brightness this share of the picture is at or below
+_WINDOW = np.ones(3)  # ``flat_share``'s window: a level and the one on each side
+_WINDOW.flags.writeable = False
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
@@ -83,7 +85,7 @@ def picture_light(rgb: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
     counts = cv2.calcHist([luma], [0], None, [256], [0, 256]).ravel().astype(np.int64)  # numpy's bincount, in half the time
     n = float(luma.size)
     highlights = int(np.searchsorted(np.cumsum(counts), HIGHLIGHTS_QUANTILE * n))
-    flat = float(np.convolve(counts, np.ones(3), mode="same").max()) / n
+    flat = float(np.convolve(counts, _WINDOW, mode="same").max()) / n
     return luma, {"brightness": round(float(mean[0, 0]) / 255.0, 3), "contrast": round(float(std[0, 0]) / 255.0, 3),
                   "highlights": round(min(highlights, 255) / 255.0, 3), "flat_share": round(min(flat, 1.0), 3)}
 

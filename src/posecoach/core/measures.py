@@ -504,7 +504,7 @@ def compute_measures(b: Body, names: list[str] | tuple[str, ...]) -> dict[str, n
         for name in names:
             if name in MEASURES:
                 values = MEASURES[name](b)
-                out[name] = (values.astype(float) if name in FRONT_VIEW_MEASURES or not facing
+                out[name] = (values.astype(float, copy=False) if name in FRONT_VIEW_MEASURES or not facing
                              else np.array([math.nan]))
         return out
     facing_camera = (b.view == 1) | (b.view == 2)

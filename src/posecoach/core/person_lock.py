@@ -103,10 +103,12 @@ class PersonLock:
 
     def _match(self, anchors) -> int | None:
         best, best_d = None, np.inf
+        cx, cy = self._centre.tolist()
         for i, a in enumerate(anchors):
             if a is None:
                 continue
-            d = float(np.hypot(*(a[0] - self._centre)))
+            ax, ay = a[0].tolist()
+            d = float(np.hypot(ax - cx, ay - cy))  # the same floats as on the arrays, without their overhead
             if d < best_d:
                 best, best_d = i, d
         return best if best is not None and best_d <= self.params.match_trunk_lengths * max(self._size, 1.0) else None
