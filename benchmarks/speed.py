@@ -382,7 +382,7 @@ def run(clip: Path | None = None, quick: bool = False, review_s: float | None = 
     rows.append(["... everything else the analysed frame costs (decoding and converting it, light, reading the "
                  "model's result, choosing the person, image measures, judging, its report entry; the report written)",
                  f"{own_ms:.2f} ms",
-                 f"{own_ms / model_ms:.1%} of the model's time (target at most 10%)"])
+                 f"{own_ms / model_ms:.2%} of the model's time (target at most 10%)"])
     rows.append(["... and the frames skipped, per analysed frame (decoding them, carrying the frame before, their "
                  "report entries)", f"{skipped_ms:.2f} ms",
                  f"{(pc.frames - pc.analysed) / max(1, pc.analysed):.1f} skipped per analysed; with them everything "
