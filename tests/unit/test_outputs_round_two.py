@@ -39,3 +39,20 @@ def test_a_temporary_name_is_short_and_stands_for_its_output(tmp_path):
     tmp.unlink()
     write_json(target, {"a": 1})
     assert json.loads(target.read_text()) == {"a": 1}
+
+
+@pytest.mark.parametrize("n_frames", [0, 1, 255, 256, 257, 513])
+def test_a_reports_frames_written_in_chunks_are_json_dumps_bytes(tmp_path, n_frames):
+    """The frames are encoded a chunk at a time: the file is compact json.dumps' text and a
+    newline, whatever the count against the chunk's size; NaN is still refused."""
+    from posecoach.adapters.outputs import FRAMES_AT_ONCE
+
+    assert FRAMES_AT_ONCE == 256  # the counts above straddle it
+    doc = {"schema": 1, "frames": [{"t_ms": i * 33.3, "checks": {"knee": "pass"}, "cues": ["é"], "x": None}
+                                   for i in range(n_frames)], "after": [1.5, True]}
+    write_json(tmp_path / "r.json", doc)
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == json.dumps(doc, allow_nan=False, separators=(",", ":")) + "\n"
+    doc["frames"].append({"t_ms": float("nan")})
+    with pytest.raises(ValueError):
+        write_json(tmp_path / "bad.json", doc)
+    assert not (tmp_path / "bad.json").exists()
