@@ -40,11 +40,15 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
     step = max(1, max(h, w) // SAMPLE_SIDE_PX)
     if step == 1:
         return cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
-    size = (-(-w // step), -(-h // step))
     if rgb.strides[1:] == (3, 1) and _rows_and_columns_sample(h, w, step):
         return np.ascontiguousarray(cv2.cvtColor(rgb[::step], cv2.COLOR_RGB2GRAY)[:, ::step])
-    small = cv2.resize(rgb, size, interpolation=cv2.INTER_NEAREST)
+    small = cv2.resize(rgb, _sample_size(h, w, step), interpolation=cv2.INTER_NEAREST)
     return cv2.cvtColor(np.ascontiguousarray(small), cv2.COLOR_RGB2GRAY)
+
+
+def _sample_size(h: int, w: int, step: int) -> tuple[int, int]:
+    """(width, height) of the luma sample of an ``h`` x ``w`` picture, every ``step``-th pixel."""
+    return -(-w // step), -(-h // step)
 
 
 @functools.lru_cache(maxsize=16)
@@ -58,7 +62,7 @@ def _rows_and_columns_sample(h: int, w: int, step: int) -> bool:
         return False
     y, x = np.mgrid[0:h, 0:w]
     probe = np.dstack([x % 256, y % 256, (x // 256) * 16 + y // 256]).astype(np.uint8)
-    shrunk = cv2.resize(probe, (-(-w // step), -(-h // step)), interpolation=cv2.INTER_NEAREST)
+    shrunk = cv2.resize(probe, _sample_size(h, w, step), interpolation=cv2.INTER_NEAREST)
     return bool(np.array_equal(shrunk, probe[::step, ::step]))
 
 

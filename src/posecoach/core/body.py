@@ -307,8 +307,6 @@ def analyse_body(xy: np.ndarray, vis: np.ndarray, z: np.ndarray, params: BodyPar
     if len(xy) == 1 and vis.shape == (1, xy.shape[1]):  # the per-frame path: plain floats from the start
         return _body_of_frame(xy, trunk_of_frame(xy[0].tolist(), vis[0].tolist(), p), z, p)
     t = analyse_trunk(xy, vis, p)
-    if len(t.xy) == 1:
-        return _body_of_frame(t.xy, _frame_trunk(t), z, p)
     xy, vis, seen, hip_mid, shoulder_mid = t.xy, t.vis, t.seen, t.hip_mid, t.shoulder_mid
     trunk, trunk_px, trunk_ok, belly, evidence, known = t.trunk, t.trunk_px, t.trunk_ok, t.belly, t.belly_score, t.known
 
@@ -410,10 +408,3 @@ def _body_of_frame(xy: np.ndarray, t: FrameTrunk, z: np.ndarray, p: BodyParams) 
 # The lengths a frame's body needs: shoulder width, hip width, each thigh (knee to hip).
 _LENGTH_PAIRS = ((lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER), (lm.LEFT_HIP, lm.RIGHT_HIP), (lm.KNEE[0], lm.HIP[0]),
                  (lm.KNEE[1], lm.HIP[1]))
-
-
-def _frame_trunk(t: Trunk) -> FrameTrunk:
-    """A one-frame ``Trunk`` of arrays as ``trunk_of_frame`` gives it."""
-    return FrameTrunk(t.vis[0].tolist(), t.seen[0].tolist(), tuple(t.hip_mid[0].tolist()),
-                      tuple(t.shoulder_mid[0].tolist()), tuple(t.trunk[0].tolist()), float(t.trunk_px[0]),
-                      bool(t.trunk_ok[0]), tuple(t.belly[0].tolist()), float(t.belly_score[0]), bool(t.known[0]))

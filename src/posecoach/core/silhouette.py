@@ -19,6 +19,7 @@ LOW_ZONE = (0.08, 0.3)  # where the buttocks bulge, as a fraction of the chord f
 HIGH_ZONE = (0.55, 0.95)  # where the upper back bulges
 MAX_DEPTH = 0.7  # search this far toward the back, trunk lengths
 _FRACTIONS = np.linspace(0.0, 1.0, SAMPLES)  # where along the chord the profile is sampled
+_FRACTIONS.flags.writeable = False
 _S = _FRACTIONS.tolist()
 _LOW = [j for j, v in enumerate(_S) if LOW_ZONE[0] <= v <= LOW_ZONE[1]]  # the samples in each zone
 _HIGH = [j for j, v in enumerate(_S) if HIGH_ZONE[0] <= v <= HIGH_ZONE[1]]
