@@ -65,6 +65,32 @@ def test_a_mask_is_its_frames_after_the_model_has_moved_on(full_model):
         assert not any(np.array_equal(first, m) for m in later)  # the body moved: the masks differ
 
 
+def test_a_masks_pixels_are_read_as_mediapipes_own_view_gives_them(full_model):
+    """The mask's pixels are read at the address the image's library gives: the same array,
+    at the same address, as MediaPipe's ``numpy_view``; an image without the library's
+    handle (another MediaPipe build) is read through ``numpy_view``."""
+    from posecoach.adapters.estimators.landmarker import mask_pixels
+
+    with VideoReader(CLIP) as reader:
+        frames = [f for i, f in enumerate(reader.frames()) if i in (40, 160)]
+    with PoseEstimator(full_model.path, mode="video", masks=True) as est:
+        for frame in frames:
+            image = est.infer(frame.rgb, frame.t_ms).segmentation_masks[0]
+            view = image.numpy_view()
+            read = mask_pixels(image, frame.rgb.shape[:2])
+            assert read.shape == frame.rgb.shape[:2] and read.dtype == np.float32 and not read.flags.writeable
+            assert read.__array_interface__["data"][0] == view.__array_interface__["data"][0]
+            assert np.array_equal(read, view[:, :, 0]) and 0.02 < (read > 0.5).mean() < 0.5
+
+            class ViewOnly:  # an image that only offers numpy_view
+                def __init__(self, image) -> None:
+                    self.numpy_view = image.numpy_view
+
+            assert np.array_equal(mask_pixels(ViewOnly(image), frame.rgb.shape[:2]), read)
+            with pytest.raises(ValueError):  # a size that is not the mask's: not read past its pixels
+                mask_pixels(image, (frame.rgb.shape[0] // 2, frame.rgb.shape[1]))
+
+
 def test_video_mode_accepts_repeated_timestamps_without_raising(full_model):
     with VideoReader(CLIP) as reader:
         frames = [f for _, f in zip(range(3), reader.frames(), strict=False)]

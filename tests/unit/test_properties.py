@@ -672,3 +672,61 @@ def test_recognitions_clamp_is_numpys_clip(value, bounds):
 
     got, want = _clamp(value, *bounds), float(np.clip(value, *bounds))
     assert type(got) is float and (got == want or (math.isnan(got) and math.isnan(want)))
+
+
+def _histogram_reference(luma: np.ndarray) -> tuple[float, float, int, float]:
+    """The whole picture's light measures as first written: OpenCV's meanStdDev and calcHist,
+    numpy's cumsum, searchsorted and convolve."""
+    import cv2
+
+    from posecoach.adapters.light import HIGHLIGHTS_QUANTILE
+
+    mean, std = cv2.meanStdDev(luma)
+    counts = cv2.calcHist([luma], [0], None, [256], [0, 256]).ravel().astype(np.int64)
+    n = float(luma.size)
+    highlights = int(np.searchsorted(np.cumsum(counts), HIGHLIGHTS_QUANTILE * n))
+    flat = float(np.convolve(counts, np.ones(3), mode="same").max()) / n
+    return float(mean[0, 0]), float(std[0, 0]), highlights, flat
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["uniform", "dim", "two levels", "flat", "edges", "one pixel"]),
+       st.tuples(st.integers(1, 700), st.integers(1, 700)))
+def test_the_pictures_light_from_its_histogram_is_opencvs_to_the_last_bit(seed, kind, size):
+    """Brightness, contrast, highlights and flat share from the luma sample's histogram are
+    what OpenCV's mean and deviation and the first histogram code gave, to the last bit, for
+    pictures of any size (sampled every step-th pixel or not) and of any spread of levels, the
+    two end levels included."""
+    from posecoach.adapters.light import _histogram_measures, _luma, picture_light
+
+    rng = np.random.default_rng(seed)
+    h, w = size
+    if kind == "one pixel":
+        h = w = 1
+    if kind == "uniform":
+        rgb = rng.integers(0, 256, (h, w, 3))
+    elif kind == "dim":
+        rgb = rng.integers(0, 12, (h, w, 3)) + rng.integers(0, 3, (h, w, 1)) * 100
+    elif kind == "two levels":
+        rgb = np.where(rng.random((h, w, 3)) < rng.random(), 255, rng.integers(0, 256))
+    elif kind == "flat":
+        rgb = np.full((h, w, 3), rng.integers(0, 256, 3))
+    else:  # the two end levels and their neighbours
+        rgb = rng.choice(np.array([0, 1, 2, 253, 254, 255]), (h, w, 3))
+    rgb = rgb.astype(np.uint8)
+    luma, light = picture_light(rgb)
+    assert np.array_equal(luma, _luma(rgb))
+    mean, std, highlights, flat = _histogram_measures(luma)
+    assert (mean, std, highlights, flat) == _histogram_reference(luma)
+    assert light == {"brightness": round(mean / 255.0, 3), "contrast": round(std / 255.0, 3),
+                     "highlights": round(min(highlights, 255) / 255.0, 3), "flat_share": round(min(flat, 1.0), 3)}
+
+
+def test_the_highlights_level_is_where_the_brightest_thousandth_begins_at_a_tie():
+    """999 of 1000 pixels at one level and one brighter: the brightest thousandth is that one
+    pixel, and the level the rest reach is the highlights' (as numpy's searchsorted, left)."""
+    from posecoach.adapters.light import _histogram_measures
+
+    luma = np.full((40, 25), 10, np.uint8)
+    luma[0, 0] = 200
+    assert _histogram_measures(luma)[2] == _histogram_reference(luma)[2] == 10

@@ -15,6 +15,7 @@ the picture at one brightness (within one level of 255): a blank, a title card's
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -23,8 +24,9 @@ from posecoach.core import landmarks as lm
 SAMPLE_SIDE_PX = 160  # the frame is sampled on a grid about this many points across
 MIN_VISIBILITY = lm.MIN_VISIBILITY
 HIGHLIGHTS_QUANTILE = 0.999  # ``highlights``: the brightness this share of the picture is at or below
-_WINDOW = np.ones(3)  # ``flat_share``'s window: a level and the one on each side
-_WINDOW.flags.writeable = False
+_LEVELS = np.arange(256, dtype=np.int64)  # the luma levels, and their squares (for the deviation)
+_LEVELS_SQUARED = _LEVELS * _LEVELS
+_LEVELS.flags.writeable = _LEVELS_SQUARED.flags.writeable = False
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
@@ -82,16 +84,27 @@ def picture_light(rgb: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
     ``brightness`` (mean luma), ``contrast`` (luma standard deviation), ``highlights`` (the
     luma the brightest thousandth of the picture reaches) and ``flat_share`` (the largest share
     of the picture within one level of a single luma) of an RGB uint8 frame, all 0..1."""
-    import cv2
-
     luma = _luma(rgb)
-    mean, std = cv2.meanStdDev(luma)
-    counts = cv2.calcHist([luma], [0], None, [256], [0, 256]).ravel().astype(np.int64)  # numpy's bincount, in half the time
-    n = float(luma.size)
-    highlights = int(np.searchsorted(np.cumsum(counts), HIGHLIGHTS_QUANTILE * n))
-    flat = float(np.convolve(counts, _WINDOW, mode="same").max()) / n
-    return luma, {"brightness": round(float(mean[0, 0]) / 255.0, 3), "contrast": round(float(std[0, 0]) / 255.0, 3),
+    mean, std, highlights, flat = _histogram_measures(luma)
+    return luma, {"brightness": round(mean / 255.0, 3), "contrast": round(std / 255.0, 3),
                   "highlights": round(min(highlights, 255) / 255.0, 3), "flat_share": round(min(flat, 1.0), 3)}
+
+
+def _histogram_measures(luma: np.ndarray) -> tuple[float, float, int, float]:
+    """(mean, standard deviation, highlights level, flat share) of a uint8 luma sample, all
+    from its histogram: the mean and the deviation as OpenCV's ``meanStdDev`` works them out
+    (exact sums, times the reciprocal of the count), the same bits for fewer calls right
+    after the model."""
+    counts = np.bincount(luma.ravel(), minlength=256)
+    n = float(luma.size)
+    scale = 1.0 / n
+    mean = float(counts @ _LEVELS) * scale
+    std = math.sqrt(max(float(counts @ _LEVELS_SQUARED) * scale - mean * mean, 0.0))
+    below = counts.cumsum()  # pixels at or below each level
+    highlights = int(below.searchsorted(HIGHLIGHTS_QUANTILE * n))
+    # a level and the one on each side (the two end levels' windows are never the largest)
+    flat = float(max(int((below[3:] - below[:-3]).max()), int(below[2]))) / n
+    return mean, std, highlights, flat
 
 
 def subject_light(luma: np.ndarray, landmarks: np.ndarray | None) -> dict[str, float]:
