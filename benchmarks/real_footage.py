@@ -394,7 +394,9 @@ def _draw_mistakes(data: Path, mistakes: list[Mistake], cache: Path, model: str,
             continue
         r = results[m.frame]
         img = draw(rgb, r, spec=catalogue[r.exercise] if r.exercise else None)
-        cv2.putText(img, f"{m.kind}: {m.what}", (8, img.shape[0] - 12), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 0), 2)
+        # the benchmark's caption in a band of its own under the frame (over it, it hid the page's hold label)
+        img = cv2.copyMakeBorder(img, 0, 34, 0, 0, cv2.BORDER_CONSTANT, value=(30, 30, 30))
+        cv2.putText(img, f"{m.kind}: {m.what}", (8, img.shape[0] - 11), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 0), 2)
         name = f"{k:02d}_{m.kind.replace(' ', '_')}_{Path(m.file).stem[:40]}_{m.frame}.png"
         cv2.imwrite(str(out / name), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
         written.append(f"{name}: {m.file} frame {m.frame} ({m.t_ms / 1000:.2f} s): {m.what}")
