@@ -730,3 +730,52 @@ def test_the_highlights_level_is_where_the_brightest_thousandth_begins_at_a_tie(
     luma = np.full((40, 25), 10, np.uint8)
     luma[0, 0] = 200
     assert _histogram_measures(luma)[2] == _histogram_reference(luma)[2] == 10
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["inside", "near the edges", "anywhere", "tiny steps"]))
+def test_the_march_is_in_the_picture_exactly_when_its_four_corners_are(seed, where):
+    """The lower back's march skips marking points outside the picture when its four corners
+    are inside: every computed point of the march is then inside, and when a corner is not,
+    some point is not (the same answer as testing every point)."""
+    from posecoach.core.silhouette import _FRACTIONS, _march_in_picture
+
+    rng = np.random.default_rng(seed)
+    w, h = int(rng.integers(20, 1300)), int(rng.integers(20, 1300))
+    if where == "inside":
+        hx, hy = rng.uniform(0.3, 0.7) * w, rng.uniform(0.3, 0.7) * h
+        cx, cy = rng.normal(0, 0.1) * w, rng.normal(0, 0.1) * h
+    elif where == "near the edges":  # corners within a hair of the picture's edges
+        hx, hy = float(rng.choice([0.0, w - 1.0, 1e-12, w - 1 - 1e-12])), float(rng.choice([0.0, h - 1.0]))
+        cx, cy = float(rng.choice([0.0, 1e-13, -1e-13])), rng.uniform(-1, 1) * (h - 1)
+    else:
+        hx, hy = rng.uniform(-0.2, 1.2) * w, rng.uniform(-0.2, 1.2) * h
+        cx, cy = rng.normal(0, 0.4) * w, rng.normal(0, 0.4) * h
+    angle = rng.uniform(0, 2 * np.pi)
+    bx, by = float(np.cos(angle)), float(np.sin(angle))
+    depth = int(rng.integers(1, 200 if where != "tiny steps" else 3))
+    if where == "tiny steps":
+        bx, by = bx * 1e-9, by * 1e-9
+    steps = np.arange(0, depth, dtype=float)
+    px = (hx + _FRACTIONS * cx)[:, None] + steps[None, :] * bx
+    py = (hy + _FRACTIONS * cy)[:, None] + steps[None, :] * by
+    every = bool(((px >= 0) & (px <= w - 1) & (py >= 0) & (py <= h - 1)).all())
+    assert _march_in_picture(hx, hy, cx, cy, bx, by, depth - 1, w, h) == every
+
+
+def test_a_march_leaving_the_picture_at_its_last_step_or_lying_on_its_edge():
+    """The corners decide exactly: a march on the picture's last column is in it, one whose
+    last step only crosses the edge is not, and there the back's edge is the picture's (the
+    whole picture being the person): every row leaves at that last step."""
+    import math
+
+    from posecoach.core.silhouette import _march_in_picture, back_edge_distances
+
+    w, h = 200, 200
+    assert _march_in_picture(w - 1.0, h - 1.0, 0.0, -(h - 1) / 2.0, 0.0, -1.0, 10, w, h)
+    assert not _march_in_picture(w - 1.0, h - 1.0, 0.0, -(h - 1) / 2.0, 1e-12, -1.0, 10, w, h)
+    # a chord 100 px long: 71 steps, 0..70; at x = 130 the step 69 reaches x = 199, the last
+    hip, shoulder, back = np.array([130.0, 150.0]), np.array([130.0, 50.0]), np.array([1.0, 0.0])
+    assert back_edge_distances(np.ones((h, w), np.float32), hip, shoulder, back) == [70.0] * 33
+    # one column wider, the last step is in the picture: no edge within the march
+    assert all(math.isnan(d) for d in back_edge_distances(np.ones((h, w + 1), np.float32), hip, shoulder, back))

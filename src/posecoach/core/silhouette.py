@@ -43,23 +43,47 @@ def back_edge_distances(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.nd
     bx, by = bux - cx * along / sq, buy - cy * along / sq  # perpendicular part
     norm = max(float(np.hypot(bx, by)), 1e-9)
     bx, by = bx / norm, by / norm
-    steps = np.arange(0, int(MAX_DEPTH * length) + 1, dtype=float)
+    depth = int(MAX_DEPTH * length) + 1
+    steps = np.arange(0, depth, dtype=float)
     px = (hx + _FRACTIONS * cx)[:, None] + steps[None, :] * bx  # (S, D), x then y of each point
     py = (hy + _FRACTIONS * cy)[:, None] + steps[None, :] * by
     xi = np.rint(px).astype(np.intp)
     yi = np.rint(py).astype(np.intp)
-    outside_img = (px < 0) | (px > w - 1) | (py < 0) | (py > h - 1)
-    # np.clip's and 2-D indexing's own overhead is most of their cost here (a (33, ~100) march):
-    # the same clamp as ufuncs, and the mask read at flat positions (a view of it: masks are
-    # contiguous as the model gives them)
-    np.minimum(np.maximum(xi, 0, out=xi), w - 1, out=xi)
-    np.minimum(np.maximum(yi, 0, out=yi), h - 1, out=yi)
-    yi *= w
-    yi += xi
-    inside = (mask.ravel().take(yi) >= threshold) & ~outside_img
+    if _march_in_picture(hx, hy, cx, cy, bx, by, depth - 1, w, h):
+        # no point is outside: none to mark, none to clamp (rint keeps a point of [0, w - 1] in it)
+        yi *= w
+        yi += xi
+        inside = mask.ravel().take(yi) >= threshold
+    else:
+        outside_img = (px < 0) | (px > w - 1) | (py < 0) | (py > h - 1)
+        # np.clip's and 2-D indexing's own overhead is most of their cost here (a (33, ~100) march):
+        # the same clamp as ufuncs, and the mask read at flat positions (a view of it: masks are
+        # contiguous as the model gives them)
+        np.minimum(np.maximum(xi, 0, out=xi), w - 1, out=xi)
+        np.minimum(np.maximum(yi, 0, out=yi), h - 1, out=yi)
+        yi *= w
+        yi += xi
+        inside = (mask.ravel().take(yi) >= threshold) & ~outside_img
     leaves = ~inside
     left, first, on = leaves.any(axis=1).tolist(), leaves.argmax(axis=1).tolist(), inside[:, 0].tolist()
     return [float(f) if gone and start and f > 0 else math.nan for gone, f, start in zip(left, first, on, strict=True)]
+
+
+def _march_in_picture(hx: float, hy: float, cx: float, cy: float, bx: float, by: float, last_step: int,
+                      w: int, h: int) -> bool:
+    """Whether every point of the march (``back_edge_distances``'s px, py) lies in the picture,
+    0..w-1 by 0..h-1. Each point is (start + fraction x chord) + step x direction, and a
+    rounded sum or product moves the same way as its exact one, so the computed points are
+    largest and smallest at the march's four corners (fractions 0 and 1, steps 0 and the last):
+    those four, worked out with the same operations, settle it for all (NaN: not in)."""
+    last = float(last_step)
+    for f in (0.0, 1.0):  # _FRACTIONS' first and last values
+        ox, oy = hx + f * cx, hy + f * cy
+        for step in (0.0, last):
+            x, y = ox + step * bx, oy + step * by
+            if not (0 <= x <= w - 1 and 0 <= y <= h - 1):
+                return False
+    return True
 
 
 def lumbar_curve(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, belly_unit: np.ndarray,
