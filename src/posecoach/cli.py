@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
                         "frames[].analysed says which); fixed: every frame, or every --stride-th (--rate fixed "
                         "--stride 1 is --exact)")
     a.add_argument("--stride", type=int, help="--rate fixed: analyse every Nth frame (default 1); adaptive: at most N "
-                                               "frames apart while still (default: 400 ms' worth)")
+                                               "frames apart while still (default: 400 ms' worth), and no more than "
+                                               "200 ms' worth while a rest position's breathing is read")
     a.add_argument("--workers", type=int, help="processes, each analysing a segment of the clip (default: one per core; "
                                                 "1 with --exact; 0: one per core)")
     a.add_argument("--max-side", type=int, metavar="PX", help="shrink larger frames to this many pixels on the longer "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from posecoach.core import landmarks as lm
 from posecoach.core.rate import REVIEW_RATE, AdaptiveRate, FixedRate, RateParams, carried, joint_speed
@@ -193,3 +194,28 @@ def test_while_the_breathing_is_read_a_still_hold_is_analysed_at_least_every_200
     assert breathing.max() <= REVIEW_RATE.breathing_max_gap_ms + 0.5
     assert breathing.max() >= REVIEW_RATE.breathing_max_gap_ms - 1000 / 30  # not every frame: only closer
     assert after.max() > REVIEW_RATE.breathing_max_gap_ms and after.max() <= REVIEW_RATE.max_gap_ms + 0.5
+
+
+@pytest.mark.parametrize("stride, fps", [(15, 30.0), (30, 30.0), (15, 25.0), (4, 30.0)])
+def test_a_stride_given_in_frames_keeps_the_breathings_bound(stride, fps):
+    """`posecoach analyze --stride N` bounds a still hold's gaps in frames; while a rest
+    position's breathing is read they stay within the breathing's bound as by default (a
+    stride already within it is kept), and widen to N frames again once it stops."""
+    from posecoach.services.analyse_file import AnalyseRequest, analysis_plan
+
+    plan = analysis_plan(AnalyseRequest(input="clip.mp4", rate="adaptive", stride=stride)).for_fps(fps)
+    assert plan.for_fps(fps) == plan  # resolved once
+    rate = AdaptiveRate(plan.rate_params)
+    analysed = []
+    for i in range(int(20 * fps)):
+        t_ms = i * 1000 / fps
+        if rate.wants(i, t_ms):
+            analysed.append(i)
+            rate.update(i, t_ms, body(), VIS, STILL, None, (True, "constructive_rest"), None, breathing=t_ms < 10000)
+    frames = np.array(analysed)
+    gaps = np.diff(frames)
+    breathing, after = gaps[(frames[1:] > 2 * fps) & (frames[1:] < 10 * fps)], gaps[frames[1:] > 12 * fps]
+    bound = min(stride, int(REVIEW_RATE.breathing_max_gap_ms * fps / 1000.0 + 0.05))
+    assert breathing.max() == bound
+    assert after.max() == stride
+    assert plan.analysis(1, None)["breathing_max_gap_ms"] == REVIEW_RATE.breathing_max_gap_ms

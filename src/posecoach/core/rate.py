@@ -80,16 +80,22 @@ class ReviewRate:
 
     def params(self, fps_hz: float | None) -> RateParams:
         """The rate for a clip of ``fps_hz`` frames a second (None or 0: 30)."""
-        fps = fps_hz if fps_hz and fps_hz > 0 else 30.0
 
         def frames(gap_ms: float) -> int:
-            return max(1, int(gap_ms * fps / 1000.0 + 0.05))  # 29.97 fps: 12 frames for 400 ms
+            return frames_apart(gap_ms, fps_hz)
 
         return RateParams(max_stride=frames(self.max_gap_ms),
                           still_speed_trunk_lengths_per_s=self.still_speed_trunk_lengths_per_s, settle_ms=self.settle_ms,
                           follow_recognition=False, growth=self.growth, max_gap_ms=self.max_gap_ms,
                           label_settle_ms=self.label_settle_ms, breathing_max_stride=frames(self.breathing_max_gap_ms),
                           breathing_max_gap_ms=self.breathing_max_gap_ms)
+
+
+def frames_apart(gap_ms: float, fps_hz: float | None) -> int:
+    """The most frames apart that stay within ``gap_ms`` at ``fps_hz`` frames a second (None or
+    0: 30), at least 1; a hair over counts as within (29.97 fps: 12 frames for 400 ms)."""
+    fps = fps_hz if fps_hz and fps_hz > 0 else 30.0
+    return max(1, int(gap_ms * fps / 1000.0 + 0.05))
 
 
 REVIEW_RATE = ReviewRate()

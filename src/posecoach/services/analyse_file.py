@@ -140,7 +140,8 @@ def analysis_plan(req: AnalyseRequest) -> AnalysisPlan:
     if stride is not None:  # the largest step while still, in frames, instead of the bound in time
         params = RateParams(max_stride=stride, still_speed_trunk_lengths_per_s=REVIEW_RATE.still_speed_trunk_lengths_per_s,
                             settle_ms=REVIEW_RATE.settle_ms, follow_recognition=False, growth=REVIEW_RATE.growth)
-        return AnalysisPlan(stride=stride, rate_params=params, workers=workers, max_side_px=max_side)
+        return AnalysisPlan(stride=stride, rate_params=params, workers=workers, max_side_px=max_side,
+                            breathing_gap_ms=REVIEW_RATE.breathing_max_gap_ms)
     return AnalysisPlan(workers=workers, max_side_px=max_side, review=REVIEW_RATE)
 
 

@@ -15,7 +15,7 @@ from posecoach.adapters.landmarks_file import LandmarksDoc, LandmarksRecorder
 from posecoach.adapters.outputs import OutputError, commit, discard, temp_beside, write_json
 from posecoach.adapters.video import Frame, InputError, VideoReader, decode_ahead, read_image, scaled_size
 from posecoach.core.coach import BreathingRelay, CoachParams
-from posecoach.core.rate import AdaptiveRate, FixedRate, Rate, RateParams, ReviewRate
+from posecoach.core.rate import AdaptiveRate, FixedRate, Rate, RateParams, ReviewRate, frames_apart
 from posecoach.core.routine import RoutineTracker
 from posecoach.engine.loop import analyse_frames, replay_landmarks, run_frames
 from posecoach.engine.session import AnalysedFrame, Session
@@ -55,14 +55,22 @@ class AnalysisPlan:
     workers: int = 1
     max_side_px: int | None = None
     review: ReviewRate | None = None
+    breathing_gap_ms: float | None = None  # with ``rate_params`` in frames: the breathing's bound in time, for ``for_fps``
 
     @property
     def adaptive(self) -> bool:
         return self.rate_params is not None or self.review is not None
 
     def for_fps(self, fps_hz: float | None) -> AnalysisPlan:
-        """The plan with the review's rate in frames for a clip of ``fps_hz``."""
-        if self.review is None or self.rate_params is not None:
+        """The plan with the review's rate in frames for a clip of ``fps_hz``; an adaptive rate
+        bounded in frames (``--stride N``) gets the breathing's bound (``breathing_gap_ms``)
+        in frames too, so a rest position's breathing is read as often as by default."""
+        p = self.rate_params
+        if p is not None and self.breathing_gap_ms is not None and p.breathing_max_stride is None:
+            bound = frames_apart(self.breathing_gap_ms, fps_hz)
+            return replace(self, rate_params=replace(p, breathing_max_stride=min(p.max_stride, bound),
+                                                     breathing_max_gap_ms=self.breathing_gap_ms))
+        if self.review is None or p is not None:
             return self
         params = self.review.params(fps_hz)
         return replace(self, rate_params=params, stride=params.max_stride)
