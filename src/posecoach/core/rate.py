@@ -80,14 +80,11 @@ class ReviewRate:
 
     def params(self, fps_hz: float | None) -> RateParams:
         """The rate for a clip of ``fps_hz`` frames a second (None or 0: 30)."""
-
-        def frames(gap_ms: float) -> int:
-            return frames_apart(gap_ms, fps_hz)
-
-        return RateParams(max_stride=frames(self.max_gap_ms),
+        return RateParams(max_stride=frames_apart(self.max_gap_ms, fps_hz),
                           still_speed_trunk_lengths_per_s=self.still_speed_trunk_lengths_per_s, settle_ms=self.settle_ms,
                           follow_recognition=False, growth=self.growth, max_gap_ms=self.max_gap_ms,
-                          label_settle_ms=self.label_settle_ms, breathing_max_stride=frames(self.breathing_max_gap_ms),
+                          label_settle_ms=self.label_settle_ms,
+                          breathing_max_stride=frames_apart(self.breathing_max_gap_ms, fps_hz),
                           breathing_max_gap_ms=self.breathing_max_gap_ms)
 
 
