@@ -494,7 +494,8 @@ def _joint_speed_with_arrays(a_px, b_px, vis_a, vis_b, dt_s, min_visibility=0.5)
         return float("inf")
     hips = b_px[[lm.LEFT_HIP, lm.RIGHT_HIP]].mean(axis=0)
     shoulders = b_px[[lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER]].mean(axis=0)
-    trunk_px = float(np.hypot(*(shoulders - hips)))
+    with np.errstate(invalid="ignore"):  # inf - inf: not a trunk
+        trunk_px = float(np.hypot(*(shoulders - hips)))
     if not np.isfinite(trunk_px) or trunk_px < 1.0:
         return float("inf")
     with np.errstate(invalid="ignore"):  # inf - inf
