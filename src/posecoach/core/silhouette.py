@@ -49,21 +49,18 @@ def back_edge_distances(mask: np.ndarray, hip_px: np.ndarray, shoulder_px: np.nd
     py = (hy + _FRACTIONS * cy)[:, None] + steps[None, :] * by
     xi = np.rint(px).astype(np.intp)
     yi = np.rint(py).astype(np.intp)
-    if _march_in_picture(hx, hy, cx, cy, bx, by, depth - 1, w, h):
-        # no point is outside: none to mark, none to clamp (rint keeps a point of [0, w - 1] in it)
-        yi *= w
-        yi += xi
-        inside = mask.ravel().take(yi) >= threshold
-    else:
+    outside_img = None  # no point outside the picture: none to mark, none to clamp (rint keeps [0, w - 1])
+    if not _march_in_picture(hx, hy, cx, cy, bx, by, depth - 1, w, h):
         outside_img = (px < 0) | (px > w - 1) | (py < 0) | (py > h - 1)
         # np.clip's and 2-D indexing's own overhead is most of their cost here (a (33, ~100) march):
-        # the same clamp as ufuncs, and the mask read at flat positions (a view of it: masks are
-        # contiguous as the model gives them)
+        # the same clamp as ufuncs
         np.minimum(np.maximum(xi, 0, out=xi), w - 1, out=xi)
         np.minimum(np.maximum(yi, 0, out=yi), h - 1, out=yi)
-        yi *= w
-        yi += xi
-        inside = (mask.ravel().take(yi) >= threshold) & ~outside_img
+    yi *= w
+    yi += xi
+    inside = mask.ravel().take(yi) >= threshold  # read at flat positions (a view: masks are contiguous as the model gives them)
+    if outside_img is not None:
+        inside &= ~outside_img
     leaves = ~inside
     left, first, on = leaves.any(axis=1).tolist(), leaves.argmax(axis=1).tolist(), inside[:, 0].tolist()
     return [float(f) if gone and start and f > 0 else math.nan for gone, f, start in zip(left, first, on, strict=True)]
